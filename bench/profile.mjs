@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+/**
+ * Profiles verbo under one workload: `node bench/profile.mjs W1 [--seconds 10] [--top 30] [--keep]`.
+ * Starts `node --cpu-prof dist/cli/main.js serve …` on the benchmark's SQLite data, drives the
+ * workload with autocannon at 50 connections, stops verbo and prints self time per function.
+ * `--no-prof` only measures (server CPU per request); `--baseline` profiles the hand-written baseline instead. Also: `node bench/profile.mjs --summary FILE.cpuprofile`.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatSummary, summariseProfile } from './lib/cpu-profile.mjs';
+import { runLoad } from './lib/bench-load.mjs';
+import { cpuMsOf } from './lib/bench-process.mjs';
+import { prepareSqlite, ROOT, startBaseline, startVerbo } from './lib/bench-targets.mjs';
+import { requestsFor } from './lib/bench-workloads.mjs';
+
+const { values: a, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    seconds: { type: 'string' },
+    top: { type: 'string' },
+    keep: { type: 'boolean' },
+    'no-prof': { type: 'boolean' },
+    summary: { type: 'string' },
+    baseline: { type: 'boolean' },
+  },
+});
+const top = Number(a.top ?? 30);
+if (a.summary) {
+  console.log(formatSummary(summariseProfile(a.summary, ROOT), top));
+  process.exit(0);
+}
+const workload = positionals[0] ?? 'W1';
+const dir = mkdtempSync(join(os.tmpdir(), 'verbo-profile-'));
+try {
+  const db = await prepareSqlite(dir, 'profile', 10_000, 10_000);
+  const profDir = join(dir, 'prof');
+  const nodeFlags = a['no-prof'] ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir];
+  const server = a.baseline
+    ? await startBaseline(db.baselineFile, { nodeFlags })
+    : await startVerbo('verbo', db.verboFile, { nodeFlags });
+  const cpuBefore = cpuMsOf(server.pid);
+  const r = await runLoad(
+    server.url,
+    requestsFor(workload, a.baseline ? 'baseline' : 'verbo', { customers: 10_000 }),
+    { duration: Number(a.seconds ?? 10) },
+  );
+  const cpuUs = ((cpuMsOf(server.pid) - cpuBefore) * 1000) / r.requests;
+  console.log(
+    `${workload}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.non2xx} non-2xx, server CPU ${cpuUs.toFixed(0)} µs/request`,
+  );
+  await server.stop();
+  if (!a['no-prof']) {
+    const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+    console.log(formatSummary(summariseProfile(join(profDir, file), ROOT), top));
+    if (a.keep) console.log(`\nprofile kept: ${join(profDir, file)}`);
+  }
+} finally {
+  if (!a.keep) rmSync(dir, { recursive: true, force: true });
+}

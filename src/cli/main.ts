@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+/** The `verbo` command: thin sub-commands over the same app object. */
+import { ConfigError, formatProblem } from '../model/config-problem.js';
+import { SchemaChangeRefused } from '../store/store-errors.js';
+import { UsageError } from './cli-args.js';
+import { CHECK_USAGE, checkCommand } from './check-command.js';
+import { OPENAPI_USAGE, openapiCommand } from './openapi-command.js';
+import { SERVE_USAGE, serveCommand } from './serve-command.js';
+import { TYPES_USAGE, typesCommand } from './types-command.js';
+import { USERS_USAGE, usersCommand } from './users-command.js';
+
+const USAGE = `Usage: verbo <command> [options]
+
+Commands:
+  serve [CONFIG]   serve the REST API declared in CONFIG
+  check [CONFIG]   validate CONFIG and list every problem
+  openapi [CONFIG] print the OpenAPI 3.1 document of the API
+  types [CONFIG]   write TypeScript types of the records (for verbo/client)
+  users add|list   manage the users of a config with an auth section
+
+Run 'verbo <command> --help' for its options.`;
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
+  serve: { run: serveCommand, usage: SERVE_USAGE },
+  check: { run: checkCommand, usage: CHECK_USAGE },
+  openapi: { run: openapiCommand, usage: OPENAPI_USAGE },
+  types: { run: typesCommand, usage: TYPES_USAGE },
+  users: { run: (argv) => usersCommand(argv), usage: USERS_USAGE },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(USAGE);
+    return name ? 0 : 1;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`verbo: unknown command '${name}'\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`verbo ${name}: ${e.message}\n\n${command.usage}`);
+      return 2;
+    }
+    if (e instanceof ConfigError) {
+      console.error(`verbo: the config has ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}:`);
+      for (const p of e.problems) console.error(`  ${formatProblem(p)}`);
+      return 1;
+    }
+    if (e instanceof SchemaChangeRefused) {
+      console.error(`verbo: ${e.message}`);
+      return 1;
+    }
+    console.error(`verbo: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+// `verbo openapi | head`: a closed pipe is the reader's choice, not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    console.error(e);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,108 @@
+/** `verbo serve`: loads the config, opens the store, serves until SIGTERM/SIGINT. */
+import { readFileSync } from 'node:fs';
+import { buildApp } from '../http/app.js';
+import { loadModel } from '../model/index.js';
+import { openStore } from '../store/open-store.js';
+import { parseCommandArgs, UsageError } from './cli-args.js';
+import { runCluster, type Serving, untilStopSignal } from './cluster-runner.js';
+import { configPath } from './config-path.js';
+import { seedIfEmpty } from './seed-data.js';
+
+export const SERVE_USAGE = `Usage: verbo serve [CONFIG] [options]
+
+Serves the resources declared in CONFIG (default: ./verbo.yaml or ./verbo.json).
+
+Options:
+  --port N          port to listen on (default 3000; 0 picks a free one)
+  --host HOST       address to bind (default 127.0.0.1)
+  --db PATH|URL     SQLite file, :memory:, or postgres://… (default ./data/verbo.sqlite, or $DATABASE_URL)
+  --pool-size N     most PostgreSQL connections per process (default 10)
+  --workers N       run N processes on one port (default 1); the store must be a file or PostgreSQL
+  --seed FILE       fill an empty database from a JSON file { resource: [records] }
+  --production      hide internals in 5xx errors (also NODE_ENV=production)
+  --tls-cert FILE   serve HTTPS with this certificate (PEM) …
+  --tls-key FILE    … and this key (PEM)
+  --log-level LVL   pino level: fatal, error, warn, info (default), debug, silent
+  -h, --help        show this help`;
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    db: { type: 'string' },
+    'pool-size': { type: 'string' },
+    workers: { type: 'string' },
+    seed: { type: 'string' },
+    production: { type: 'boolean' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    'log-level': { type: 'string' },
+  });
+  if (values.help) {
+    console.log(SERVE_USAGE);
+    return 0;
+  }
+  if (positionals.length > 1) throw new UsageError(`unexpected argument: ${positionals[1]}`);
+  const port = Number(values.port ?? process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got ${values.port}`);
+  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) throw new UsageError('--tls-cert and --tls-key go together');
+  const workers = positiveInteger('--workers', values.workers) ?? 1;
+  const poolSize = positiveInteger('--pool-size', values['pool-size']);
+  const model = loadModel(configPath(positionals[0]));
+  const db = values.db ?? process.env.DATABASE_URL ?? 'data/verbo.sqlite';
+  const https = values['tls-cert'] ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']!) } : undefined;
+  const banner = (address: string) => `verbo: serving ${model.resources.map((r) => r.name).join(', ')} at ${address}${model.basePath}`;
+  /** Opens and syncs the store (safe in several processes at once: the sync takes a lock), builds the app, listens. */
+  const serve = async (seed?: string): Promise<Serving> => {
+    const store = await openStore(db, { poolSize });
+    try {
+      await store.sync(model);
+      if (seed) await seedIfEmpty(model, store, seed);
+      const app = await buildApp({
+        model,
+        store,
+        production: values.production || process.env.NODE_ENV === 'production',
+        logger: { level: values['log-level'] ?? 'info' },
+        https,
+      });
+      const address = await app.listen({ port, host: values.host ?? '127.0.0.1' }).catch(async (e) => {
+        await app.close();
+        throw e;
+      });
+      const close = async () => {
+        await app.close();
+        await store.close();
+      };
+      return { address, close };
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+  };
+
+  if (workers > 1) {
+    const prepare = async () => {
+      const store = await openStore(db, { poolSize: 1 });
+      try {
+        if (!store.capabilities.multiProcess) throw new UsageError(`--workers needs a database several processes can share (a file or PostgreSQL), not ${db}`);
+        await store.sync(model);
+        if (values.seed) await seedIfEmpty(model, store, values.seed);
+      } finally {
+        await store.close();
+      }
+    };
+    return runCluster({ workers, prepare, serve: () => serve(), banner, https: Boolean(https) });
+  }
+  const serving = await serve(values.seed);
+  console.log(banner(serving.address));
+  await untilStopSignal();
+  await serving.close();
+  return 0;
+}
+
+function positiveInteger(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number of at least 1, got ${raw}`);
+  return n;
+}

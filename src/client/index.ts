@@ -1,0 +1,26 @@
+/**
+ * `verbo/client`: a typed client for verbo APIs. No dependencies and no imports outside this
+ * folder: it runs on the global fetch in Node 20+ and in browsers.
+ */
+
+export type { ApiResponse, ClientOptions, RequestSpec, TokenSource } from './client-options.js';
+export type {
+  CallOptions,
+  CreateOptions,
+  EmbedName,
+  FieldFilter,
+  GetOptions,
+  JsonPatchOperation,
+  ListQuery,
+  LooseResources,
+  ResourceShape,
+  SortKey,
+  Where,
+  WriteOptions,
+} from './client-types.js';
+export type { CollectionClient } from './collection-client.js';
+export { type AuthClient, createClient, type VerboClient } from './create-client.js';
+export type { Page, PagePromise } from './page.js';
+export type { Entry, NestedClients, ResourceClient, UpdateOptions } from './resource-client.js';
+export type { RetryOptions } from './retry-policy.js';
+export { type ErrorEntry, type TransportErrorCode, VerboError } from './verbo-error.js';

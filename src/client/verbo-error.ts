@@ -1,0 +1,92 @@
+/** The one error the client throws: an HTTP error with the §3 envelope, or a failure to get an answer. */
+
+/** One entry of the §3 error envelope. */
+export interface ErrorEntry {
+  code: string;
+  status: number;
+  internalMessage: string;
+  userMessage: string;
+  traceId: string;
+  pointer?: string;
+  parameter?: string;
+}
+
+/** Codes of failures that have no HTTP answer (status 0). */
+export type TransportErrorCode = 'NETWORK_ERROR' | 'TIMEOUT' | 'ABORTED' | 'INVALID_RESPONSE';
+
+export interface VerboErrorInit {
+  status: number;
+  code: string;
+  errors?: ErrorEntry[];
+  traceId?: string;
+  method?: string;
+  url?: string;
+  headers?: Headers;
+  message?: string;
+  cause?: unknown;
+}
+
+export class VerboError extends Error {
+  /** HTTP status; 0 when no response arrived (network error, timeout, abort). */
+  readonly status: number;
+  /** The first error's code (`VALIDATION_FAILED`…), or a TransportErrorCode when status is 0. */
+  readonly code: string;
+  /** The §3 envelope, one entry per problem (empty when status is 0). */
+  readonly errors: ErrorEntry[];
+  /** `X-Trace-Id` of the response: quote it when reporting a problem. */
+  readonly traceId: string | undefined;
+  readonly method: string | undefined;
+  readonly url: string | undefined;
+  readonly headers: Headers | undefined;
+
+  constructor(init: VerboErrorInit) {
+    const first = init.errors?.[0];
+    super(
+      init.message ??
+        `${init.method ?? ''} ${init.url ?? ''} → ${init.status} ${init.code}${first ? `: ${init.errors!.map((e) => e.internalMessage).join('; ')}` : ''}`.trim(),
+      init.cause === undefined ? undefined : { cause: init.cause },
+    );
+    this.name = 'VerboError';
+    this.status = init.status;
+    this.code = init.code;
+    this.errors = init.errors ?? [];
+    this.traceId = init.traceId ?? first?.traceId;
+    this.method = init.method;
+    this.url = init.url;
+    this.headers = init.headers;
+  }
+
+  /** Messages safe to show an end user (one per problem). */
+  get userMessages(): string[] {
+    return this.errors.map((e) => e.userMessage);
+  }
+}
+
+const isEntry = (v: unknown): v is ErrorEntry =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as ErrorEntry).code === 'string' &&
+  typeof (v as ErrorEntry).status === 'number';
+
+/** The envelope of an error body: the §3 array, or the `errors` of an RFC 9457 problem object. */
+export function envelopeOf(body: unknown): ErrorEntry[] {
+  if (Array.isArray(body)) return body.filter(isEntry);
+  if (typeof body === 'object' && body !== null && Array.isArray((body as { errors?: unknown }).errors)) {
+    return (body as { errors: unknown[] }).errors.filter(isEntry);
+  }
+  return [];
+}
+
+/** A VerboError for an HTTP error response whose body was already parsed. */
+export function httpError(method: string, url: string, res: Response, body: unknown): VerboError {
+  const errors = envelopeOf(body);
+  return new VerboError({
+    status: res.status,
+    code: errors[0]?.code ?? `HTTP_${res.status}`,
+    errors,
+    traceId: res.headers.get('x-trace-id') ?? errors[0]?.traceId,
+    method,
+    url,
+    headers: res.headers,
+  });
+}

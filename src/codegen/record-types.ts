@@ -1,0 +1,147 @@
+/**
+ * `verbo types`: TypeScript types of each resource's records, from the model alone.
+ * Read shape (what the API returns), create shape (POST/PUT body), update shape (merge patch body)
+ * and the `Resources` map that types `createClient<Resources>()` from `verbo/client`.
+ */
+import type { FieldDef, Model, ResourceDef } from '../model/model-types.js';
+import { recordTypeNames } from './type-names.js';
+
+const JSON_VALUE = `/** Any JSON value (the type of \`json\` fields). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };`;
+
+/** A TypeScript string literal in the project's style (single quotes). */
+const quote = (s: string): string =>
+  `'${JSON.stringify(s).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
+
+const idTypeOf = (r: ResourceDef): string => (r.idType === 'integer' ? 'number' : 'string');
+
+/** The TypeScript type of a field's non-null value, from its JSON Schema. */
+function valueType(model: Model, f: FieldDef): string {
+  if (f.reference) {
+    const target = model.byName.get(f.reference.resource);
+    return target ? idTypeOf(target) : f.reference.idType === 'integer' ? 'number' : 'string';
+  }
+  const schema = f.type.jsonSchema(f);
+  if (Array.isArray(schema.enum))
+    return schema.enum.map((v) => (typeof v === 'string' ? quote(v) : JSON.stringify(v))).join(' | ');
+  // An integer field's schema also takes digit strings beyond ±2^53 (anyOf): typed by its number form.
+  const type = schema.type ?? (schema.anyOf as { type?: unknown }[] | undefined)?.[0]?.type;
+  switch (type) {
+    case 'string':
+      return 'string';
+    case 'integer':
+    case 'number':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    default:
+      return 'JsonValue';
+  }
+}
+
+const isJson = (t: string): boolean => t === 'JsonValue';
+/** A field that may be omitted on create (optional, or filled by its default). */
+const optionalOnWrite = (f: FieldDef): boolean => !f.required || f.default !== undefined;
+
+function orNull(t: string, nullable: boolean): string {
+  if (!nullable || isJson(t)) return t;
+  return `${t} | null`;
+}
+
+/** JSDoc for a field: its description and the constraints the server enforces. */
+function docOf(f: FieldDef, indent: string): string {
+  const notes: string[] = [];
+  if (f.description) notes.push(f.description.replace(/\*\//g, '*\\/'));
+  const facts: string[] = [];
+  if (f.reference) facts.push(`references ${f.reference.resource}`);
+  if (f.unique) facts.push('unique');
+  for (const [k, v] of Object.entries(f.options)) {
+    if (k !== 'values' && k !== 'to' && k !== 'onDelete') facts.push(`${k} ${JSON.stringify(v)}`);
+  }
+  if (f.default !== undefined) facts.push(`default ${JSON.stringify(f.default)}`);
+  if (facts.length) notes.push(`(${facts.join('; ')})`.replace(/\*\//g, '*\\/'));
+  return notes.length ? `${indent}/** ${notes.join(' ')} */\n` : '';
+}
+
+function readShape(model: Model, r: ResourceDef, name: string): string {
+  const lines: string[] = [];
+  for (const f of r.allFields.values()) {
+    const nullable = !f.system && !f.required;
+    const type = f.name === 'id' ? idTypeOf(r) : valueType(model, f);
+    lines.push(`${docOf(f, '  ')}  ${f.name}: ${orNull(type, nullable)};`);
+  }
+  const about = r.description ? `${r.description.replace(/\*\//g, '*\\/')} ` : '';
+  return `/** ${about}A record of \`${r.name}\`, as the API returns it. */\nexport interface ${name} {\n${lines.join('\n')}\n}`;
+}
+
+function createShape(model: Model, r: ResourceDef, name: string): string {
+  const lines: string[] = [];
+  if (r.idType !== 'integer') {
+    const required = r.idType === 'string';
+    lines.push(
+      `  /** ${required ? 'The key chosen by the client.' : 'Optional: the server generates one when absent.'} */`,
+    );
+    lines.push(`  id${required ? '' : '?'}: string;`);
+  }
+  for (const f of r.fields) {
+    lines.push(
+      `${docOf(f, '  ')}  ${f.name}${optionalOnWrite(f) ? '?' : ''}: ${orNull(valueType(model, f), !f.required)};`,
+    );
+  }
+  return `/** Body of \`POST /${r.name}\` and of \`PUT /${r.name}/{id}\` (a full replacement). */\nexport interface ${name}Create {\n${lines.join('\n')}\n}`;
+}
+
+function updateShape(model: Model, r: ResourceDef, name: string): string {
+  const lines = r.fields.map(
+    (f) => `${docOf(f, '  ')}  ${f.name}?: ${orNull(valueType(model, f), !f.required)};`,
+  );
+  return `/** Body of \`PATCH /${r.name}/{id}\` as a JSON Merge Patch (RFC 7396): \`null\` clears a field. */\nexport interface ${name}Update {\n${lines.join('\n')}\n}`;
+}
+
+function relationsOf(r: ResourceDef): { toOne: string; toMany: string } {
+  const map = (rels: { name: string; resource: string; field: string }[]) =>
+    rels.length
+      ? `{ ${rels.map((x) => `${x.name}: { resource: ${quote(x.resource)}; field: ${quote(x.field)} }`).join('; ')} }`
+      : 'Record<never, never>';
+  return { toOne: map(r.toOne), toMany: map(r.toMany) };
+}
+
+function resourcesMap(model: Model, names: Map<string, string>): string {
+  const entries = model.resources.map((r) => {
+    const n = names.get(r.name)!;
+    const rel = relationsOf(r);
+    return [
+      `  ${r.name}: {`,
+      `    id: ${idTypeOf(r)};`,
+      `    read: ${n};`,
+      `    create: ${n}Create;`,
+      `    update: ${n}Update;`,
+      `    /** To-one relations (\`embed\` name → resource and the referencing field). */`,
+      `    toOne: ${rel.toOne};`,
+      `    /** To-many relations (\`embed\` name and nested collection → resource and its referencing field). */`,
+      `    toMany: ${rel.toMany};`,
+      '  };',
+    ].join('\n');
+  });
+  return `/** Every resource of the API, for \`createClient<Resources>()\` from \`verbo/client\`. */\nexport interface Resources {\n${entries.join('\n')}\n}`;
+}
+
+export interface RecordTypesOptions {
+  /** Where the model came from, named in the header comment. */
+  source?: string;
+}
+
+/** The whole generated module, as TypeScript source text. */
+export function generateRecordTypes(model: Model, options: RecordTypesOptions = {}): string {
+  const names = recordTypeNames(model.resources);
+  const parts = [
+    `// Generated by \`verbo types\` from ${options.source ?? `the ${model.name} model`}. Do not edit: run it again after changing the config.`,
+    JSON_VALUE,
+  ];
+  for (const r of model.resources) {
+    const n = names.get(r.name)!;
+    parts.push(readShape(model, r, n), createShape(model, r, n), updateShape(model, r, n));
+  }
+  parts.push(resourcesMap(model, names));
+  return `${parts.join('\n\n')}\n`;
+}

@@ -1,0 +1,151 @@
+/**
+ * Builds the Fastify app from a model and a store. HTTP concerns only: every database concern is
+ * behind the Store interface, every record rule in the model.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
+import type { Model } from '../model/model-types.js';
+import type { Store } from '../store/store.js';
+import { handleClientError, refuseConnect } from './client-error.js';
+import { JSON_OFFERS, negotiate } from './content-negotiation.js';
+import { registerAuth } from './auth/auth-plugin.js';
+import { callerScope } from './auth/caller.js';
+import { registerCors } from './cors.js';
+import { registerDocsRoutes } from './docs-routes.js';
+import { ApiError } from './errors/api-error.js';
+import { sendError } from './error-handler.js';
+import { registerIdempotency } from './idempotency/idempotency-hooks.js';
+import { notFoundHandler } from './not-found.js';
+import { registerRateLimit } from './rate-limit.js';
+import { languageFrom, traceIdFrom } from './request-context.js';
+import { registerResourceRoutes, STANDARD_METHODS } from './resource-routes.js';
+import { registerShutdownGuard } from './shutdown-guard.js';
+import { limitJsonBodies, registerRequestLimits } from './request-limits.js';
+import type { AppContext } from './routes/route-context.js';
+import { RecordValidator } from './validation/record-validator.js';
+
+export interface AppOptions {
+  model: Model;
+  store: Store;
+  /** Hide internals of 5xx errors. */
+  production?: boolean;
+  /** pino options, `false` for no logs (tests). */
+  logger?: FastifyServerOptions['logger'];
+  https?: { cert: Buffer; key: Buffer };
+}
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+};
+/** Under TLS: browsers keep to HTTPS for a year (RFC 6797). */
+const HSTS = { 'strict-transport-security': 'max-age=31536000; includeSubDomains' };
+
+/** A silent logger needs no per-request child: pino's child() serialises the bindings every time. */
+type ChildArgs = Parameters<FastifyBaseLogger['child']>;
+/** Instance loggers known to be silent (a handful of objects): pino's `level` getter is not free, and the level is set once at start-up. */
+const silentLoggers = new WeakMap<FastifyBaseLogger, boolean>();
+const isSilent = (logger: FastifyBaseLogger): boolean => {
+  let silent = silentLoggers.get(logger);
+  if (silent === undefined) silentLoggers.set(logger, (silent = logger.level === 'silent'));
+  return silent;
+};
+const silentOrChild = (logger: FastifyBaseLogger, bindings: ChildArgs[0], opts?: ChildArgs[1]): FastifyBaseLogger =>
+  !opts?.level && isSilent(logger) ? logger : logger.child(bindings, opts);
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { model, store } = options;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'traceId' }),
+    genReqId: (req) => traceIdFrom(req.headers),
+    childLoggerFactory: silentOrChild,
+    bodyLimit: model.bodyLimit,
+    // Draining answers the §3 503 with Retry-After instead (shutdown-guard.ts).
+    return503OnClosing: false,
+    forceCloseConnections: false,
+    routerOptions: { ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, maxParamLength: 500 },
+    clientErrorHandler: handleClientError,
+    // Bad percent-encoding and over-long path parameters are refused by the router before any hook runs: shaped too.
+    frameworkErrors: (err: Error, req: FastifyRequest, reply: FastifyReply) => {
+      reply.header('x-trace-id', req.id).headers(securityHeaders);
+      return sendError(err, req, reply, errorOptions);
+    },
+    // A missing Host is answered by our own hook (request-limits.ts) with the envelope, not Node's bare 400.
+    http: { requireHostHeader: false },
+    // HTTP/2 over TLS (ALPN), HTTP/1.1 for clients that do not offer h2.
+    ...(options.https ? { http2: true, https: { ...options.https, allowHTTP1: true } } : {}),
+    ...(model.trustProxy !== undefined ? { trustProxy: model.trustProxy } : {}),
+  } as FastifyServerOptions);
+  const securityHeaders = options.https ? { ...SECURITY_HEADERS, ...HSTS } : SECURITY_HEADERS;
+
+  const ctx: AppContext = { model, store, validator: new RecordValidator(model.resources) };
+  const errorOptions = {
+    production: options.production ?? false,
+    defaultLanguage: model.defaultLanguage,
+    languageOf: (req: { headers: { 'accept-language'?: string } }) => languageFrom(req.headers['accept-language'], model.defaultLanguage),
+  };
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    ['application/json', 'application/merge-patch+json', 'application/json-patch+json'],
+    { parseAs: 'string' },
+    limitJsonBodies(model.limits, forbidPrototypeKeys(app.getDefaultJsonParser('error', 'error'))),
+  );
+
+  registerRequestLimits(app, model.limits, securityHeaders);
+  app.server.on('connect', refuseConnect);
+
+  // Callback-style hooks (here and in the modules below): no promise per request. A throw is caught by Fastify.
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.header('x-trace-id', req.id).headers(securityHeaders);
+    const q = req.url.indexOf('?');
+    const path = q < 0 ? req.url : req.url.slice(0, q);
+    if (path.length > 1 && path.endsWith('/')) {
+      // §7: a trailing slash answers 301 for every method (moved resources distinguish 301/308; this rule does not).
+      reply.code(301).header('location', `${path.replace(/\/+$/, '') || '/'}${q < 0 ? '' : req.url.slice(q)}`).send();
+      return;
+    }
+    if (!req.routeOptions.config?.ownNegotiation && !negotiate(req.headers.accept, JSON_OFFERS)) {
+      throw ApiError.of('NOT_ACCEPTABLE', `Accept ${req.headers.accept} allows neither application/json nor application/problem+json`);
+    }
+    done();
+  });
+  registerShutdownGuard(app);
+  registerCors(app, model.cors);
+  registerRateLimit(app, model.rateLimit);
+  await registerAuth(app, model, store, { tls: Boolean(options.https) });
+  registerIdempotency(app, { kv: store.kv, ttlMs: model.idempotency.ttlSeconds * 1000, scopeOf: callerScope });
+  // One pino line per request; no hook at all when logging is off.
+  if (!isSilent(app.log)) {
+    app.addHook('onResponse', (req, reply, done) => {
+      req.log.info({ method: req.method, path: req.url.split('?')[0], status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
+      done();
+    });
+  }
+
+  app.setErrorHandler((err, req, reply) => sendError(err, req, reply, errorOptions));
+  for (const r of model.resources) registerResourceRoutes(app, ctx, r);
+  registerDocsRoutes(app, model, { production: options.production });
+  app.setNotFoundHandler(
+    notFoundHandler(model, (path) => STANDARD_METHODS.filter((method) => app.findRoute({ method, url: path }) !== null)),
+  );
+  return app;
+}
+
+type JsonParser = ReturnType<FastifyInstance['getDefaultJsonParser']>;
+
+/** Fastify's parser reports a `__proto__` / `constructor.prototype` key as invalid JSON; tell the two apart (→ FORBIDDEN_JSON_KEY). */
+function forbidPrototypeKeys(parse: JsonParser): JsonParser {
+  return (req, body, done) =>
+    parse(req, body, (err, value) => {
+      if (!err) return done(null, value);
+      try {
+        JSON.parse(body);
+      } catch {
+        return done(err);
+      }
+      done(new SyntaxError('the body uses a __proto__ or constructor.prototype key'));
+    });
+}

@@ -1,0 +1,90 @@
+/**
+ * The access policy (§8) the resource handlers call: one `authorize` per operation.
+ * - no rule passes and nobody is signed in → 401 (with WWW-Authenticate); signed in → 403;
+ * - `owner` (when no other rule passes): queries get `ownerId = caller`, and a record of someone
+ *   else answers 404 (its existence is not revealed) — or 403 when the caller may read it anyway;
+ * - role `admin` passes every rule; with `auth` off every resource is public.
+ */
+import type { FastifyRequest } from 'fastify';
+import { type AccessAction, type AccessRule, formatRule } from '../../model/access-rules.js';
+import type { ResourceDef } from '../../model/model-types.js';
+import type { Filter } from '../../store/query-types.js';
+import type { Row } from '../../store/store.js';
+import { ApiError } from '../errors/api-error.js';
+import { notFound } from '../pipeline/record-io.js';
+import { unauthenticated } from './auth-errors.js';
+import { type Caller, callerOf, hadStaleSession } from './caller.js';
+
+export interface AccessScope {
+  /** Extra filters that keep a query to the records the caller may touch ([] = all of them). */
+  where: Filter[];
+  /** Sets the server-decided fields of a record being created (ownerId). */
+  stamp(values: Row): Row;
+}
+
+type Decision = 'all' | 'own' | 'unauthenticated' | 'forbidden';
+
+export const ADMIN_ROLE = 'admin';
+
+function decide(rules: AccessRule[], caller: Caller | undefined): Decision {
+  if (rules.some((rule) => rule.kind === 'public')) return 'all';
+  if (!caller) return 'unauthenticated';
+  if (caller.roles.includes(ADMIN_ROLE)) return 'all';
+  if (
+    rules.some(
+      (rule) => rule.kind === 'authenticated' || (rule.kind === 'role' && caller.roles.includes(rule.role)),
+    )
+  )
+    return 'all';
+  return rules.some((rule) => rule.kind === 'owner') ? 'own' : 'forbidden';
+}
+
+const isOwn = (row: Row, caller: Caller | undefined): boolean =>
+  caller !== undefined && row.ownerId != null && String(row.ownerId) === String(caller.id);
+
+function refusal(
+  req: FastifyRequest,
+  r: ResourceDef,
+  action: AccessAction,
+  rules: AccessRule[],
+  decision: Decision,
+): ApiError {
+  const needs = rules.map(formatRule).join(' or ');
+  if (decision === 'unauthenticated') {
+    const why = hadStaleSession(req)
+      ? 'the session has expired or ended; sign in again'
+      : 'no credentials were sent';
+    return unauthenticated(`${action} on ${r.name} needs ${needs}: ${why}`);
+  }
+  return ApiError.of(
+    'FORBIDDEN',
+    `${action} on ${r.name} needs ${needs}; the caller's roles are [${callerOf(req)?.roles.join(', ') ?? ''}]`,
+  );
+}
+
+const ALL: AccessScope = { where: [], stamp: (values) => values };
+
+/**
+ * Checks `action` on resource `r` for this request's caller; throws 401/403 when the rules refuse.
+ * With `row` (the record the operation touches): throws 404 (or 403) when it is someone else's.
+ */
+export function authorize(req: FastifyRequest, r: ResourceDef, action: AccessAction, row?: Row): AccessScope {
+  const rules = r.access;
+  if (!rules) return ALL;
+  const caller = callerOf(req);
+  const decision = decide(rules[action], caller);
+  if (decision === 'unauthenticated' || decision === 'forbidden')
+    throw refusal(req, r, action, rules[action], decision);
+  if (decision === 'own' && row && !isOwn(row, caller)) {
+    const read = decide(rules.read, caller);
+    const canSee = read === 'all' || (read === 'own' && isOwn(row, caller));
+    if (action !== 'read' && canSee)
+      throw ApiError.of('FORBIDDEN', `${action} on ${r.name} is limited to the records the caller created`);
+    throw notFound(r, row.id);
+  }
+  const ownerId = r.allFields.has('ownerId') && action === 'create' ? (caller?.id ?? null) : undefined;
+  return {
+    where: decision === 'own' ? [{ field: 'ownerId', op: 'eq', value: caller!.id }] : [],
+    stamp: (values) => (ownerId === undefined ? values : { ...values, ownerId }),
+  };
+}

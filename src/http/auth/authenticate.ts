@@ -1,0 +1,85 @@
+/**
+ * The authenticate step (an onRequest hook): `Authorization: Bearer <token>` or the session cookie
+ * sets the caller. A Bearer credential that is bad, expired or revoked → 401 on any route. A stale
+ * session cookie makes the request anonymous (routes that need a caller then answer 401), so a
+ * browser with an old cookie can still read public data. Cookie-authenticated unsafe requests from
+ * another origin → 403 (CSRF); Bearer requests are not affected (browsers never add them by themselves).
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CorsConfig } from '../../model/model-types.js';
+import { crossSiteRefused, unauthenticated } from './auth-errors.js';
+import type { AuthServices } from './auth-services.js';
+import { markStaleSession, setCaller } from './caller.js';
+import { clearSessionCookie, sessionIdOf } from './cookies.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const BEARER = /^Bearer +(\S+) *$/i;
+/** What a signed-in caller sees may be theirs alone (owner rules): never kept by shared caches. */
+const PRIVATE = 'private';
+
+/** Origins the config trusts with credentials (CORS with `credentials: true`, no wildcard). */
+export function trustedOrigins(cors: CorsConfig | undefined): string[] {
+  return cors?.credentials ? cors.origins.filter((o) => o !== '*').map((o) => o.toLowerCase()) : [];
+}
+
+/** True when the browser says the request comes from another origin than this server's. */
+export function isCrossSite(req: FastifyRequest, trusted: string[]): boolean {
+  const origin = req.headers.origin?.toLowerCase();
+  if (origin !== undefined && trusted.includes(origin)) return false;
+  const site = req.headers['sec-fetch-site'];
+  if (site === 'cross-site' || site === 'same-site') return true;
+  if (origin === undefined) return false;
+  try {
+    return new URL(origin).host !== (req.headers.host ?? '').toLowerCase();
+  } catch {
+    return true; // `Origin: null` (sandboxed frames, some redirects) or garbage
+  }
+}
+
+export function authenticator(
+  services: AuthServices,
+  trusted: string[],
+  secureCookie: (req: FastifyRequest) => boolean,
+) {
+  return async function authenticate(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const header = req.headers.authorization;
+    if (header !== undefined) {
+      const m = BEARER.exec(header);
+      if (!m)
+        throw unauthenticated(
+          'the Authorization header must be "Bearer <token>"',
+          'INVALID_TOKEN',
+          'invalid_request',
+        );
+      const found = await services.tokens.authenticate(m[1]);
+      const user = found && (await services.users.get(found.userId));
+      if (!found || !user)
+        throw unauthenticated(
+          'the Bearer token is not valid, has expired or was revoked',
+          'INVALID_TOKEN',
+          'invalid_token',
+        );
+      setCaller(req, {
+        id: user.id,
+        email: user.email,
+        roles: user.roles,
+        via: 'token',
+        tokenId: found.tokenId,
+      });
+      reply.header('cache-control', PRIVATE);
+      return;
+    }
+    const sessionId = sessionIdOf(req);
+    if (sessionId === undefined) return;
+    const session = await services.sessions.find(sessionId);
+    const user = session && (await services.users.get(session.userId));
+    if (!user) {
+      markStaleSession(req);
+      clearSessionCookie(reply, secureCookie(req));
+      return;
+    }
+    if (!SAFE_METHODS.has(req.method) && isCrossSite(req, trusted)) throw crossSiteRefused();
+    setCaller(req, { id: user.id, email: user.email, roles: user.roles, via: 'session', sessionId });
+    reply.header('cache-control', PRIVATE);
+  };
+}

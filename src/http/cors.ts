@@ -1,0 +1,98 @@
+/**
+ * CORS from `cors: { origins, credentials }` (§9), off unless configured. A small module rather
+ * than @fastify/cors: that plugin answers every OPTIONS from its own hook and wildcard route
+ * (a plain OPTIONS would lose our `Allow`/`Accept-*` headers, its strict mode answers a text/plain
+ * 400 outside the §3 envelope) and lists one fixed Allow-Methods for all routes.
+ *
+ * Actual requests (those with an Origin): headers added in onSend, so errors, redirects and 304s
+ * carry them too; every response says Vary: Origin.
+ * Preflights (OPTIONS + Origin + Access-Control-Request-Method from an allowed origin): 204 with
+ * Allow-Methods (the route's `Allow`), Allow-Headers and Max-Age, before routing to the handler.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { CorsConfig } from '../model/model-types.js';
+
+/** Response headers a browser script may read. */
+export const EXPOSED_HEADERS = [
+  'ETag', 'Last-Modified', 'Location', 'Link', 'X-Total-Count', 'X-Trace-Id', 'Preference-Applied',
+  'Idempotent-Replayed', 'Retry-After', 'Allow', 'Accept-Patch', 'Accept-Post', 'WWW-Authenticate', 'Content-Length',
+].join(', ');
+
+/** Request headers allowed when the preflight names none. */
+const DEFAULT_ALLOWED_HEADERS = [
+  'Content-Type', 'Authorization', 'If-Match', 'If-None-Match', 'If-Modified-Since', 'If-Unmodified-Since',
+  'Prefer', 'Idempotency-Key', 'Accept-Language', 'X-Request-Id', 'traceparent',
+].join(', ');
+
+const ALL_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
+const MAX_AGE_SECONDS = '600';
+const TOKEN_LIST = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+(\s*,\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*$/;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The `Allow` value of the route's path, for CORS preflights. */
+    allow?: string;
+  }
+}
+
+/** Appends to Vary without repeating a name already there. */
+export function addVary(reply: FastifyReply, ...names: string[]): void {
+  const current = reply.getHeader('vary');
+  if (current === undefined) {
+    reply.header('vary', names.join(', '));
+    return;
+  }
+  const list = (Array.isArray(current) ? current.join(',') : String(current ?? '')).split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of names) if (!list.some((v) => v.toLowerCase() === name.toLowerCase())) list.push(name);
+  reply.header('vary', list.join(', '));
+}
+
+const normalize = (origin: string): string => origin.trim().replace(/\/+$/, '').toLowerCase();
+
+/**
+ * The Access-Control-Allow-Origin value for a request, or undefined when refused. `'*'` stays `*`
+ * and never goes with credentials: a wildcard answering every site's cookies would undo SameSite.
+ */
+export function allowedOrigin(cors: CorsConfig, origin: string | undefined): { value: string; credentials: boolean } | undefined {
+  const listed = origin !== undefined && cors.origins.some((o) => o !== '*' && normalize(o) === normalize(origin));
+  if (listed) return { value: origin, credentials: cors.credentials };
+  if (cors.origins.includes('*')) return { value: '*', credentials: false };
+  return undefined;
+}
+
+export function registerCors(app: FastifyInstance, cors: CorsConfig | undefined): void {
+  if (!cors) return;
+
+  // Callback-style hooks: no promise per request.
+  app.addHook('onRequest', (req, reply, done) => {
+    const origin = req.headers.origin;
+    const method = req.headers['access-control-request-method'];
+    if (req.method !== 'OPTIONS' || !origin || !method || !allowedOrigin(cors, origin)) return done();
+    const requested = req.headers['access-control-request-headers'];
+    const routeAllow = req.routeOptions.config?.allow;
+    addVary(reply, 'Access-Control-Request-Method', 'Access-Control-Request-Headers');
+    // An unknown or moved path is let through: the actual request then gets its 404 or redirect readably.
+    if (routeAllow) reply.header('allow', routeAllow);
+    reply
+      .code(204)
+      .headers({
+        'access-control-allow-methods': routeAllow ?? ALL_METHODS,
+        'access-control-allow-headers': requested && TOKEN_LIST.test(requested.trim()) ? requested.trim() : DEFAULT_ALLOWED_HEADERS,
+        'access-control-max-age': MAX_AGE_SECONDS,
+      })
+      .send();
+  });
+
+  app.addHook('onSend', (req, reply, payload, done) => {
+    addVary(reply, 'Origin');
+    // Browsers send Origin on every cross-origin request (Fetch standard); without it no CORS
+    // check happens, so the headers would be bytes for nothing. Vary: Origin keeps caches right.
+    const allowed = req.headers.origin === undefined ? undefined : allowedOrigin(cors, req.headers.origin);
+    if (allowed) {
+      reply.header('access-control-allow-origin', allowed.value);
+      if (allowed.credentials) reply.header('access-control-allow-credentials', 'true');
+      reply.header('access-control-expose-headers', EXPOSED_HEADERS);
+    }
+    done(null, payload);
+  });
+}

@@ -1,0 +1,86 @@
+/** Turns anything thrown into the §3 envelope. The only place that writes error bodies. */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { PatchError } from '../patch/index.js';
+import { MissingReference, StillReferenced, StoreFull, StoreUnavailable, UniqueViolation } from '../store/store-errors.js';
+import { ApiError, type Language } from './errors/api-error.js';
+import { envelope, problemDetails } from './errors/error-envelope.js';
+import { prefersProblemJson } from './content-negotiation.js';
+import { ACCEPT_PATCH, ACCEPT_POST } from './routes/route-context.js';
+
+const FASTIFY_CODES: Record<string, () => ApiError> = {
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => ApiError.of('EMPTY_BODY', 'the body is empty but Content-Type says JSON'),
+  FST_ERR_CTP_BODY_TOO_LARGE: () => ApiError.of('PAYLOAD_TOO_LARGE', 'the body is larger than the limit'),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => ApiError.of('BAD_REQUEST', 'Content-Length does not match the body'),
+  FST_ERR_BAD_URL: () => ApiError.of('BAD_REQUEST', 'the URL path is not valid percent-encoding'),
+  FST_ERR_MAX_PARAM_LENGTH: () => ApiError.of('URI_TOO_LONG', 'a path segment is longer than 500 characters'),
+};
+
+/** Maps errors of every layer (store, patch engine, Fastify, JSON parser) to one ApiError. */
+export function toApiError(err: unknown, req: FastifyRequest): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof UniqueViolation) {
+    return new ApiError(
+      (err.fields.length ? err.fields : ['id']).map((f) => ({
+        code: 'UNIQUE_VIOLATION' as const,
+        internalMessage: `a record with this ${f} already exists`,
+        pointer: `/${f}`,
+        vars: { field: f },
+      })),
+    );
+  }
+  if (err instanceof MissingReference) {
+    return new ApiError(
+      (err.fields.length ? err.fields : ['']).map((f) => ({
+        code: 'REFERENCE_NOT_FOUND' as const,
+        internalMessage: `${f || 'a reference'} names a record that does not exist`,
+        pointer: f ? `/${f}` : '',
+        vars: { field: f },
+      })),
+    );
+  }
+  if (err instanceof StillReferenced) return ApiError.of('STILL_REFERENCED', `cannot delete: ${err.message}`);
+  if (err instanceof StoreUnavailable) return ApiError.of('SERVICE_UNAVAILABLE', err.message, {}, { 'retry-after': String(err.retryAfterSeconds) });
+  if (err instanceof StoreFull) return ApiError.of('INSUFFICIENT_STORAGE', err.message, {}, { 'retry-after': '60' });
+  if (err instanceof PatchError) return ApiError.of('MALFORMED_PATCH', err.message);
+  const fe = err as FastifyError;
+  if (fe.code && FASTIFY_CODES[fe.code]) return FASTIFY_CODES[fe.code]();
+  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    const isItem = /\/:id$/.test(req.routeOptions.url ?? '');
+    return ApiError.of('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${req.headers['content-type'] ?? '(none)'} is not accepted`, {}, isItem ? { 'accept-patch': ACCEPT_PATCH } : { 'accept-post': ACCEPT_POST });
+  }
+  if (err instanceof SyntaxError || fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    if (/prototype|constructor/i.test(fe.message)) return ApiError.of('FORBIDDEN_JSON_KEY', 'the body uses __proto__ or constructor.prototype, which are refused');
+    return ApiError.of('MALFORMED_JSON', `the body is not valid JSON: ${fe.message}`);
+  }
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return new ApiError([{ code: 'BAD_REQUEST', internalMessage: fe.message }], {}, fe.statusCode);
+  }
+  return new ApiError([{ code: 'INTERNAL_ERROR', internalMessage: (err as Error)?.message ?? String(err) }]);
+}
+
+export interface ErrorOptions {
+  production: boolean;
+  defaultLanguage: Language;
+  languageOf(req: FastifyRequest): Language;
+}
+
+export function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply, options: ErrorOptions) {
+  const apiError = toApiError(err, req);
+  if (apiError.status === 500) req.log.error({ err }, 'request failed');
+  if (apiError.status >= 500) {
+    if (options.production) for (const p of apiError.problems) p.internalMessage = 'internal error (see the server log for this traceId)';
+  }
+  const lang = options.languageOf(req);
+  reply.code(apiError.status).headers(apiError.headers).header('content-language', lang);
+  reply.header('vary', mergeVary(reply.getHeader('vary'), ['Accept', 'Accept-Language']));
+  if (prefersProblemJson(req.headers.accept)) {
+    return reply.type('application/problem+json; charset=utf-8').send(JSON.stringify(problemDetails(apiError, lang, req.id, req.url)));
+  }
+  return reply.type('application/json; charset=utf-8').send(JSON.stringify(envelope(apiError, lang, req.id)));
+}
+
+function mergeVary(current: unknown, add: string[]): string {
+  const have = String(current ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  for (const a of add) if (!have.some((h) => h.toLowerCase() === a.toLowerCase())) have.push(a);
+  return have.join(', ');
+}

@@ -1,0 +1,96 @@
+/**
+ * Opaque keyset cursors: base64url JSON of the resource, the sort and the boundary row's sort
+ * values, with a MAC so a changed cursor is refused (400) rather than silently misread. Set
+ * VERBO_SECRET in production: with the public default anyone can mint a cursor, and although the
+ * values of a decoded cursor are still type-checked (`keysetValuesFit`), only the MAC proves the
+ * server issued it.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { parseExactInteger } from '../../model/exact-integer.js';
+import { isCalendarDate } from '../../model/field-types/date-field.js';
+import { toUtcIso } from '../../model/field-types/datetime-field.js';
+import type { FieldDef, ResourceDef } from '../../model/model-types.js';
+import type { Keyset, SortKey } from '../../store/query-types.js';
+
+export interface CursorPayload {
+  resource: string;
+  sort: string;
+  keyset: Keyset;
+}
+
+const secret = process.env.VERBO_SECRET ?? 'verbo-cursor-v1';
+const mac = (body: string): Buffer => createHmac('sha256', secret).update(body).digest().subarray(0, 12);
+
+export const sortSpec = (sort: SortKey[]): string =>
+  sort.map((s) => (s.desc ? `-${s.field}` : s.field)).join(',');
+
+export function encodeCursor(
+  resource: string,
+  sort: SortKey[],
+  values: unknown[],
+  direction: Keyset['direction'],
+): string {
+  const data = { r: resource, s: sortSpec(sort), v: values, d: direction === 'after' ? 'a' : 'b' };
+  const body = Buffer.from(JSON.stringify(data)).toString('base64url');
+  return `${body}.${mac(body).toString('base64url')}`;
+}
+
+/** Undefined when the cursor is malformed or was tampered with. */
+export function decodeCursor(raw: string): CursorPayload | undefined {
+  const [body, tag, extra] = raw.split('.');
+  if (!body || !tag || extra !== undefined) return undefined;
+  const given = Buffer.from(tag, 'base64url');
+  const expected = mac(body);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  try {
+    const data = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Record<string, unknown>;
+    if (
+      typeof data.r !== 'string' ||
+      typeof data.s !== 'string' ||
+      !Array.isArray(data.v) ||
+      (data.d !== 'a' && data.d !== 'b')
+    )
+      return undefined;
+    return {
+      resource: data.r,
+      sort: data.s,
+      keyset: { values: data.v, direction: data.d === 'a' ? 'after' : 'before' },
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A sort value of the field's storage kind (or null): what the store will bind. */
+function fits(f: FieldDef, v: unknown): boolean {
+  // A required field may still hold NULL in rows written before the field was added.
+  if (v === null) return !f.system;
+  switch (f.storage) {
+    case 'integer':
+      // The store's own form (model/exact-integer.ts): a safe number, or the digits of a 64-bit integer beyond.
+      return Number.isSafeInteger(v) || (typeof v === 'string' && parseExactInteger(v).ok && !Number.isSafeInteger(Number(v)));
+    case 'real':
+      return typeof v === 'number' && Number.isFinite(v);
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'date':
+      return typeof v === 'string' && isCalendarDate(v);
+    case 'datetime':
+      return typeof v === 'string' && toUtcIso(v) !== undefined;
+    case 'text':
+      return typeof v === 'string';
+    default:
+      return false;
+  }
+}
+
+/** The keyset values match the sort's fields one for one, each of its field's kind. */
+export function keysetValuesFit(r: ResourceDef, sort: SortKey[], values: unknown[]): boolean {
+  return (
+    values.length === sort.length &&
+    sort.every((s, i) => {
+      const f = r.allFields.get(s.field);
+      return f !== undefined && fits(f, values[i]);
+    })
+  );
+}

@@ -1,0 +1,79 @@
+/** Embeds: one extra query per relation per page (chunked by the store's bind limit), never one per row. */
+import type { Model, ResourceDef } from '../../model/model-types.js';
+import type { Filter } from '../../store/query-types.js';
+import type { Row, Store } from '../../store/store.js';
+import { toOutput } from '../pipeline/record-io.js';
+
+async function rowsWhereIn(
+  store: Store,
+  r: ResourceDef,
+  field: string,
+  values: unknown[],
+  extra: Filter[] = [],
+): Promise<Row[]> {
+  const unique = [...new Set(values.filter((v) => v !== null && v !== undefined))];
+  const out: Row[] = [];
+  const chunk = Math.min(1000, store.capabilities.maxBindParams - 10);
+  for (let i = 0; i < unique.length; i += chunk) {
+    const part = unique.slice(i, i + chunk);
+    out.push(
+      ...(await store.list(r, {
+        where: [{ field, op: 'in', value: part }, ...extra],
+        sort: [{ field: 'id', desc: false }],
+      })),
+    );
+  }
+  return out;
+}
+
+/**
+ * Adds each requested relation to the output records (which are in the same order as `rows`).
+ * `scopeOf` gives the access filters of an embedded resource (§8: owners see only their records).
+ */
+export async function embedRelations(
+  model: Model,
+  store: Store,
+  r: ResourceDef,
+  rows: Row[],
+  outputs: Record<string, unknown>[],
+  embed: string[],
+  scopeOf: (target: ResourceDef) => Filter[] = () => [],
+): Promise<void> {
+  for (const name of embed) {
+    const toOne = r.toOne.find((t) => t.name === name);
+    if (toOne) {
+      const target = model.byName.get(toOne.resource)!;
+      const found = await rowsWhereIn(
+        store,
+        target,
+        'id',
+        rows.map((row) => row[toOne.field]),
+        scopeOf(target),
+      );
+      const byId = new Map(found.map((t) => [String(t.id), toOutput(target, t)]));
+      rows.forEach((row, i) => {
+        outputs[i][name] = row[toOne.field] == null ? null : (byId.get(String(row[toOne.field])) ?? null);
+      });
+      continue;
+    }
+    const toMany = r.toMany.find((t) => t.name === name)!;
+    const child = model.byName.get(toMany.resource)!;
+    const found = await rowsWhereIn(
+      store,
+      child,
+      toMany.field,
+      rows.map((row) => row.id),
+      scopeOf(child),
+    );
+    const groups = new Map<string, Record<string, unknown>[]>();
+    for (const c of found) {
+      const key = String(c[toMany.field]);
+      const g = groups.get(key);
+      if (g) g.push(toOutput(child, c));
+      else groups.set(key, [toOutput(child, c)]);
+    }
+    rows.forEach((row, i) => {
+      outputs[i][name] = groups.get(String(row.id)) ?? [];
+    });
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The "parse" step of collection requests (§6): query string → typed, validated plan.
+ * Every problem names its query parameter; identifiers are checked against the model here, so
+ * nothing from the URL reaches SQL except as a bound value.
+ */
+import type { ResourceDef } from '../../model/model-types.js';
+import type { Filter, Keyset, ListQuery, SortKey } from '../../store/query-types.js';
+import { ApiError, type Problem } from '../errors/api-error.js';
+import { decodeCursor, keysetValuesFit, sortSpec } from './cursor.js';
+import { bad, parseFilters, type QueryInput } from './filter-parser.js';
+
+export { parseFilters, type QueryInput, RESERVED } from './filter-parser.js';
+
+export const DEFAULT_LIMIT = 25;
+export const MAX_LIMIT = 1000;
+
+export interface ListPlan {
+  /** The resource listed: cursors are bound to it. */
+  resource: string;
+  query: ListQuery & { limit: number };
+  fields?: string[];
+  embed: string[];
+  count: boolean;
+  /** How the client pages, so Link answers in kind. */
+  paging: 'offset' | 'cursor';
+}
+
+function single(q: QueryInput, name: string, problems: Problem[]): string | undefined {
+  const v = q[name];
+  if (Array.isArray(v)) {
+    problems.push(bad(name, 'may appear only once'));
+    return undefined;
+  }
+  return v;
+}
+
+function nonNegativeInt(raw: string): number | undefined {
+  return /^(0|[1-9][0-9]{0,15})$/.test(raw) ? Number(raw) : undefined;
+}
+
+function parseSort(
+  r: ResourceDef,
+  raw: string,
+  parameter: string,
+  problems: Problem[],
+): SortKey[] | undefined {
+  const keys: SortKey[] = [];
+  for (const part of raw.split(',')) {
+    const desc = part.startsWith('-');
+    const name = desc ? part.slice(1) : part;
+    const f = r.allFields.get(name);
+    if (!f || f.type.name === 'json') {
+      problems.push(bad(parameter, `cannot sort by "${part}"`));
+      return undefined;
+    }
+    if (!keys.some((k) => k.field === name)) keys.push({ field: name, desc });
+  }
+  if (!keys.some((k) => k.field === 'id')) keys.push({ field: 'id', desc: false });
+  return keys;
+}
+
+export function parseListQuery(r: ResourceDef, q: QueryInput, extraWhere: Filter[] = []): ListPlan {
+  const problems: Problem[] = [];
+  const where = [...extraWhere, ...parseFilters(r, q, problems)];
+  const limitRaw = single(q, 'limit', problems);
+  let limit = DEFAULT_LIMIT;
+  if (limitRaw !== undefined) {
+    const n = nonNegativeInt(limitRaw);
+    if (n === undefined || n < 1 || n > MAX_LIMIT)
+      problems.push(bad('limit', `must be an integer from 1 to ${MAX_LIMIT}`));
+    else limit = n;
+  }
+  const offsetRaw = single(q, 'offset', problems);
+  let offset: number | undefined;
+  if (offsetRaw !== undefined) {
+    offset = nonNegativeInt(offsetRaw);
+    if (offset === undefined || offset > Number.MAX_SAFE_INTEGER)
+      problems.push(bad('offset', 'must be a non-negative integer'));
+  }
+  const sortRaw = single(q, 'sort', problems);
+  let sort = sortRaw !== undefined ? parseSort(r, sortRaw, 'sort', problems) : undefined;
+  const cursorRaw = single(q, 'cursor', problems);
+  let keyset: Keyset | undefined;
+  if (cursorRaw !== undefined) {
+    if (offsetRaw !== undefined) problems.push(bad('cursor', 'cannot be combined with offset'));
+    const c = decodeCursor(cursorRaw);
+    const cursorSort = c && c.resource === r.name ? parseSort(r, c.sort, 'cursor', []) : undefined;
+    if (!c || !cursorSort || !keysetValuesFit(r, cursorSort, c.keyset.values))
+      problems.push(
+        bad('cursor', 'is not a cursor this server issued for this collection (it may have been altered)'),
+      );
+    else if (sort && sortSpec(sort) !== sortSpec(cursorSort))
+      problems.push(bad('cursor', 'was issued for another sort order'));
+    else {
+      sort = cursorSort;
+      keyset = c.keyset;
+    }
+  }
+  const { fields, embed } = parseSelection(r, q, problems);
+  const countRaw = single(q, 'count', problems);
+  if (countRaw !== undefined && countRaw !== 'true' && countRaw !== 'false')
+    problems.push(bad('count', 'must be true or false'));
+  if (problems.length) throw new ApiError(problems);
+  return {
+    resource: r.name,
+    query: { where, sort: sort ?? [{ field: 'id', desc: false }], limit, offset, keyset },
+    fields,
+    embed,
+    count: countRaw === 'true',
+    paging: offsetRaw !== undefined ? 'offset' : 'cursor',
+  };
+}
+
+/** `fields` and `embed`, shared by collections and single records. */
+export function parseSelection(r: ResourceDef, q: QueryInput, problems: Problem[]): { fields?: string[]; embed: string[] } {
+  const fieldsRaw = single(q, 'fields', problems);
+  let fields: string[] | undefined;
+  if (fieldsRaw !== undefined) {
+    fields = [...new Set(fieldsRaw.split(','))];
+    const unknown = fields.filter((f) => !r.allFields.has(f));
+    if (unknown.length || fields.length === 0)
+      problems.push(bad('fields', `unknown field(s): ${unknown.join(', ') || '(empty)'}`));
+  }
+  const embedRaw = single(q, 'embed', problems);
+  const embed = embedRaw === undefined ? [] : [...new Set(embedRaw.split(','))];
+  const relations = [...r.toOne.map((t) => t.name), ...r.toMany.map((t) => t.name)];
+  const unknownEmbed = embed.filter((e) => !relations.includes(e));
+  if (unknownEmbed.length)
+    problems.push(bad('embed', `unknown relation(s): ${unknownEmbed.join(', ')} (relations: ${relations.join(', ') || 'none'})`));
+  return { fields, embed };
+}
+
+/** Query of `GET /{r}/{id}`: only `fields` and `embed`; anything else → 400 naming it. */
+export function parseItemQuery(r: ResourceDef, q: QueryInput): { fields?: string[]; embed: string[] } {
+  const problems: Problem[] = [];
+  for (const key of Object.keys(q)) {
+    if (key !== 'fields' && key !== 'embed') problems.push(bad(key, 'a single record takes only fields and embed'));
+  }
+  const selection = parseSelection(r, q, problems);
+  if (problems.length) throw new ApiError(problems);
+  return selection;
+}

@@ -1,0 +1,73 @@
+/** Registers every route of one resource from the model: collection, item, nested, 405s and OPTIONS. */
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteHandlerMethod } from 'fastify';
+import type { ResourceDef } from '../model/model-types.js';
+import { ApiError } from './errors/api-error.js';
+import { collectionHandlers, type NestedScope } from './routes/collection-handlers.js';
+import { itemHandlers } from './routes/item-handlers.js';
+import { ACCEPT_PATCH, ACCEPT_POST, type AppContext } from './routes/route-context.js';
+
+export const STANDARD_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+export interface PathSpec {
+  url: string;
+  handlers: Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', RouteHandlerMethod>>;
+  /** Accept-Post on collections, Accept-Patch on items. */
+  accept: Record<string, string>;
+}
+
+/** The Allow value for a path: what it serves, HEAD with GET, and OPTIONS. */
+export const allowOf = (spec: Pick<PathSpec, 'handlers'>): string =>
+  STANDARD_METHODS.filter((m) => m === 'OPTIONS' || (m === 'HEAD' ? spec.handlers.GET : spec.handlers[m as keyof PathSpec['handlers']])).join(', ');
+
+/** Routes one path: its handlers, 405 (+ Allow) for the other methods, and OPTIONS. */
+export function registerPath(app: FastifyInstance, spec: PathSpec): void {
+  const allow = allowOf(spec);
+  for (const [method, handler] of Object.entries(spec.handlers)) app.route({ method: method as HTTPMethods, url: spec.url, handler });
+  const refused = (['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((m) => !spec.handlers[m === 'HEAD' ? 'GET' : m]);
+  if (refused.length) {
+    app.route({
+      method: refused,
+      url: spec.url,
+      handler: async (req: FastifyRequest) => {
+        throw ApiError.of('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${spec.url}; allowed: ${allow}`, {}, { allow });
+      },
+    });
+  }
+  app.route({
+    method: 'OPTIONS',
+    url: spec.url,
+    config: { allow },
+    handler: async (_req: FastifyRequest, reply: FastifyReply) => reply.code(204).headers({ allow, ...spec.accept }).send(),
+  });
+}
+
+export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r: ResourceDef): void {
+  const base = `${ctx.model.basePath}/${r.name}`;
+  const coll = collectionHandlers(ctx, r);
+  const item = itemHandlers(ctx, r);
+  registerPath(app, {
+    url: base,
+    handlers: { GET: coll.list as RouteHandlerMethod, POST: coll.create as RouteHandlerMethod, DELETE: coll.bulkDelete as RouteHandlerMethod },
+    accept: { 'accept-post': ACCEPT_POST },
+  });
+  registerPath(app, {
+    url: `${base}/:id`,
+    handlers: {
+      GET: item.get as RouteHandlerMethod,
+      PUT: item.put as RouteHandlerMethod,
+      PATCH: item.patch as RouteHandlerMethod,
+      DELETE: item.delete as RouteHandlerMethod,
+    },
+    accept: { 'accept-patch': ACCEPT_PATCH },
+  });
+  for (const relation of r.toMany) {
+    const child = ctx.model.byName.get(relation.resource)!;
+    const scope: NestedScope = { parent: r, relation };
+    const nested = collectionHandlers(ctx, child, scope);
+    registerPath(app, {
+      url: `${base}/:id/${relation.name}`,
+      handlers: { GET: nested.list as RouteHandlerMethod, POST: nested.create as RouteHandlerMethod, DELETE: nested.bulkDelete as RouteHandlerMethod },
+      accept: { 'accept-post': ACCEPT_POST },
+    });
+  }
+}

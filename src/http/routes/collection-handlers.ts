@@ -1,0 +1,95 @@
+/** GET, POST and bulk DELETE on /{r} and on nested /{parent}/{id}/{r}. */
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { InverseRelation, ResourceDef } from '../../model/model-types.js';
+import type { Filter } from '../../store/query-types.js';
+import { authorize } from '../auth/access-policy.js';
+import { ApiError } from '../errors/api-error.js';
+import { etagOf, lastModifiedOf, notModified } from '../pipeline/conditions.js';
+import { parsePrefer } from '../pipeline/prefer.js';
+import { notFound, parseId, planWrite, toOutput } from '../pipeline/record-io.js';
+import { embedRelations } from '../query/embed.js';
+import { linkHeader } from '../query/link-header.js';
+import { parseFilters, parseListQuery, type QueryInput, RESERVED } from '../query/list-query-parser.js';
+import { type AppContext, itemPath, requireBody, wantsRepresentation } from './route-context.js';
+
+type Req = FastifyRequest<{ Querystring: QueryInput; Params: { id?: string } }>;
+
+/** A nested route's parent: checks it exists (404 otherwise) and gives the filter it implies. */
+export interface NestedScope {
+  parent: ResourceDef;
+  relation: InverseRelation;
+}
+
+export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: NestedScope) {
+  async function parentFilter(req: Req): Promise<Filter[]> {
+    if (!scope) return [];
+    const raw = req.params.id ?? '';
+    const parentId = parseId(scope.parent, raw);
+    const parent = parentId === undefined ? undefined : await ctx.store.get(scope.parent, parentId);
+    authorize(req, scope.parent, 'read', parent);
+    if (!parent) throw notFound(scope.parent, raw);
+    return [{ field: scope.relation.field, op: 'eq', value: parentId }];
+  }
+
+  return {
+    async list(req: Req, reply: FastifyReply) {
+      const readable = authorize(req, r, 'read').where;
+      const plan = parseListQuery(r, req.query, [...(await parentFilter(req)), ...readable]);
+      const wanted = { ...plan.query, limit: plan.query.limit + 1 };
+      const countExact = parsePrefer(req.headers.prefer).countExact;
+      reply.header('vary', 'Prefer');
+      const [fetched, total] = await Promise.all([
+        ctx.store.list(r, wanted),
+        plan.count || countExact ? ctx.store.count(r, plan.query.where) : undefined,
+      ]);
+      const more = fetched.length > plan.query.limit;
+      const rows = !more ? fetched : plan.query.keyset?.direction === 'before' ? fetched.slice(1) : fetched.slice(0, -1);
+      const outputs = rows.map((row) => toOutput(r, row, plan.fields));
+      if (plan.embed.length) await embedRelations(ctx.model, ctx.store, r, rows, outputs, plan.embed, (target) => authorize(req, target, 'read').where);
+      const [path, search = ''] = req.url.split('?');
+      const link = linkHeader(path, new URLSearchParams(search), plan, { rows, more });
+      if (link) reply.header('link', link);
+      if (total !== undefined) {
+        reply.header('x-total-count', String(total));
+        if (countExact) reply.header('preference-applied', 'count=exact');
+      }
+      const tag = `W/"${createHash('sha1').update(rows.map((row) => `${row.id}:${etagOf(row)}`).join(',') + (link ?? '') + (total ?? '')).digest('base64url').slice(0, 22)}"`;
+      reply.header('etag', tag);
+      if (notModified(req.headers, tag)) return reply.code(304).send();
+      return outputs;
+    },
+
+    async create(req: Req, reply: FastifyReply) {
+      const access = authorize(req, r, 'create');
+      const fixed = await parentFilter(req);
+      requireBody(req, ['application/json'], 'accept-post');
+      let body = req.body;
+      if (scope && typeof body === 'object' && body !== null && !Array.isArray(body)) {
+        const field = scope.relation.field;
+        const given = (body as Record<string, unknown>)[field];
+        if (given !== undefined && String(given) !== String(fixed[0].value)) {
+          throw ApiError.of('VALIDATION_FAILED', `${field} in the body differs from the parent in the URL`, { pointer: `/${field}`, vars: { field } });
+        }
+        body = { ...(body as object), [field]: fixed[0].value };
+      }
+      const values = planWrite(r, ctx.validator, body, { kind: 'create' });
+      const row = await ctx.store.insert(r, access.stamp(values));
+      reply.header('location', itemPath(ctx, r, row.id)).header('etag', etagOf(row)).header('last-modified', lastModifiedOf(row));
+      if (!wantsRepresentation(ctx, req, reply)) return reply.code(201).send();
+      return reply.code(201).send(toOutput(r, row));
+    },
+
+    async bulkDelete(req: Req, reply: FastifyReply) {
+      const deletable = authorize(req, r, 'delete').where;
+      const problems: ConstructorParameters<typeof ApiError>[0] = [];
+      const where = [...(await parentFilter(req)), ...parseFilters(r, req.query, problems, new Set(), RESERVED)];
+      if (problems.length) throw new ApiError(problems);
+      if (where.length === (scope ? 1 : 0)) {
+        throw ApiError.of('FILTER_REQUIRED', 'DELETE on a collection needs at least one filter, e.g. ?status=churned');
+      }
+      const deleted = await ctx.store.deleteWhere(r, [...where, ...deletable]);
+      return reply.code(200).send({ deleted });
+    },
+  };
+}

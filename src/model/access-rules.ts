@@ -1,0 +1,99 @@
+/**
+ * Access rules per resource and action (§8): `public`, `authenticated`, `owner`, `role:NAME`, or a
+ * list of them (any one grants). `write` sets create, update and delete at once; a specific action
+ * overrides it. Actions left unset default to `authenticated` once `auth` is on.
+ */
+import { fieldTypes } from './field-registry.js';
+import type { FieldDef } from './model-types.js';
+
+export type AccessAction = 'read' | 'create' | 'update' | 'delete';
+export const ACCESS_ACTIONS: readonly AccessAction[] = ['read', 'create', 'update', 'delete'];
+const WRITE_ACTIONS: readonly AccessAction[] = ['create', 'update', 'delete'];
+
+export type AccessRule =
+  | { kind: 'public' }
+  | { kind: 'authenticated' }
+  | { kind: 'owner' }
+  | { kind: 'role'; role: string };
+export type AccessRules = Record<AccessAction, AccessRule[]>;
+
+export const ROLE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+const RULE_HELP = 'public, authenticated, owner or role:NAME (or a list of them)';
+export const DEFAULT_RULE: AccessRule = { kind: 'authenticated' };
+
+type Report = (path: (string | number)[], message: string) => void;
+
+export function parseRule(text: unknown): AccessRule | undefined {
+  if (text === 'public' || text === 'authenticated' || text === 'owner') return { kind: text };
+  if (typeof text === 'string' && text.startsWith('role:') && ROLE_NAME.test(text.slice(5)))
+    return { kind: 'role', role: text.slice(5) };
+  return undefined;
+}
+
+export const formatRule = (rule: AccessRule): string =>
+  rule.kind === 'role' ? `role:${rule.role}` : rule.kind;
+
+function readRuleList(raw: unknown, at: (string | number)[], report: Report): AccessRule[] | undefined {
+  const items = Array.isArray(raw) ? raw : [raw];
+  if (items.length === 0) {
+    report(at, `must name at least one rule: ${RULE_HELP}`);
+    return undefined;
+  }
+  const rules: AccessRule[] = [];
+  items.forEach((item, i) => {
+    const rule = parseRule(item);
+    if (rule) rules.push(rule);
+    else
+      report(
+        Array.isArray(raw) ? [...at, i] : at,
+        `unknown access rule ${JSON.stringify(item)} (expected ${RULE_HELP})`,
+      );
+  });
+  return rules.length === items.length ? rules : undefined;
+}
+
+/** The `access` mapping of one resource, complete (unset actions get `fallback`). */
+export function readAccess(
+  raw: unknown,
+  at: (string | number)[],
+  report: Report,
+  fallback: AccessRule[] = [DEFAULT_RULE],
+): AccessRules {
+  const rules: AccessRules = { read: fallback, create: fallback, update: fallback, delete: fallback };
+  if (raw === undefined) return rules;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    report(at, `must be a mapping of actions (read, create, update, delete, write) to ${RULE_HELP}`);
+    return rules;
+  }
+  const decl = raw as Record<string, unknown>;
+  for (const key of Object.keys(decl)) {
+    if (key !== 'write' && !ACCESS_ACTIONS.includes(key as AccessAction)) {
+      report([...at, key], 'unknown action (expected read, create, update, delete or write)');
+    }
+  }
+  const write = decl.write === undefined ? undefined : readRuleList(decl.write, [...at, 'write'], report);
+  for (const action of ACCESS_ACTIONS) {
+    const own = decl[action] === undefined ? undefined : readRuleList(decl[action], [...at, action], report);
+    rules[action] = own ?? (WRITE_ACTIONS.includes(action) ? write : undefined) ?? fallback;
+  }
+  return rules;
+}
+
+export const mentionsOwner = (rules: AccessRules): boolean =>
+  ACCESS_ACTIONS.some((a) => rules[a].some((rule) => rule.kind === 'owner'));
+
+/** `ownerId`: the id of the user who created the record; server-set, read-only, filterable, indexed. */
+export function ownerField(): FieldDef {
+  const type = fieldTypes.get('integer')!;
+  return {
+    name: 'ownerId',
+    type,
+    storage: type.storage,
+    required: false,
+    unique: false,
+    index: true,
+    options: { minimum: 1 },
+    system: true,
+    description: 'The user who created the record (server-set).',
+  };
+}

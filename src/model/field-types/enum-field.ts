@@ -1,0 +1,24 @@
+import type { FieldType, OptionProblem } from '../field-type.js';
+
+const valuesOf = (options: Record<string, unknown>): string[] => (options.values as string[]) ?? [];
+
+export const enumField: FieldType = {
+  name: 'enum',
+  options: ['values'],
+  storage: 'text',
+  checkOptions(raw) {
+    const out: OptionProblem[] = [];
+    const v = raw.values;
+    if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string' && x !== '')) {
+      out.push({ option: 'values', message: 'must be a non-empty list of non-empty strings' });
+    } else if (new Set(v).size !== v.length) {
+      out.push({ option: 'values', message: 'has duplicate values' });
+    }
+    return out;
+  },
+  jsonSchema: (f) => ({ type: 'string', enum: valuesOf(f.options) }),
+  parseQuery: (raw, f) =>
+    valuesOf(f.options).includes(raw)
+      ? { ok: true, value: raw }
+      : { ok: false, expected: `one of ${valuesOf(f.options).join(', ')}` },
+};

@@ -1,0 +1,100 @@
+/** The validated, resolved model that every layer above reads. Built once at start-up. */
+import type { FieldType, StorageKind } from './field-type.js';
+import type { OnDelete } from './field-types/reference-field.js';
+import type { AccessRules } from './access-rules.js';
+import type { AuthSettings, RateLimitSettings, TrustProxy } from './auth-config.js';
+import type { RequestLimits } from './limits-config.js';
+
+export type IdType = 'integer' | 'uuid' | 'string';
+
+export interface ReferenceDef {
+  resource: string;
+  onDelete: OnDelete;
+  idType: IdType;
+}
+
+export interface FieldDef {
+  name: string;
+  type: FieldType;
+  storage: StorageKind;
+  required: boolean;
+  unique: boolean;
+  /** Indexed in the database (unique and reference fields always are). */
+  index: boolean;
+  default?: unknown;
+  description?: string;
+  /** Type-specific options as declared (minLength, values, to, …). */
+  options: Record<string, unknown>;
+  reference?: ReferenceDef;
+  /** id, createdAt, updatedAt: set by the server, never by a client. */
+  system: boolean;
+}
+
+/** A to-many link seen from the referenced side: `orders.customerId` seen from customers. */
+export interface InverseRelation {
+  /** Name used in URLs and `embed`: the referencing resource's name (e.g. `orders`). */
+  name: string;
+  resource: string;
+  field: string;
+  onDelete: OnDelete;
+}
+
+/** A to-one link: `orders.customerId` gives `customer`. */
+export interface ForwardRelation {
+  name: string;
+  resource: string;
+  field: string;
+}
+
+export interface ResourceDef {
+  name: string;
+  idType: IdType;
+  /** Declared fields, in declaration order (no system fields). */
+  fields: FieldDef[];
+  /** id + declared fields + createdAt + updatedAt, by name. */
+  allFields: Map<string, FieldDef>;
+  movedFrom: string[];
+  requireIfMatch: boolean;
+  description?: string;
+  toOne: ForwardRelation[];
+  toMany: InverseRelation[];
+  /** Who may do what (set when `auth` is on; absent = everything public). */
+  access?: AccessRules;
+}
+
+export interface CorsConfig {
+  origins: string[];
+  credentials: boolean;
+}
+
+export interface Model {
+  name: string;
+  basePath: string;
+  resources: ResourceDef[];
+  byName: Map<string, ResourceDef>;
+  /** `Prefer: return=minimal` is the default when true. */
+  preferMinimal: boolean;
+  cors?: CorsConfig;
+  /** Idempotency-Key (§5): how long a completed response is kept for replay (default 24 h). */
+  idempotency: { ttlSeconds: number };
+  /** Language of userMessage when Accept-Language names none we have. */
+  defaultLanguage: 'en' | 'es';
+  bodyLimit: number;
+  /** URL length, JSON depth and array length of requests (docs/limits.md). */
+  limits: RequestLimits;
+  /** Sessions, tokens and access rules are on when set. */
+  auth?: AuthSettings;
+  rateLimit?: RateLimitSettings;
+  trustProxy?: TrustProxy;
+  /** Built-in resources (users, tokens): stored like the others, never routed. */
+  internal?: ResourceDef[];
+}
+
+export const SYSTEM_FIELDS = ['id', 'createdAt', 'updatedAt'] as const;
+
+/** Every resource with a table: the declared ones and the built-in ones. */
+export const storedResources = (m: Model): ResourceDef[] => (m.internal?.length ? [...m.resources, ...m.internal] : m.resources);
+
+/** Server-set columns beyond id, createdAt and updatedAt (ownerId when a rule says `owner`). */
+export const extraSystemFields = (r: ResourceDef): FieldDef[] =>
+  [...r.allFields.values()].filter((f) => f.system && !(SYSTEM_FIELDS as readonly string[]).includes(f.name));

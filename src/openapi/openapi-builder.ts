@@ -1,0 +1,160 @@
+/**
+ * OpenAPI 3.1 of a verbo API, generated from the model alone: the same model the routes, the
+ * validator and the stores are built from, so the document cannot drift from the server.
+ */
+import type { JsonSchema } from '../model/field-type.js';
+import type { Model } from '../model/model-types.js';
+import { authHeaders, authSchemas } from './openapi-auth-schemas.js';
+import { type ErrorCodes, errorResponses, errorSchemas } from './openapi-errors.js';
+import { responseHeaders, sharedParameters } from './openapi-headers.js';
+import { int, limitsOf, MAX_HEAD_BYTES, maxPatchOperations } from './openapi-limits.js';
+import { resourceNames } from './openapi-names.js';
+import { type PathContext, resourcePaths } from './openapi-paths.js';
+import { resourceParameters } from './openapi-query.js';
+import { recordSchemas, schemaRef } from './openapi-record-schemas.js';
+import { authPaths, defaultSecurity, securitySchemes } from './openapi-security.js';
+
+export interface OpenApiOptions {
+  /** The error catalogue (code → status and English message), listed in each error response. */
+  errorCodes?: ErrorCodes;
+  /** Named in the server's description: `production` when the server runs in production mode. */
+  environment?: 'production' | 'local';
+  /** info.version; defaults to 1.0.0. */
+  version?: string;
+}
+
+function jsonPatchSchemas(model: Model): Record<string, JsonSchema> {
+  const pointer = {
+    type: 'string',
+    maxLength: model.bodyLimit,
+    pattern: '^(/([^~/]|~[01])*)*$',
+    description: 'RFC 6901 JSON Pointer.',
+  };
+  const op = (name: string, extra: Record<string, JsonSchema>, required: string[]) => ({
+    type: 'object',
+    title: name,
+    properties: { op: { type: 'string', const: name }, path: pointer, ...extra },
+    required: ['op', 'path', ...required],
+  });
+  const value = { description: 'Any JSON value.' };
+  return {
+    JsonPatchOperation: {
+      description: 'One RFC 6902 operation.',
+      oneOf: [
+        op('add', { value }, ['value']),
+        op('remove', {}, []),
+        op('replace', { value }, ['value']),
+        op('move', { from: pointer }, ['from']),
+        op('copy', { from: pointer }, ['from']),
+        op('test', { value }, ['value']),
+      ],
+    },
+    JsonPatch: {
+      type: 'array',
+      description: 'RFC 6902 JSON Patch: applied atomically, all or nothing.',
+      items: schemaRef('JsonPatchOperation'),
+      maxItems: maxPatchOperations(model),
+      examples: [
+        [
+          { op: 'test', path: '/updatedAt', value: '2025-03-14T09:26:53.589Z' },
+          { op: 'replace', path: `/${model.resources[0]?.fields[0]?.name ?? 'name'}`, value: 'New value' },
+        ],
+      ],
+    },
+    DeleteResult: {
+      type: 'object',
+      properties: {
+        deleted: int(0, Number.MAX_SAFE_INTEGER, { description: 'How many records were deleted.' }),
+      },
+      required: ['deleted'],
+      additionalProperties: false,
+      examples: [{ deleted: 3 }],
+    },
+  };
+}
+
+function describe(model: Model): string {
+  return [
+    `The ${model.name} API, served by verbo. Resources: ${model.resources.map((r) => `\`${r.name}\``).join(', ')}.`,
+    '',
+    'Every 4xx and 5xx answers a JSON array of errors (`code`, `status`, `internalMessage`, `userMessage`, `traceId`, ',
+    'optional `pointer` or `parameter`), or one RFC 9457 object with `Accept: application/problem+json`. Every response ',
+    'carries `X-Trace-Id`. Items carry a strong `ETag`: send it in `If-Match` to write safely. Lists page with `limit` ',
+    'and `offset`, or with the `cursor` of the `Link` header.',
+  ].join('\n');
+}
+
+/** Deletes components nothing refers to (each error status, header and parameter is emitted only when used). */
+function pruneComponents(doc: Record<string, unknown>): void {
+  const components = doc.components as Record<string, Record<string, unknown>>;
+  const refsIn = (v: unknown): string[] =>
+    [...JSON.stringify(v).matchAll(/"#\/components\/(\w+)\/([^"]+)"/g)].map((m) => `${m[1]}/${m[2]}`);
+  const used = new Set<string>();
+  const queue = refsIn({ ...doc, components: undefined });
+  while (queue.length) {
+    const ref = queue.pop()!;
+    if (used.has(ref)) continue;
+    used.add(ref);
+    const [kind, name] = ref.split('/');
+    queue.push(...refsIn(components[kind]?.[name] ?? null));
+  }
+  for (const kind of ['schemas', 'responses', 'headers', 'parameters']) {
+    for (const name of Object.keys(components[kind] ?? {}))
+      if (!used.has(`${kind}/${name}`)) delete components[kind][name];
+  }
+}
+
+export function buildOpenApi(model: Model, options: OpenApiOptions = {}): Record<string, unknown> {
+  const limits = limitsOf(model);
+  const names = resourceNames(model.resources);
+  const schemas: Record<string, JsonSchema> = {};
+  const parameters: Record<string, unknown> = sharedParameters();
+  const createSchemas = new Map<string, JsonSchema>();
+  for (const r of model.resources) {
+    const own = recordSchemas(r, names, limits);
+    Object.assign(schemas, own);
+    createSchemas.set(r.name, own[`${names.get(r.name)!.record}Create`]);
+    Object.assign(parameters, resourceParameters(r));
+  }
+  Object.assign(schemas, errorSchemas(model, limits), jsonPatchSchemas(model));
+  if (model.auth) Object.assign(schemas, authSchemas(model));
+
+  const ctx: PathContext = { model, names, createSchemas };
+  const paths: Record<string, unknown> = {};
+  for (const r of model.resources) Object.assign(paths, resourcePaths(ctx, r));
+  Object.assign(paths, authPaths(model));
+
+  const maxName = Math.max(...model.resources.map((r) => r.name.length));
+  const locationMax = model.basePath.length + maxName + 2 + 3 * 200;
+  const linkMax = 3 * (MAX_HEAD_BYTES + 2 * model.bodyLimit + 64);
+  const schemes = securitySchemes(model);
+  const doc: Record<string, unknown> = {
+    openapi: '3.1.0',
+    info: { title: `${model.name} API`, version: options.version ?? '1.0.0', description: describe(model) },
+    servers: [
+      {
+        url: model.basePath || '/',
+        description: `This server: the verbo instance serving this document (${options.environment ?? 'local'} environment).`,
+        'x-internal': false,
+      },
+    ],
+    security: defaultSecurity(),
+    tags: [
+      ...model.resources.map((r) => ({
+        name: r.name,
+        description: r.description ?? `The ${r.name} collection.`,
+      })),
+      ...(model.auth ? [{ name: 'auth', description: 'Sign-in, sessions and API tokens (§8).' }] : []),
+    ],
+    paths,
+    components: {
+      schemas,
+      responses: errorResponses(model, options.errorCodes),
+      headers: { ...responseHeaders(model, locationMax, linkMax), ...(model.auth ? authHeaders() : {}) },
+      parameters,
+      ...(schemes ? { securitySchemes: schemes } : {}),
+    },
+  };
+  pruneComponents(doc);
+  return doc;
+}

@@ -1,0 +1,265 @@
+/**
+ * The path items of one resource, exactly as resource-routes registers them: `/{r}`, `/{r}/{id}`
+ * and `/{parent}/{id}/{r}` for each to-many relation, with GET, HEAD, OPTIONS and the methods served.
+ */
+import type { AccessAction } from '../model/access-rules.js';
+import type { JsonSchema } from '../model/field-type.js';
+import type { InverseRelation, Model, ResourceDef } from '../model/model-types.js';
+import type { ErrorStatus } from './openapi-errors.js';
+import { parameterRef } from './openapi-headers.js';
+import type { ResourceNames } from './openapi-names.js';
+import { deleteParameterRefs, listParameterRefs } from './openapi-query.js';
+import { schemaRef } from './openapi-record-schemas.js';
+import * as res from './openapi-responses.js';
+import { operationSecurity, securityStatuses } from './openapi-security.js';
+
+export interface PathContext {
+  model: Model;
+  names: Map<string, ResourceNames>;
+  /** The Create schema of each resource, to derive a nested create body. */
+  createSchemas: Map<string, JsonSchema>;
+}
+
+const ID_PARAM: Record<ResourceDef['idType'], JsonSchema> = {
+  // 1 to 19 digits: every positive signed 64-bit integer (model/exact-integer.ts); beyond 2^63 − 1 names no record.
+  integer: { type: 'string', pattern: '^[1-9][0-9]{0,18}$', maxLength: 19, examples: ['42'] },
+  uuid: { type: 'string', format: 'uuid', maxLength: 36, examples: ['3f2b8c1e-6a4d-4c1b-9e7a-5d2f1b0c8a94'] },
+  string: {
+    type: 'string',
+    minLength: 1,
+    maxLength: 200,
+    pattern: '^[A-Za-z0-9._~-]+$',
+    examples: ['ada-lovelace'],
+  },
+};
+
+const idParameter = (r: ResourceDef) => ({
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: `The id of a ${r.name} record. A value that cannot be an id of ${r.name} names no record: 404.`,
+  schema: ID_PARAM[r.idType],
+});
+
+interface Op {
+  id: string;
+  summary: string;
+  description: string;
+  tag: string;
+  actions: AccessAction[];
+  write: boolean;
+  parameters?: unknown[];
+  body?: Record<string, unknown>;
+  success: Record<string, unknown>;
+  errors: ErrorStatus[];
+  flavour: res.Flavour;
+  /** The resource whose access rules apply (the child on nested routes). */
+  r: ResourceDef;
+}
+
+function operation(ctx: PathContext, op: Op): Record<string, unknown> {
+  const { model } = ctx;
+  const common = [
+    ...res.commonStatuses(model),
+    ...(op.actions.length ? securityStatuses(model, op.r, op.actions, op.write) : []),
+  ];
+  const security = op.actions.length
+    ? operationSecurity(model, op.r, op.actions)
+    : model.auth
+      ? [{}]
+      : undefined;
+  return {
+    operationId: op.id,
+    summary: op.summary,
+    description: op.description,
+    tags: [op.tag],
+    parameters: [...(op.parameters ?? []), parameterRef('AcceptLanguage')],
+    ...(op.body ? { requestBody: { required: true, content: op.body } } : {}),
+    responses: res.responses(op.success, [...op.errors, ...common], op.flavour),
+    ...(security ? { security } : {}),
+  };
+}
+
+const withBody: ErrorStatus[] = res.bodyStatuses;
+
+/** GET, HEAD, POST, DELETE and OPTIONS of a collection (top-level or nested under a parent). */
+function collectionItem(
+  ctx: PathContext,
+  r: ResourceDef,
+  nested?: { parent: ResourceDef; relation: InverseRelation },
+) {
+  const n = ctx.names.get(r.name)!;
+  const stem = nested ? `${ctx.names.get(nested.parent.name)!.record}${n.plural}` : n.plural;
+  const stemOne = nested ? `${ctx.names.get(nested.parent.name)!.record}${n.record}` : n.record;
+  const where = nested ? ` of one ${nested.parent.name} record (its \`${nested.relation.field}\`)` : '';
+  const parentMissing: ErrorStatus[] = nested ? [404] : [];
+  const listParams = [...listParameterRefs(r), parameterRef('PreferCount'), parameterRef('IfNoneMatch')];
+  let createBody = schemaRef(`${n.record}Create`) as JsonSchema;
+  if (nested) {
+    const base = ctx.createSchemas.get(r.name)!;
+    createBody = {
+      ...base,
+      required: (base.required as string[]).filter((f) => f !== nested.relation.field),
+    };
+    delete createBody.examples;
+  }
+  const base = { tag: r.name, r };
+  const list = (head: boolean): Op => ({
+    ...base,
+    id: `${head ? 'head' : 'list'}${stem}`,
+    actions: ['read'],
+    write: false,
+    flavour: 'Post',
+    summary: `${head ? 'Headers of' : 'List'} ${r.name}${where}`,
+    description: `Filter, sort, page, select and embed (§6). Default order: id ascending; default page: 25.${head ? ' HEAD: as GET, without a body.' : ''}`,
+    parameters: listParams,
+    success: { 200: res.listOk(n.record, head), 304: res.notModified('list') },
+    errors: [400, ...parentMissing],
+  });
+  return {
+    get: operation(ctx, list(false)),
+    head: operation(ctx, list(true)),
+    post: operation(ctx, {
+      ...base,
+      id: `create${stemOne}`,
+      actions: ['create'],
+      write: true,
+      flavour: 'Post',
+      summary: `Create a record in ${r.name}${where}`,
+      description: `Validates every field at once (422 lists each failure). 201 with Location.${nested ? ` \`${nested.relation.field}\` is set from the URL (a different value in the body → 422).` : ''}`,
+      parameters: [parameterRef('PreferReturn'), parameterRef('IdempotencyKey')],
+      body: { 'application/json': { schema: createBody } },
+      success: { 201: res.created(n.record, 'POST') },
+      errors: [...withBody, 409, 422, 507, ...parentMissing],
+    }),
+    delete: operation(ctx, {
+      ...base,
+      id: `delete${stem}`,
+      actions: ['delete'],
+      write: true,
+      flavour: 'Post',
+      summary: `Delete the records of ${r.name}${where} that match the filters`,
+      description:
+        'Bulk delete by query-string filter; at least one filter is required (400 otherwise). All or nothing.',
+      parameters: deleteParameterRefs(r),
+      success: { 200: res.bulkDeleted() },
+      errors: [...withBody, 409, 507, ...parentMissing],
+    }),
+    options: operation(ctx, {
+      ...base,
+      id: `options${stem}`,
+      actions: [],
+      write: false,
+      flavour: 'Post',
+      summary: `Methods of ${r.name}${where}`,
+      description: 'Allow and Accept-Post; CORS preflights are answered here too.',
+      success: { 204: res.options(ctx.model, 'Post') },
+      errors: withBody,
+    }),
+  };
+}
+
+function itemPath(ctx: PathContext, r: ResourceDef) {
+  const n = ctx.names.get(r.name)!.record;
+  const base = { tag: r.name, r };
+  const conditional = [
+    parameterRef('IfMatch'),
+    parameterRef('IfNoneMatch'),
+    parameterRef('IfUnmodifiedSince'),
+  ];
+  // 400 on every item route: a malformed %-escape in the id is refused before routing.
+  const preconditions: ErrorStatus[] = [400, 404, 412, ...(r.requireIfMatch ? [428 as const] : [])];
+  const get = (head: boolean): Op => ({
+    ...base,
+    id: `${head ? 'head' : 'get'}${n}`,
+    actions: ['read'],
+    write: false,
+    flavour: 'Patch',
+    summary: `${head ? 'Headers of' : 'Get'} a record of ${r.name}`,
+    description: 'With ETag and Last-Modified; 304 when If-None-Match / If-Modified-Since still match.',
+    parameters: [parameterRef('IfNoneMatch'), parameterRef('IfModifiedSince')],
+    success: { 200: res.recordOk(n, head), 304: res.notModified('record') },
+    errors: [400, 404],
+  });
+  const putSuccess: Record<string, unknown> = { 200: res.written(n, false), 204: res.writtenMinimal(false) };
+  if (r.idType !== 'integer') putSuccess[201] = res.created(n, 'PUT');
+  return {
+    parameters: [idParameter(r)],
+    get: operation(ctx, get(false)),
+    head: operation(ctx, get(true)),
+    put: operation(ctx, {
+      ...base,
+      id: `replace${n}`,
+      actions: r.idType === 'integer' ? ['update'] : ['update', 'create'],
+      write: true,
+      flavour: 'Patch',
+      summary: `Replace a record of ${r.name}`,
+      description:
+        r.idType === 'integer'
+          ? 'Full replacement: fields left out are cleared. The id is assigned by the server, so an absent record → 404.'
+          : 'Full replacement: fields left out are cleared. An absent record is created with this id (201 + Location).',
+      parameters: [...conditional, parameterRef('PreferReturn')],
+      body: { 'application/json': { schema: schemaRef(`${n}Replace`) } },
+      success: putSuccess,
+      errors: [...withBody, ...preconditions, 409, 422, 507],
+    }),
+    patch: operation(ctx, {
+      ...base,
+      id: `patch${n}`,
+      actions: ['update'],
+      write: true,
+      flavour: 'Patch',
+      summary: `Change part of a record of ${r.name}`,
+      description:
+        'RFC 7396 merge patch (`application/merge-patch+json` or `application/json`) or RFC 6902 JSON Patch (`application/json-patch+json`, atomic). ' +
+        'A malformed patch → 400; a failed `test` or a path that does not exist → 409; the patched record is validated like a PUT (422).',
+      parameters: [...conditional, parameterRef('PreferReturn'), parameterRef('IdempotencyKey')],
+      body: {
+        'application/merge-patch+json': { schema: schemaRef(`${n}MergePatch`) },
+        'application/json-patch+json': { schema: schemaRef('JsonPatch') },
+        'application/json': { schema: schemaRef(`${n}MergePatch`) },
+      },
+      success: { 200: res.written(n, true), 204: res.writtenMinimal(true) },
+      errors: [...withBody, ...preconditions, 409, 422, 507],
+    }),
+    delete: operation(ctx, {
+      ...base,
+      id: `delete${n}`,
+      actions: ['delete'],
+      write: true,
+      flavour: 'Patch',
+      summary: `Delete a record of ${r.name}`,
+      description: 'No body. 409 while other records still reference it (onDelete: restrict).',
+      parameters: conditional,
+      success: { 204: res.deleted() },
+      errors: [...withBody, ...preconditions, 409, 507],
+    }),
+    options: operation(ctx, {
+      ...base,
+      id: `options${n}`,
+      actions: [],
+      write: false,
+      flavour: 'Patch',
+      summary: `Methods of a record of ${r.name}`,
+      description: 'Allow and Accept-Patch; CORS preflights are answered here too.',
+      success: { 204: res.options(ctx.model, 'Patch') },
+      errors: withBody,
+    }),
+  };
+}
+
+/** `paths` entries of one resource (keys relative to the server URL, i.e. without basePath). */
+export function resourcePaths(ctx: PathContext, r: ResourceDef): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    [`/${r.name}`]: collectionItem(ctx, r),
+    [`/${r.name}/{id}`]: itemPath(ctx, r),
+  };
+  for (const relation of r.toMany) {
+    const child = ctx.model.byName.get(relation.resource)!;
+    out[`/${r.name}/{id}/${relation.name}`] = {
+      parameters: [idParameter(r)],
+      ...collectionItem(ctx, child, { parent: r, relation }),
+    };
+  }
+  return out;
+}

@@ -1,0 +1,160 @@
+/**
+ * The schemas of one resource's records, from the same functions the validator compiles
+ * (`writeSchema`, `fieldSchema`): the read shape, and the bodies of POST, PUT and a merge PATCH.
+ */
+import type { JsonSchema } from '../model/field-type.js';
+import type { FieldDef, ResourceDef } from '../model/model-types.js';
+import { fieldSchema, writeSchema } from '../model/record-schema.js';
+import { recordExample } from './openapi-examples.js';
+import { bounded, type Limits, UNCAPPED_ITEMS } from './openapi-limits.js';
+import type { ResourceNames } from './openapi-names.js';
+
+export const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+const ID_DESCRIPTION: Record<ResourceDef['idType'], string> = {
+  integer: 'Primary key, assigned by the server.',
+  uuid: 'Primary key: a UUID, chosen by the client on create or assigned by the server.',
+  string: 'Primary key: a natural key chosen by the client (letters, digits, `.`, `_`, `~`, `-`).',
+};
+
+function systemProperty(f: FieldDef, r: ResourceDef, limits: Limits): JsonSchema {
+  const base = bounded(fieldSchema(f, !f.required && f.name !== 'id'), limits);
+  if (f.name === 'id') base.description = ID_DESCRIPTION[r.idType];
+  return { ...base, readOnly: true };
+}
+
+function withExample(schema: JsonSchema, example: unknown): JsonSchema {
+  return example === undefined ? schema : { ...schema, examples: [example] };
+}
+
+/** The record as GET returns it: every field present (null when empty), relations when embedded. */
+function readSchema(r: ResourceDef, names: Map<string, ResourceNames>, limits: Limits): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  for (const f of r.allFields.values()) {
+    properties[f.name] = f.system
+      ? systemProperty(f, r, limits)
+      : bounded(fieldSchema(f, !f.required), limits);
+  }
+  for (const rel of r.toOne) {
+    properties[rel.name] = {
+      description: `Only with \`embed=${rel.name}\`: the ${rel.resource} record that \`${rel.field}\` names, or null.`,
+      anyOf: [schemaRef(names.get(rel.resource)!.record), { type: 'null' }],
+    };
+  }
+  for (const rel of r.toMany) {
+    properties[rel.name] = {
+      description:
+        `Only with \`embed=${rel.name}\`: every ${rel.resource} record whose \`${rel.field}\` is this record's id ` +
+        '(all of them: the server does not cap this list).',
+      type: 'array',
+      items: schemaRef(names.get(rel.resource)!.record),
+      maxItems: UNCAPPED_ITEMS,
+    };
+  }
+  const schema: JsonSchema = {
+    type: 'object',
+    description: r.description ?? `A record of ${r.name}.`,
+    properties,
+    required: [...r.allFields.keys()],
+  };
+  return withExample(schema, recordExample(r, 'read'));
+}
+
+function writeProperties(
+  r: ResourceDef,
+  limits: Limits,
+): { properties: Record<string, JsonSchema>; required: string[] } {
+  const schema = writeSchema(r);
+  const properties: Record<string, JsonSchema> = {};
+  for (const [name, s] of Object.entries(schema.properties as Record<string, JsonSchema>))
+    properties[name] = bounded(s, limits);
+  return { properties, required: schema.required as string[] };
+}
+
+const idProperty = (r: ResourceDef, limits: Limits, description: string): JsonSchema => ({
+  ...bounded(fieldSchema(r.allFields.get('id')!, false), limits),
+  description,
+});
+
+/** POST body: the declared fields; an id only where the client may choose it. */
+function createSchema(r: ResourceDef, limits: Limits): JsonSchema {
+  const { properties, required } = writeProperties(r, limits);
+  const props: Record<string, JsonSchema> = {};
+  if (r.idType === 'string')
+    props.id = idProperty(r, limits, 'The natural key of the new record (required).');
+  if (r.idType === 'uuid')
+    props.id = idProperty(
+      r,
+      limits,
+      'Optional: the UUID of the new record; the server assigns one when absent.',
+    );
+  Object.assign(props, properties);
+  const schema: JsonSchema = {
+    type: 'object',
+    description: `A new ${r.name} record. Fields left out get their default, or null.`,
+    properties: props,
+    required: r.idType === 'string' ? ['id', ...required] : required,
+    additionalProperties: false,
+  };
+  return withExample(schema, recordExample(r, 'write'));
+}
+
+/** PUT body: the whole record; server-set fields may be echoed back unchanged (a GET round trip). */
+function replaceSchema(r: ResourceDef, limits: Limits): JsonSchema {
+  const { properties, required } = writeProperties(r, limits);
+  const echo = (f: FieldDef): JsonSchema => ({
+    ...bounded(fieldSchema(f, false), limits),
+    description: `Optional; when sent, must equal the current ${f.name === 'id' ? 'id in the URL' : 'value'} (else 422).`,
+  });
+  const schema: JsonSchema = {
+    type: 'object',
+    description: `The full ${r.name} record: fields left out are cleared (default or null).`,
+    properties: {
+      id: echo(r.allFields.get('id')!),
+      ...properties,
+      createdAt: echo(r.allFields.get('createdAt')!),
+      updatedAt: echo(r.allFields.get('updatedAt')!),
+    },
+    required,
+    additionalProperties: false,
+  };
+  const example = recordExample(r, 'write');
+  if (example) delete example.id;
+  return withExample(schema, example);
+}
+
+/** RFC 7396 body: any subset of the fields; null removes a value. */
+function mergePatchSchema(r: ResourceDef, limits: Limits): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  for (const f of r.fields) properties[f.name] = bounded(fieldSchema(f, true), limits);
+  const first = r.fields.find((f) => !f.reference);
+  const example = first ? recordExample(r, 'read')?.[first.name] : undefined;
+  const schema: JsonSchema = {
+    type: 'object',
+    description: `RFC 7396 merge patch of a ${r.name} record: members present replace the value, \`null\` clears it; the result is validated like a PUT.`,
+    properties,
+    additionalProperties: false,
+  };
+  return first && example !== undefined ? withExample(schema, { [first.name]: example }) : schema;
+}
+
+/** Every schema component of one resource. */
+export function recordSchemas(
+  r: ResourceDef,
+  names: Map<string, ResourceNames>,
+  limits: Limits,
+): Record<string, JsonSchema> {
+  const n = names.get(r.name)!.record;
+  const read = readSchema(r, names, limits);
+  const { required: _all, examples: _e, ...selection } = read;
+  return {
+    [n]: read,
+    [`${n}Fields`]: {
+      ...selection,
+      description: `A ${r.name} record in a list with \`fields=\`: only the fields named are present.`,
+    },
+    [`${n}Create`]: createSchema(r, limits),
+    [`${n}Replace`]: replaceSchema(r, limits),
+    [`${n}MergePatch`]: mergePatchSchema(r, limits),
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * Picks a store from a `--db` value: a postgres:// URL or a SQLite file path / `:memory:`.
+ * The only place that knows which dialects exist.
+ */
+import type { Store } from './store.js';
+import { SqliteStore } from './sqlite/sqlite-store.js';
+
+export interface OpenStoreOptions {
+  poolSize?: number;
+}
+
+export async function openStore(db: string, options: OpenStoreOptions = {}): Promise<Store> {
+  if (/^postgres(ql)?:\/\//.test(db)) {
+    const { PostgresStore } = await import('./postgres/postgres-store.js');
+    return new PostgresStore({ url: db, poolSize: options.poolSize });
+  }
+  return new SqliteStore({ path: db });
+}

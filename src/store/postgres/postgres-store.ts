@@ -1,0 +1,272 @@
+/** The server store: PostgreSQL through `postgres` (porsager), prepared statements, a bounded pool. */
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import { type Model, type ResourceDef, storedResources } from '../../model/model-types.js';
+import type { Filter, ListQuery } from '../query-types.js';
+import { compileCount, compileSelect, compileWhere, Params } from '../sql/sql-compiler.js';
+import type { Change, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
+import { StoreUnavailable, UniqueViolation } from '../store-errors.js';
+import { pgDialect as d, pgDriverTypes, toPgParams } from './postgres-dialect.js';
+import { type Operation, translatePgError } from './postgres-errors.js';
+import { PostgresKeyValue } from './postgres-kv.js';
+import { syncPostgresSchema } from './postgres-schema.js';
+
+export interface PostgresStoreOptions {
+  url: string;
+  /** Most connections open at once (default 10). */
+  poolSize?: number;
+  /** Longest wait for a free connection, and for a new one to connect, before StoreUnavailable (default 5000). */
+  acquireTimeoutMs?: number;
+}
+
+type Sql = postgres.Sql | postgres.TransactionSql;
+type Result = Row[] & { count: number };
+
+interface Meta {
+  get: string;
+  lock: string;
+  update: string;
+  remove: string;
+  /** Moves the identity sequence past a client-chosen integer id (like SQLite's AUTOINCREMENT). */
+  bump?: string;
+}
+
+/** At most `size` operations hold a connection; the others wait up to `timeoutMs`, then fail. */
+class Gate {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(
+    private readonly size: number,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async acquire(): Promise<void> {
+    if (this.active < this.size) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const grant = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiting.splice(this.waiting.indexOf(grant), 1);
+        reject(new StoreUnavailable(`no database connection became free within ${this.timeoutMs} ms`, 1));
+      }, this.timeoutMs);
+      this.waiting.push(grant);
+    });
+  }
+
+  /** Hands the slot straight to the next waiter, if any. */
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
+  }
+}
+
+export class PostgresStore implements Store {
+  /** The driver refuses 65534 or more parameters in one statement. */
+  readonly capabilities: StoreCapabilities = { maxBindParams: 65533, multiProcess: true };
+  readonly kv: PostgresKeyValue;
+  private readonly sql: postgres.Sql;
+  private readonly gate: Gate;
+  private readonly meta = new Map<string, Meta>();
+
+  constructor(options: PostgresStoreOptions) {
+    const poolSize = options.poolSize ?? 10;
+    const acquireTimeoutMs = options.acquireTimeoutMs ?? 5000;
+    this.gate = new Gate(poolSize, acquireTimeoutMs);
+    this.sql = postgres(options.url, {
+      max: poolSize,
+      connect_timeout: acquireTimeoutMs / 1000,
+      idle_timeout: 60,
+      // Reconnect attempts back off at most 1 s, so the store recovers quickly once the database is back.
+      backoff: (attempt) => Math.min(0.05 * 2 ** attempt, 1),
+      fetch_types: false,
+      types: pgDriverTypes,
+      transform: { undefined: null },
+      // The text forms the parsers rely on, whatever the server's defaults: UTC ISO dates, exact doubles.
+      connection: {
+        TimeZone: 'UTC',
+        DateStyle: 'ISO, MDY',
+        extra_float_digits: 3,
+        application_name: 'verbo',
+      },
+      onnotice: () => {},
+    });
+    this.kv = new PostgresKeyValue((text, params) =>
+      this.run(undefined, 'write', (sql) => exec(sql, text, params)),
+    );
+  }
+
+  /** Runs `fn` holding a pool slot. */
+  private async slot<T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+    await this.gate.acquire();
+    try {
+      return await fn(this.sql);
+    } finally {
+      this.gate.release();
+    }
+  }
+
+  /** One operation in a pool slot, with driver errors turned into neutral ones. */
+  private async run<T>(
+    r: ResourceDef | undefined,
+    op: Operation,
+    fn: (sql: postgres.Sql) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await this.slot(fn);
+    } catch (e) {
+      throw translatePgError(e, r, op);
+    }
+  }
+
+  async sync(model: Model): Promise<void> {
+    const sequences = await this.run(undefined, 'write', (sql) =>
+      sql.begin((tx) => syncPostgresSchema(tx, model)),
+    );
+    for (const r of storedResources(model)) {
+      const t = d.quote(r.name);
+      const sets = [...r.fields.map((f) => f.name), 'updatedAt', '_version'];
+      const seq = sequences.get(r.name);
+      this.meta.set(r.name, {
+        get: `SELECT * FROM ${t} WHERE id = $1`,
+        lock: `SELECT * FROM ${t} WHERE id = $1 FOR UPDATE`,
+        update: `UPDATE ${t} SET ${sets.map((n, i) => `${d.quote(n)} = $${i + 1}`).join(', ')} WHERE id = $${sets.length + 1} RETURNING *`,
+        remove: `DELETE FROM ${t} WHERE id = $1`,
+        bump:
+          seq &&
+          `SELECT setval('${seq.replace(/'/g, "''")}', $1::bigint) FROM ${seq} ` +
+            'WHERE last_value < $1::bigint OR (last_value = $1::bigint AND NOT is_called)',
+      });
+    }
+  }
+
+  private m(r: ResourceDef): Meta {
+    const m = this.meta.get(r.name);
+    if (!m) throw new Error(`resource ${r.name} was not synced`);
+    return m;
+  }
+
+  async get(r: ResourceDef, id: unknown): Promise<Row | undefined> {
+    const m = this.m(r);
+    const [row] = await this.run(r, 'read', (sql) => exec(sql, m.get, [id]));
+    return row;
+  }
+
+  async list(r: ResourceDef, query: ListQuery): Promise<Row[]> {
+    const c = compileSelect(d, r, query);
+    const rows = await this.run(r, 'read', (sql) => exec(sql, c.sql, c.values));
+    return c.reversed ? rows.reverse() : rows;
+  }
+
+  async count(r: ResourceDef, where: Filter[]): Promise<number> {
+    const c = compileCount(d, r, where);
+    const [row] = await this.run(r, 'read', (sql) => exec(sql, c.sql, c.values));
+    return Number(row.n);
+  }
+
+  private encodeValues(r: ResourceDef, values: Row, names: string[]): unknown[] {
+    return names.map((n) => {
+      const f = r.allFields.get(n);
+      return f ? d.encode(values[n], f.storage) : (values[n] ?? null);
+    });
+  }
+
+  private async insertRow(sql: Sql, r: ResourceDef, values: Row): Promise<Row> {
+    const now = new Date().toISOString();
+    const row: Row = { ...values, createdAt: now, updatedAt: now, _version: 1 };
+    if (row.id === undefined && r.idType === 'uuid') row.id = randomUUID();
+    const names = Object.keys(row).filter((n) => row[n] !== undefined);
+    const text = `INSERT INTO ${d.quote(r.name)} (${names.map(d.quote).join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`;
+    const [out] = await exec(sql, text, this.encodeValues(r, row, names));
+    const bump = this.m(r).bump;
+    if (bump && values.id !== undefined) await exec(sql, bump, [out.id]);
+    return out;
+  }
+
+  async insert(r: ResourceDef, values: Row): Promise<Row> {
+    return this.run(r, 'write', (sql) => this.insertRow(sql, r, values));
+  }
+
+  private async updateRow(sql: Sql, r: ResourceDef, id: unknown, current: Row, values: Row): Promise<Row> {
+    const sets = [...r.fields.map((f) => f.name), 'updatedAt', '_version'];
+    const row: Row = {
+      ...values,
+      updatedAt: new Date().toISOString(),
+      _version: (current._version ?? 0) + 1,
+    };
+    const [out] = await exec(sql, this.m(r).update, [...this.encodeValues(r, row, sets), id]);
+    return out;
+  }
+
+  /**
+   * One transaction: lock the row, decide, write. Two callers that both found no row and insert the
+   * same id collide on the primary key; the loser runs again and decides on the winner's row, as
+   * it would have under SQLite's one-writer-at-a-time transactions.
+   */
+  async modify(
+    r: ResourceDef,
+    id: unknown,
+    decide: (current: Row | undefined) => Change,
+  ): Promise<ModifyResult> {
+    const m = this.m(r);
+    for (let attempt = 1; ; attempt++) {
+      let kind: Change['kind'] | undefined;
+      let decided: { error: unknown } | undefined;
+      try {
+        return await this.slot((sql) =>
+          sql.begin(async (tx): Promise<ModifyResult> => {
+            const [current] = await exec(tx, m.lock, [id]);
+            let change: Change;
+            try {
+              change = decide(current);
+            } catch (error) {
+              decided = { error };
+              throw error;
+            }
+            kind = change.kind;
+            switch (change.kind) {
+              case 'none':
+                return { kind: 'none', row: current };
+              case 'insert':
+                return { kind: 'inserted', row: await this.insertRow(tx, r, { ...change.values, id }) };
+              case 'update':
+                return { kind: 'updated', row: await this.updateRow(tx, r, id, current!, change.values) };
+              case 'delete':
+                await exec(tx, m.remove, [id]);
+                return { kind: 'deleted', row: current! };
+            }
+          }),
+        );
+      } catch (e) {
+        // The decision's own error comes back as the same object, even if the rollback failed.
+        if (decided) throw decided.error;
+        const err = translatePgError(e, r, kind === 'delete' ? 'delete' : 'write');
+        const raced = kind === 'insert' && err instanceof UniqueViolation && err.fields.join() === 'id';
+        if (!raced || attempt === 3) throw err;
+      }
+    }
+  }
+
+  /** One DELETE statement: atomic on its own, so a restrict violation deletes nothing. */
+  async deleteWhere(r: ResourceDef, where: Filter[]): Promise<number> {
+    const p = new Params(d);
+    const cond = compileWhere(d, r, where, p);
+    const text = `DELETE FROM ${d.quote(r.name)}${cond ? ` WHERE ${cond}` : ''}`;
+    const result = await this.run(r, 'delete', (sql) => exec(sql, text, p.values));
+    return result.count;
+  }
+
+  async close(): Promise<void> {
+    await this.sql.end({ timeout: 5 });
+  }
+}
+
+/** A prepared statement with compiled values (arrays become literals). */
+function exec(sql: Sql, text: string, values: unknown[]): Promise<Result> {
+  return sql.unsafe(text, toPgParams(values), { prepare: true }) as unknown as Promise<Result>;
+}

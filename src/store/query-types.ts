@@ -1,0 +1,34 @@
+/** The database-neutral shape of a collection query, produced by the HTTP planner, compiled by a dialect. */
+
+export type FilterOp = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'nin' | 'like' | 'ilike' | 'null';
+
+export interface Filter {
+  field: string;
+  op: FilterOp;
+  /**
+   * Typed value(s): an array for in/nin, a boolean for null, and for like/ilike a pattern where
+   * `*` is the only wildcard (every other character, `%` and `_` included, is literal).
+   */
+  value: unknown;
+}
+
+export interface SortKey {
+  field: string;
+  desc: boolean;
+}
+
+/** Keyset position: the sort-key values of the row a page starts after (or before, for `prev`). */
+export interface Keyset {
+  values: unknown[];
+  direction: 'after' | 'before';
+}
+
+export interface ListQuery {
+  where: Filter[];
+  /** Always ends with the primary key, so the order is total. */
+  sort: SortKey[];
+  /** Undefined = no limit (used by embeds, bounded by the parent page). */
+  limit?: number;
+  offset?: number;
+  keyset?: Keyset;
+}

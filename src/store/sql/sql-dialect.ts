@@ -1,0 +1,34 @@
+/** What a SQL database tells the shared compiler: quoting, placeholders, value coding, LIKE. */
+import type { StorageKind } from '../../model/field-type.js';
+
+export interface SqlDialect {
+  quote(identifier: string): string;
+  /** Placeholder for the n-th bound value (1-based): `?` or `$n`. */
+  param(n: number): string;
+  /** JS API value → driver value. */
+  encode(value: unknown, storage: StorageKind): unknown;
+  /**
+   * SQL for a `*`-wildcard pattern match; returns the condition and the bound pattern. `storage` is
+   * the column's kind: like also applies to date and datetime columns, matched as their API text.
+   */
+  like(
+    column: string,
+    param: string,
+    pattern: string,
+    caseInsensitive: boolean,
+    storage: StorageKind,
+  ): { sql: string; value: string };
+  /** SQL type for an `in` list bound as one array value, when the driver supports it (PostgreSQL: `= ANY($1)`). */
+  arrayParam?(column: string, param: string, storage: StorageKind, negate: boolean): string;
+}
+
+/** Escapes LIKE metacharacters with `\` and turns the API's `*` wildcard into `%`. */
+export function toLikePattern(pattern: string): string {
+  let out = '';
+  for (const ch of pattern) {
+    if (ch === '*') out += '%';
+    else if (ch === '%' || ch === '_' || ch === '\\') out += `\\${ch}`;
+    else out += ch;
+  }
+  return out;
+}

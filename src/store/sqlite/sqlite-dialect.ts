@@ -1,0 +1,64 @@
+/** SQLite's answers to the shared SQL compiler, and its column types. */
+import { fromBigInt } from '../../model/exact-integer.js';
+import type { StorageKind } from '../../model/field-type.js';
+import { type SqlDialect, toLikePattern } from '../sql/sql-dialect.js';
+
+export const SQLITE_TYPES: Record<StorageKind, string> = {
+  text: 'TEXT',
+  integer: 'INTEGER',
+  real: 'REAL',
+  boolean: 'INTEGER',
+  json: 'TEXT',
+  date: 'TEXT',
+  datetime: 'TEXT',
+};
+
+/** GLOB is case-sensitive and uses `*`, like the API; only `?` and `[` need escaping. */
+function toGlob(pattern: string): string {
+  return pattern.replace(/[?[]/g, (c) => `[${c}]`);
+}
+
+export const sqliteDialect: SqlDialect = {
+  quote: (id) => `"${id.replace(/"/g, '""')}"`,
+  param: () => '?',
+  encode(value, storage) {
+    if (value === null || value === undefined) return null;
+    if (storage === 'boolean') return value ? 1 : 0;
+    if (storage === 'json') return JSON.stringify(value);
+    // An integer beyond ±2^53 travels as its digits (model/exact-integer.ts); bound as a 64-bit integer.
+    if (storage === 'integer' && typeof value === 'string') return BigInt(value);
+    return value;
+  },
+  like(column, param, pattern, caseInsensitive) {
+    if (caseInsensitive) return { sql: `lower(${column}) LIKE lower(${param}) ESCAPE '\\'`, value: toLikePattern(pattern) };
+    return { sql: `${column} GLOB ${param}`, value: toGlob(pattern) };
+  },
+};
+
+/**
+ * Driver value → API value, compiled once per resource. Rows are read with safe integers (BigInt),
+ * so 64-bit values keep their digits: integers become numbers when exact, else digit strings
+ * (`fromBigInt`); booleans compare with 1n; JSON is parsed. Nothing else needs work.
+ */
+export function rowDecoder(fields: Iterable<{ name: string; storage: StorageKind }>): (row: Record<string, unknown>) => Record<string, unknown> {
+  const ints: string[] = ['_version'];
+  const bools: string[] = [];
+  const jsons: string[] = [];
+  for (const f of fields) {
+    if (f.storage === 'integer') ints.push(f.name);
+    else if (f.storage === 'boolean') bools.push(f.name);
+    else if (f.storage === 'json') jsons.push(f.name);
+  }
+  return (row) => {
+    for (const n of ints) {
+      const v = row[n];
+      if (typeof v === 'bigint') row[n] = fromBigInt(v);
+    }
+    for (const n of bools) {
+      const v = row[n];
+      if (v !== null) row[n] = v === 1n || v === 1;
+    }
+    for (const n of jsons) if (typeof row[n] === 'string') row[n] = JSON.parse(row[n] as string);
+    return row;
+  };
+}

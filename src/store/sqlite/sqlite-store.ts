@@ -1,0 +1,223 @@
+/** The embedded store: better-sqlite3, WAL, foreign keys on, statements prepared once per shape. */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { type Model, type ResourceDef, storedResources } from '../../model/model-types.js';
+import type { Filter, ListQuery } from '../query-types.js';
+import { compileCount, compileSelect, compileWhere, Params } from '../sql/sql-compiler.js';
+import type { Change, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
+import { MissingReference, StillReferenced, UniqueViolation } from '../store-errors.js';
+import { rowDecoder, sqliteDialect as d } from './sqlite-dialect.js';
+import { type SqliteError, translateIoError, uniqueFieldsFromMessage } from './sqlite-errors.js';
+import { syncSqliteSchema } from './sqlite-schema.js';
+import { SqliteKeyValue } from './sqlite-kv.js';
+
+interface Prepared {
+  get: Database.Statement;
+  decode: (row: Record<string, unknown>) => Row;
+  columns: string[];
+  /** INSERTs by their column list (joined with commas): built once per shape, not per request. */
+  insert: Map<string, Database.Statement>;
+  /** The one UPDATE every replace and patch runs: declared fields, updatedAt, _version. */
+  update: { sql: string; names: string[] };
+}
+
+export interface SqliteStoreOptions {
+  /** File path or `:memory:`. */
+  path: string;
+  busyTimeoutMs?: number;
+}
+
+export class SqliteStore implements Store {
+  readonly capabilities: StoreCapabilities;
+  private readonly prepared = new Map<string, Prepared>();
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly db: Database.Database;
+  /** One transaction wrapper for all read-modify-writes (better-sqlite3 builds several functions per wrapper). */
+  private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
+  readonly kv: SqliteKeyValue;
+
+  constructor(options: SqliteStoreOptions) {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    // An in-memory database belongs to one process; a file in WAL mode can be shared by several.
+    this.capabilities = { maxBindParams: 32766, multiProcess: options.path !== ':memory:' };
+    const db = new Database(options.path);
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    if (options.path !== ':memory:') db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    this.db = db;
+    this.tx = db.transaction((fn: () => unknown) => fn());
+    this.kv = new SqliteKeyValue(db);
+  }
+
+  async sync(model: Model): Promise<void> {
+    this.guard(() => this.db.transaction(() => syncSqliteSchema(this.db, model)).immediate());
+    this.kv.init();
+    for (const r of storedResources(model)) {
+      const columns = ['id', ...r.fields.map((f) => f.name), 'createdAt', 'updatedAt', '_version'];
+      const sets = [...r.fields.map((f) => f.name), 'updatedAt', '_version'];
+      this.prepared.set(r.name, {
+        get: this.db.prepare(`SELECT * FROM ${d.quote(r.name)} WHERE id = ?`).safeIntegers(true),
+        decode: rowDecoder(r.allFields.values()),
+        columns,
+        insert: new Map(),
+        update: { sql: `UPDATE ${d.quote(r.name)} SET ${sets.map((n) => `${d.quote(n)} = ?`).join(', ')} WHERE id = ? RETURNING *`, names: sets },
+      });
+    }
+  }
+
+  private meta(r: ResourceDef): Prepared {
+    const p = this.prepared.get(r.name);
+    if (!p) throw new Error(`resource ${r.name} was not synced`);
+    return p;
+  }
+
+  /**
+   * Cache of statements by SQL text: a query shape is prepared once, then reused. Statements that
+   * return rows read integers as BigInt, so a 64-bit value keeps its digits (the decoder converts).
+   */
+  private statement(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      if (s.reader) s.safeIntegers(true);
+      if (this.statements.size > 2000) this.statements.clear();
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  private guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      throw translateIoError(e as SqliteError);
+    }
+  }
+
+  /** An id as the driver binds it: an integer id beyond 2^53 arrives as its digits (model/exact-integer.ts). */
+  private key(r: ResourceDef, id: unknown): unknown {
+    return r.idType === 'integer' && typeof id === 'string' ? BigInt(id) : id;
+  }
+
+  async get(r: ResourceDef, id: unknown): Promise<Row | undefined> {
+    const m = this.meta(r);
+    const row = this.guard(() => m.get.get(this.key(r, id))) as Row | undefined;
+    return row && m.decode(row);
+  }
+
+  async list(r: ResourceDef, query: ListQuery): Promise<Row[]> {
+    const m = this.meta(r);
+    const c = compileSelect(d, r, query);
+    const rows = this.guard(() => this.statement(c.sql).all(...c.values)) as Row[];
+    if (c.reversed) rows.reverse();
+    for (const row of rows) m.decode(row);
+    return rows;
+  }
+
+  async count(r: ResourceDef, where: Filter[]): Promise<number> {
+    const c = compileCount(d, r, where);
+    return Number((this.guard(() => this.statement(c.sql).get(...c.values)) as { n: bigint }).n);
+  }
+
+  private encodeValues(r: ResourceDef, values: Row, names: string[]): unknown[] {
+    return names.map((n) => {
+      const f = r.allFields.get(n);
+      return f ? d.encode(values[n], f.storage) : (values[n] ?? null);
+    });
+  }
+
+  private insertRow(r: ResourceDef, values: Row): Row {
+    const now = new Date().toISOString();
+    const row: Row = { ...values, createdAt: now, updatedAt: now, _version: 1 };
+    if (row.id === undefined && r.idType === 'uuid') row.id = randomUUID();
+    const names = Object.keys(row).filter((n) => row[n] !== undefined);
+    const m = this.meta(r);
+    const shape = names.join(',');
+    let insert = m.insert.get(shape);
+    if (!insert) {
+      insert = this.db.prepare(`INSERT INTO ${d.quote(r.name)} (${names.map(d.quote).join(', ')}) VALUES (${names.map(() => '?').join(', ')}) RETURNING *`).safeIntegers(true);
+      if (m.insert.size >= 64) m.insert.clear();
+      m.insert.set(shape, insert);
+    }
+    const statement = insert;
+    // .all(), not .get(): stepping to the end completes the statement, so in autocommit the COMMIT
+    // runs (and fails, e.g. disk full) inside this call rather than after the row was handed back.
+    const out = this.writeGuard(r, row, () => statement.all(...this.encodeValues(r, row, names))[0]) as Row;
+    return m.decode(out);
+  }
+
+  async insert(r: ResourceDef, values: Row): Promise<Row> {
+    // In autocommit, INSERT … RETURNING read with .get() hands back the row before the commit, and a
+    // failed commit (disk full) went unnoticed — a 201 for a lost record. insertRow reads with .all(),
+    // which commits before it returns: the same guarantee as an explicit transaction, two statements fewer.
+    return this.guard(() => this.insertRow(r, values));
+  }
+
+  private updateRow(r: ResourceDef, id: unknown, current: Row, values: Row): Row {
+    const m = this.meta(r);
+    const row: Row = { ...values, updatedAt: new Date().toISOString(), _version: (current._version ?? 0) + 1 };
+    const out = this.writeGuard(r, row, () => this.statement(m.update.sql).get(...this.encodeValues(r, row, m.update.names), this.key(r, id))) as Row;
+    return m.decode(out);
+  }
+
+  async modify(r: ResourceDef, id: unknown, decide: (current: Row | undefined) => Change): Promise<ModifyResult> {
+    const m = this.meta(r);
+    const run = (): ModifyResult => {
+      const raw = m.get.get(this.key(r, id)) as Row | undefined;
+      const current = raw && m.decode(raw);
+      const change = decide(current);
+      switch (change.kind) {
+        case 'none':
+          return { kind: 'none', row: current };
+        case 'insert':
+          return { kind: 'inserted', row: this.insertRow(r, { ...change.values, id }) };
+        case 'update':
+          return { kind: 'updated', row: this.updateRow(r, id, current!, change.values) };
+        case 'delete':
+          this.writeGuard(r, undefined, () => this.statement(`DELETE FROM ${d.quote(r.name)} WHERE id = ?`).run(this.key(r, id)));
+          return { kind: 'deleted', row: current! };
+      }
+    };
+    return this.guard(() => this.tx.immediate(run) as ModifyResult);
+  }
+
+  async deleteWhere(r: ResourceDef, where: Filter[]): Promise<number> {
+    const p = new Params(d);
+    const cond = compileWhere(d, r, where, p);
+    const sql = `DELETE FROM ${d.quote(r.name)}${cond ? ` WHERE ${cond}` : ''}`;
+    const run = () => this.writeGuard(r, undefined, () => this.statement(sql).run(...p.values)).changes;
+    return this.guard(() => this.tx.immediate(run) as number);
+  }
+
+  /** Runs a write (`row` undefined for deletes) and turns constraint failures into neutral errors. */
+  private writeGuard<T>(r: ResourceDef, row: Row | undefined, fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      const err = e as SqliteError;
+      if (err.code === 'SQLITE_CONSTRAINT_UNIQUE' || err.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new UniqueViolation(uniqueFieldsFromMessage(err.message, r.name));
+      }
+      // RESTRICT actions report SQLITE_CONSTRAINT_TRIGGER; deferred checks SQLITE_CONSTRAINT_FOREIGNKEY.
+      if (err.code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || (err.code === 'SQLITE_CONSTRAINT_TRIGGER' && /FOREIGN KEY/.test(err.message))) {
+        if (row) {
+          const missing = r.fields.filter((f) => f.reference && row[f.name] != null && !this.exists(f.reference.resource, d.encode(row[f.name], f.storage)));
+          throw new MissingReference(missing.map((f) => f.name));
+        }
+        throw new StillReferenced(r.toMany.filter((t) => t.onDelete === 'restrict').map((t) => t.resource));
+      }
+      throw translateIoError(err);
+    }
+  }
+
+  private exists(resource: string, id: unknown): boolean {
+    return this.statement(`SELECT 1 FROM ${d.quote(resource)} WHERE id = ?`).get(id) !== undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The one small interface every database implements (one folder each: sqlite/, postgres/).
+ * Rows are plain objects of API values (booleans, parsed JSON, ISO datetimes) plus `_version`.
+ * Core code depends on this file only, never on a dialect.
+ */
+import type { Model, ResourceDef } from '../model/model-types.js';
+import type { Filter, ListQuery } from './query-types.js';
+
+export type Row = Record<string, unknown> & { _version?: number };
+
+/** What a read-modify-write decides once it has seen the current row (under a row lock). */
+export type Change =
+  | { kind: 'update'; values: Row }
+  | { kind: 'insert'; values: Row }
+  | { kind: 'delete' }
+  | { kind: 'none' };
+
+export type ModifyResult =
+  | { kind: 'updated'; row: Row }
+  | { kind: 'inserted'; row: Row }
+  | { kind: 'deleted'; row: Row }
+  | { kind: 'none'; row: Row | undefined };
+
+export interface StoreCapabilities {
+  /** Most values one statement can bind; embeds and bulk lookups chunk to it. */
+  maxBindParams: number;
+  /** Several processes may share this store (WAL file or a server database). */
+  multiProcess: boolean;
+}
+
+/** Key-value entries with expiry, shared by every instance (idempotency keys, sessions). */
+export interface KeyValueStore {
+  /** Inserts when absent or expired; returns false when a live entry exists. */
+  putIfAbsent(namespace: string, key: string, value: unknown, ttlMs: number): Promise<boolean>;
+  get(namespace: string, key: string): Promise<unknown | undefined>;
+  set(namespace: string, key: string, value: unknown, ttlMs: number): Promise<void>;
+  delete(namespace: string, key: string): Promise<void>;
+}
+
+export interface Store {
+  readonly capabilities: StoreCapabilities;
+  readonly kv: KeyValueStore;
+  /** Creates tables and adds new columns; throws SchemaChangeRefused for destructive changes. */
+  sync(model: Model): Promise<void>;
+  get(resource: ResourceDef, id: unknown): Promise<Row | undefined>;
+  list(resource: ResourceDef, query: ListQuery): Promise<Row[]>;
+  count(resource: ResourceDef, where: Filter[]): Promise<number>;
+  /** Sets createdAt/updatedAt/_version; `values.id` is used when given (client-chosen or uuid). */
+  insert(resource: ResourceDef, values: Row): Promise<Row>;
+  /**
+   * Reads the row under a lock, calls `decide` (synchronous; may throw to abort), applies its
+   * change, all in one transaction.
+   */
+  modify(resource: ResourceDef, id: unknown, decide: (current: Row | undefined) => Change): Promise<ModifyResult>;
+  /** Deletes every matching row in one transaction; all or nothing (restrict → StillReferenced). */
+  deleteWhere(resource: ResourceDef, where: Filter[]): Promise<number>;
+  close(): Promise<void>;
+}

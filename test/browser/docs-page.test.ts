@@ -1,0 +1,88 @@
+/**
+ * The interactive docs in a real browser (playwright-core + Debian's Chromium): the page shows the
+ * resources, sends a request from "Try it out", and never asks anything of a host but this server.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customer, useServer } from '../support/http-harness.js';
+import { describeEachStore } from '../support/store-targets.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+if (!existsSync(CHROMIUM)) {
+  console.warn(`[docs-page] ${CHROMIUM} is missing (apt-get install -y chromium): browser test skipped`);
+  describe.skip('the docs page in Chromium', () => it('needs Chromium', () => {}));
+} else {
+  describeEachStore('the docs page in Chromium', (_target, getDb) => {
+    const server = useServer(getDb);
+    let context: BrowserContext;
+    let profile: string;
+
+    beforeAll(async () => {
+      profile = mkdtempSync(join(tmpdir(), 'verbo-chromium-'));
+      context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ARGS,
+      });
+    });
+    afterAll(async () => {
+      await context?.close();
+      rmSync(profile, { recursive: true, force: true });
+    });
+
+    it('shows customers and orders, sends GET /customers from the page (200), and stays on localhost', async () => {
+      const created = await server().request('POST', '/customers', {
+        body: customer('browser', { name: 'Grace Hopper' }),
+      });
+      expect(created.status).toBe(201);
+      const requests: string[] = [];
+      const problems: string[] = [];
+      context.on('request', (r) => requests.push(r.url()));
+      const page = await context.newPage();
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      page.on('console', (m) => {
+        if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text()))
+          problems.push(`CSP: ${m.text()}`);
+      });
+
+      await page.goto(`${server().url}/docs`, { waitUntil: 'load' });
+      await page.waitForSelector('.opblock-tag[data-tag="orders"]', { timeout: 15_000 });
+      const tags = await page.$$eval('.opblock-tag', (els) => els.map((e) => e.getAttribute('data-tag')));
+      expect(tags).toEqual(['customers', 'orders']);
+
+      const op = page.locator('#operations-customers-listCustomers');
+      await op.locator('.opblock-summary').click();
+      await op.locator('button.try-out__btn').click();
+      const answered = page.waitForResponse(
+        (r) => new URL(r.url()).pathname === '/customers' && r.request().method() === 'GET',
+      );
+      await op.locator('button.execute').click();
+      expect((await answered).status()).toBe(200);
+      const status = op.locator('.live-responses-table .response .response-col_status').first();
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText, not the DOM property
+      await expect.poll(() => status.innerText(), { timeout: 10_000 }).toBe('200');
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText, not the DOM property
+      await expect.poll(() => op.locator('.live-responses-table').innerText()).toContain('Grace Hopper');
+
+      expect(problems).toEqual([]);
+      expect(requests.length).toBeGreaterThan(5);
+      const foreign = requests.filter((u) => !['127.0.0.1', 'localhost'].includes(new URL(u).hostname));
+      expect(foreign, `requests that left localhost: ${foreign.join(', ')}`).toEqual([]);
+      await page.close();
+    }, 60_000);
+  });
+}
