@@ -94,6 +94,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     limitJsonBodies(model.limits, forbidPrototypeKeys(app.getDefaultJsonParser('error', 'error'))),
   );
 
+  // CORS first: its headers (and preflight answers) then hold for every later refusal too.
+  registerCors(app, model.cors);
   registerRequestLimits(app, model.limits, securityHeaders);
   app.server.on('connect', refuseConnect);
 
@@ -113,7 +115,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     done();
   });
   registerShutdownGuard(app);
-  registerCors(app, model.cors);
   registerRateLimit(app, model.rateLimit);
   await registerAuth(app, model, store, { tls: Boolean(options.https) });
   registerIdempotency(app, { kv: store.kv, ttlMs: model.idempotency.ttlSeconds * 1000, scopeOf: callerScope });

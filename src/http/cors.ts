@@ -4,12 +4,13 @@
  * (a plain OPTIONS would lose our `Allow`/`Accept-*` headers, its strict mode answers a text/plain
  * 400 outside the §3 envelope) and lists one fixed Allow-Methods for all routes.
  *
- * Actual requests (those with an Origin): headers added in onSend, so errors, redirects and 304s
- * carry them too; every response says Vary: Origin.
+ * Actual requests (those with an Origin): headers added in onRequest (Fastify keeps them on errors),
+ * so errors, redirects and 304s carry them too; every response says Vary: Origin.
  * Preflights (OPTIONS + Origin + Access-Control-Request-Method from an allowed origin): 204 with
  * Allow-Methods (the route's `Allow`), Allow-Headers and Max-Age, before routing to the handler.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { addVary } from './vary.js';
 import type { CorsConfig } from '../model/model-types.js';
 
 /** Response headers a browser script may read. */
@@ -35,17 +36,6 @@ declare module 'fastify' {
   }
 }
 
-/** Appends to Vary without repeating a name already there. */
-export function addVary(reply: FastifyReply, ...names: string[]): void {
-  const current = reply.getHeader('vary');
-  if (current === undefined) {
-    reply.header('vary', names.join(', '));
-    return;
-  }
-  const list = (Array.isArray(current) ? current.join(',') : String(current ?? '')).split(',').map((s) => s.trim()).filter(Boolean);
-  for (const name of names) if (!list.some((v) => v.toLowerCase() === name.toLowerCase())) list.push(name);
-  reply.header('vary', list.join(', '));
-}
 
 const normalize = (origin: string): string => origin.trim().replace(/\/+$/, '').toLowerCase();
 
@@ -63,11 +53,22 @@ export function allowedOrigin(cors: CorsConfig, origin: string | undefined): { v
 export function registerCors(app: FastifyInstance, cors: CorsConfig | undefined): void {
   if (!cors) return;
 
-  // Callback-style hooks: no promise per request.
+  // One callback-style hook: no promise per request, and nothing left to do at onSend.
   app.addHook('onRequest', (req, reply, done) => {
+    // Every response varies on Origin (caches keep sites apart); later steps append to Vary (vary.ts).
+    reply.header('vary', 'Origin');
     const origin = req.headers.origin;
+    // Browsers send Origin on every cross-origin request (Fetch standard); without it no CORS
+    // check happens, so the headers would be bytes for nothing.
+    if (origin === undefined) return done();
+    const allowed = allowedOrigin(cors, origin);
+    if (!allowed) return done();
+    // Set before routing, so errors, redirects and 304s carry them too (Fastify keeps headers on errors).
+    reply.header('access-control-allow-origin', allowed.value);
+    if (allowed.credentials) reply.header('access-control-allow-credentials', 'true');
+    reply.header('access-control-expose-headers', EXPOSED_HEADERS);
     const method = req.headers['access-control-request-method'];
-    if (req.method !== 'OPTIONS' || !origin || !method || !allowedOrigin(cors, origin)) return done();
+    if (req.method !== 'OPTIONS' || !method) return done();
     const requested = req.headers['access-control-request-headers'];
     const routeAllow = req.routeOptions.config?.allow;
     addVary(reply, 'Access-Control-Request-Method', 'Access-Control-Request-Headers');
@@ -81,18 +82,5 @@ export function registerCors(app: FastifyInstance, cors: CorsConfig | undefined)
         'access-control-max-age': MAX_AGE_SECONDS,
       })
       .send();
-  });
-
-  app.addHook('onSend', (req, reply, payload, done) => {
-    addVary(reply, 'Origin');
-    // Browsers send Origin on every cross-origin request (Fetch standard); without it no CORS
-    // check happens, so the headers would be bytes for nothing. Vary: Origin keeps caches right.
-    const allowed = req.headers.origin === undefined ? undefined : allowedOrigin(cors, req.headers.origin);
-    if (allowed) {
-      reply.header('access-control-allow-origin', allowed.value);
-      if (allowed.credentials) reply.header('access-control-allow-credentials', 'true');
-      reply.header('access-control-expose-headers', EXPOSED_HEADERS);
-    }
-    done(null, payload);
   });
 }

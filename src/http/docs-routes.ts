@@ -23,6 +23,7 @@ import {
 } from './docs-pages.js';
 import { ApiError } from './errors/api-error.js';
 import { ERROR_CATALOGUE } from './errors/error-catalogue.js';
+import { addVary } from './vary.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -142,7 +143,7 @@ export function registerDocsRoutes(
           'NOT_ACCEPTABLE',
           `Accept ${req.headers.accept} allows neither application/json nor text/html`,
         );
-      reply.header('vary', 'Accept');
+      addVary(reply, 'Accept');
       if (type === 'text/html') return sendAsset(req, reply, index, INDEX_CSP);
       return reply.type('application/json; charset=utf-8').send(indexJson(model, links));
     });

@@ -1,4 +1,5 @@
 /** Turns anything thrown into the §3 envelope. The only place that writes error bodies. */
+import { addVary } from './vary.js';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { PatchError } from '../patch/index.js';
 import { MissingReference, StillReferenced, StoreFull, StoreUnavailable, UniqueViolation } from '../store/store-errors.js';
@@ -72,15 +73,10 @@ export function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply
   }
   const lang = options.languageOf(req);
   reply.code(apiError.status).headers(apiError.headers).header('content-language', lang);
-  reply.header('vary', mergeVary(reply.getHeader('vary'), ['Accept', 'Accept-Language']));
+  addVary(reply, 'Accept', 'Accept-Language');
   if (prefersProblemJson(req.headers.accept)) {
     return reply.type('application/problem+json; charset=utf-8').send(JSON.stringify(problemDetails(apiError, lang, req.id, req.url)));
   }
   return reply.type('application/json; charset=utf-8').send(JSON.stringify(envelope(apiError, lang, req.id)));
 }
 
-function mergeVary(current: unknown, add: string[]): string {
-  const have = String(current ?? '').split(',').map((v) => v.trim()).filter(Boolean);
-  for (const a of add) if (!have.some((h) => h.toLowerCase() === a.toLowerCase())) have.push(a);
-  return have.join(', ');
-}

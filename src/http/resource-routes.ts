@@ -1,9 +1,10 @@
 /** Registers every route of one resource from the model: collection, item, nested, 405s and OPTIONS. */
-import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteHandlerMethod } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, HTTPMethods, RouteHandlerMethod } from 'fastify';
 import type { ResourceDef } from '../model/model-types.js';
 import { ApiError } from './errors/api-error.js';
 import { collectionHandlers, type NestedScope } from './routes/collection-handlers.js';
 import { itemHandlers } from './routes/item-handlers.js';
+import { recordResponse } from './routes/output-schema.js';
 import { ACCEPT_PATCH, ACCEPT_POST, type AppContext } from './routes/route-context.js';
 
 export const STANDARD_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -13,6 +14,8 @@ export interface PathSpec {
   handlers: Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', RouteHandlerMethod>>;
   /** Accept-Post on collections, Accept-Patch on items. */
   accept: Record<string, string>;
+  /** Response schemas per method (fast serialisation of record bodies). */
+  schemas?: Partial<Record<keyof PathSpec['handlers'], FastifySchema>>;
 }
 
 /** The Allow value for a path: what it serves, HEAD with GET, and OPTIONS. */
@@ -22,7 +25,10 @@ export const allowOf = (spec: Pick<PathSpec, 'handlers'>): string =>
 /** Routes one path: its handlers, 405 (+ Allow) for the other methods, and OPTIONS. */
 export function registerPath(app: FastifyInstance, spec: PathSpec): void {
   const allow = allowOf(spec);
-  for (const [method, handler] of Object.entries(spec.handlers)) app.route({ method: method as HTTPMethods, url: spec.url, handler });
+  for (const [method, handler] of Object.entries(spec.handlers)) {
+    const schema = spec.schemas?.[method as keyof PathSpec['handlers']];
+    app.route({ method: method as HTTPMethods, url: spec.url, handler, ...(schema ? { schema } : {}) });
+  }
   const refused = (['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((m) => !spec.handlers[m === 'HEAD' ? 'GET' : m]);
   if (refused.length) {
     app.route({
@@ -49,6 +55,7 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r:
     url: base,
     handlers: { GET: coll.list as RouteHandlerMethod, POST: coll.create as RouteHandlerMethod, DELETE: coll.bulkDelete as RouteHandlerMethod },
     accept: { 'accept-post': ACCEPT_POST },
+    schemas: { GET: recordResponse(r, [200], true), POST: recordResponse(r, [201]) },
   });
   registerPath(app, {
     url: `${base}/:id`,
@@ -59,6 +66,7 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r:
       DELETE: item.delete as RouteHandlerMethod,
     },
     accept: { 'accept-patch': ACCEPT_PATCH },
+    schemas: { GET: recordResponse(r, [200]), PUT: recordResponse(r, [200, 201]), PATCH: recordResponse(r, [200]) },
   });
   for (const relation of r.toMany) {
     const child = ctx.model.byName.get(relation.resource)!;
@@ -68,6 +76,7 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r:
       url: `${base}/:id/${relation.name}`,
       handlers: { GET: nested.list as RouteHandlerMethod, POST: nested.create as RouteHandlerMethod, DELETE: nested.bulkDelete as RouteHandlerMethod },
       accept: { 'accept-post': ACCEPT_POST },
+      schemas: { GET: recordResponse(child, [200], true), POST: recordResponse(child, [201]) },
     });
   }
 }

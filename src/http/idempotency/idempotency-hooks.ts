@@ -1,7 +1,7 @@
 /**
  * Idempotency-Key on POST and PATCH (§5, IETF httpapi idempotency-key draft), as route-level hooks
  * on the POST and PATCH routes (added by an onRoute hook, so register this before the routes).
- * preHandler: the first request with a key claims it in `store.kv` (atomic putIfAbsent, so every
+ * preValidation: the first request with a key claims it in `store.kv` (atomic putIfAbsent, so every
  * instance on the same store agrees) and runs; a retry with the same fingerprint replays the kept
  * response with `Idempotent-Replayed: true`; another fingerprint → 422; still running → 409.
  * onSend: the owner keeps its status, headers and body for the TTL, or frees the key after a 5xx.
@@ -74,7 +74,7 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
   const owned = new WeakMap<FastifyRequest, Owned>();
 
   // Most requests carry no key: these plain-function hooks let them pass without a promise.
-  const preHandler = (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+  const claimHook = (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     if (req.headers['idempotency-key'] === undefined) return done();
     claim(req, reply).then(() => done(), done);
   };
@@ -139,7 +139,9 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (!methods.some((m) => METHODS.has(m))) return;
-    route.preHandler = withHook(route.preHandler, preHandler);
+    // Claimed at preValidation (the body is parsed by then): before any preHandler, so everything
+    // after the claim, the handler included, runs while the key is held.
+    route.preValidation = withHook(route.preValidation, claimHook);
     route.onSend = withHook(route.onSend, onSend);
     route.onResponse = withHook(route.onResponse, onResponse);
   });

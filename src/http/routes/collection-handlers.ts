@@ -12,6 +12,7 @@ import { embedRelations } from '../query/embed.js';
 import { linkHeader } from '../query/link-header.js';
 import { parseFilters, parseListQuery, type QueryInput, RESERVED } from '../query/list-query-parser.js';
 import { type AppContext, itemPath, requireBody, wantsRepresentation } from './route-context.js';
+import { addVary } from '../vary.js';
 
 type Req = FastifyRequest<{ Querystring: QueryInput; Params: { id?: string } }>;
 
@@ -38,7 +39,7 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
       const plan = parseListQuery(r, req.query, [...(await parentFilter(req)), ...readable]);
       const wanted = { ...plan.query, limit: plan.query.limit + 1 };
       const countExact = parsePrefer(req.headers.prefer).countExact;
-      reply.header('vary', 'Prefer');
+      addVary(reply, 'Prefer');
       const [fetched, total] = await Promise.all([
         ctx.store.list(r, wanted),
         plan.count || countExact ? ctx.store.count(r, plan.query.where) : undefined,

@@ -5,6 +5,7 @@ import type { Store } from '../../store/store.js';
 import { ApiError } from '../errors/api-error.js';
 import type { RecordValidator } from '../validation/record-validator.js';
 import { parsePrefer } from '../pipeline/prefer.js';
+import { addVary } from '../vary.js';
 
 export interface AppContext {
   model: Model;
@@ -40,7 +41,7 @@ export function requireBody(req: FastifyRequest, allowed: string[], acceptHeader
 /** Whether to answer a write with its representation (Prefer, then the config default). */
 export function wantsRepresentation(ctx: AppContext, req: FastifyRequest, reply: FastifyReply): boolean {
   const pref = parsePrefer(req.headers.prefer).return;
-  reply.header('vary', 'Prefer');
+  addVary(reply, 'Prefer');
   if (pref) reply.header('preference-applied', `return=${pref}`);
   return (pref ?? (ctx.model.preferMinimal ? 'minimal' : 'representation')) === 'representation';
 }

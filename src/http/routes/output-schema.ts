@@ -1,0 +1,42 @@
+/**
+ * Response schemas for record bodies, so Fastify serialises them with fast-json-stringify (compiled
+ * once per route at start-up) instead of a generic JSON.stringify walk on every response.
+ * The schemas describe what `toOutput` produces and never narrow it: integer columns may hold digit
+ * strings (ids beyond 2^53, §9), every field may be null, JSON fields are free-form, and embedded
+ * relations pass through `additionalProperties`. Which bodies are valid is the model's business
+ * (src/openapi/ documents them); these schemas only choose the fast path.
+ */
+import type { FastifySchema } from 'fastify';
+import type { FieldDef, ResourceDef } from '../../model/model-types.js';
+
+function outputType(f: FieldDef): Record<string, unknown> {
+  if (f.name === 'id') return { type: ['integer', 'string', 'null'] };
+  switch (f.storage) {
+    case 'integer':
+      return { type: ['integer', 'string', 'null'] };
+    case 'real':
+      return { type: ['number', 'null'] };
+    case 'boolean':
+      return { type: ['boolean', 'null'] };
+    case 'text':
+    case 'date':
+    case 'datetime':
+      return { type: ['string', 'null'] };
+    default:
+      return {};
+  }
+}
+
+/** One record as the API sends it. */
+export function recordOutputSchema(r: ResourceDef): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const f of r.allFields.values()) properties[f.name] = outputType(f);
+  return { type: 'object', additionalProperties: true, properties };
+}
+
+/** Route schemas: `status` codes whose body is one record, or (`list`) an array of them. */
+export function recordResponse(r: ResourceDef, statuses: number[], list = false): FastifySchema {
+  const record = recordOutputSchema(r);
+  const body = list ? { type: 'array', items: record } : record;
+  return { response: Object.fromEntries(statuses.map((s) => [s, body])) };
+}
