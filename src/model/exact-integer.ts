@@ -30,7 +30,9 @@ export function fromIntegerText(text: string): ExactInteger {
 const INTEGER_TEXT = /^-?(0|[1-9][0-9]{0,18})$/;
 
 /** A query-string or URL integer → its API value, or what it should have been. */
-export function parseExactInteger(raw: string): { ok: true; value: ExactInteger } | { ok: false; expected: string } {
+export function parseExactInteger(
+  raw: string,
+): { ok: true; value: ExactInteger } | { ok: false; expected: string } {
   if (!/^-?(0|[1-9][0-9]*)$/.test(raw)) return { ok: false, expected: 'an integer' };
   const n = Number(raw);
   if (Number.isSafeInteger(n)) return { ok: true, value: n === 0 ? 0 : n };

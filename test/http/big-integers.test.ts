@@ -80,7 +80,11 @@ describeEachStore('integers beyond 2^53 are exact (CONTRACT §9)', (_target, get
     expect(await q(`id[lte]=${BIG}`)).toEqual([small, BIG]);
     expect(await q(`id[lt]=${INT64_MAX}&id[gt]=${INT64_MIN}`)).toEqual([small, BIG, NEXT]);
     expect(await q(`id=${INT64_MIN}`)).toEqual([]);
-    for (const bad of ['id=9223372036854775808', 'id[in]=1,-9223372036854775809', 'id=99999999999999999999']) {
+    for (const bad of [
+      'id=9223372036854775808',
+      'id[in]=1,-9223372036854775809',
+      'id=99999999999999999999',
+    ]) {
       const res = await server().request('GET', `/customers?${bad}`);
       expectEnvelope(res, 400, 'INVALID_QUERY_PARAMETER');
       expect(res.json[0].parameter).toBe(bad.split('=')[0]);
@@ -103,12 +107,17 @@ describeEachStore('integers beyond 2^53 are exact (CONTRACT §9)', (_target, get
     expect(merged.status).toBe(200);
     expect(merged.json).toMatchObject({ id: BIG, name: 'renamed' });
     const patched = await server().request('PATCH', `/customers/${BIG}`, {
-      raw: JSON.stringify([{ op: 'test', path: '/id', value: BIG }, { op: 'replace', path: '/name', value: 'patched' }]),
+      raw: JSON.stringify([
+        { op: 'test', path: '/id', value: BIG },
+        { op: 'replace', path: '/name', value: 'patched' },
+      ]),
       headers: { 'content-type': 'application/json-patch+json' },
     });
     expect(patched.status, patched.text).toBe(200);
     expect(patched.json).toMatchObject({ id: BIG, name: 'patched' });
-    const put = await server().request('PUT', `/customers/${BIG}`, { body: { ...patched.json, name: 'put' } });
+    const put = await server().request('PUT', `/customers/${BIG}`, {
+      body: { ...patched.json, name: 'put' },
+    });
     expect(put.status, put.text).toBe(200);
     expect(put.json).toMatchObject({ id: BIG, name: 'put' });
     const rounded = await server().request('PUT', `/customers/${BIG}`, {
@@ -127,14 +136,19 @@ describeEachStore('integers beyond 2^53 are exact (CONTRACT §9)', (_target, get
     expect(created.status, created.text).toBe(201);
     expect(created.json).toMatchObject({ customerId: BIG, quantity: INT64_MAX, small: 7 });
     expect(created.text).toContain(`"quantity":"${INT64_MAX}"`);
-    const nested = await server().request('POST', `/customers/${BIG}/orders`, { body: { title: 'o2', quantity: INT64_MIN } });
+    const nested = await server().request('POST', `/customers/${BIG}/orders`, {
+      body: { title: 'o2', quantity: INT64_MIN },
+    });
     expect(nested.status, nested.text).toBe(201);
     expect(nested.json).toMatchObject({ customerId: BIG, quantity: INT64_MIN });
-    const again = await server().request('POST', `/customers/${BIG}/orders`, { body: { customerId: BIG, title: 'o3', quantity: 5 } });
+    const again = await server().request('POST', `/customers/${BIG}/orders`, {
+      body: { customerId: BIG, title: 'o3', quantity: 5 },
+    });
     expect(again.status, again.text).toBe(201);
     expect(again.json.quantity).toBe(5);
 
-    const titles = async (path: string) => (await server().request('GET', path)).json.map((o: { title: string }) => o.title);
+    const titles = async (path: string) =>
+      (await server().request('GET', path)).json.map((o: { title: string }) => o.title);
     expect(await titles(`/orders?customerId=${BIG}`)).toEqual(['o1', 'o2', 'o3']);
     expect(await titles(`/orders?customerId[in]=${small},${BIG}&sort=-quantity`)).toEqual(['o1', 'o3', 'o2']);
     expect(await titles(`/orders?quantity=${INT64_MAX}`)).toEqual(['o1']);
@@ -144,15 +158,21 @@ describeEachStore('integers beyond 2^53 are exact (CONTRACT §9)', (_target, get
     expect(embedded.json[0].customer).toMatchObject({ id: BIG, name: 'put' });
     const parents = await server().request('GET', `/customers?id=${BIG}&embed=orders`);
     expect(parents.json[0].orders.map((o: { title: string }) => o.title)).toEqual(['o1', 'o2', 'o3']);
-    const moved = await server().request('PATCH', `/orders/${created.json.id}`, { body: { quantity: '-9007199254740993' } });
+    const moved = await server().request('PATCH', `/orders/${created.json.id}`, {
+      body: { quantity: '-9007199254740993' },
+    });
     expect(moved.json.quantity).toBe('-9007199254740993');
   });
 
   it('refuses what cannot be exact: JSON numbers beyond 2^53, digit strings out of range or for safe values', async () => {
-    const post = (raw: string) => server().request('POST', '/orders', { raw, headers: { 'content-type': 'application/json' } });
+    const post = (raw: string) =>
+      server().request('POST', '/orders', { raw, headers: { 'content-type': 'application/json' } });
     const inexact = await post(`{"customerId":${BIG},"title":"x","quantity":-${BIG}}`);
     expectEnvelope(inexact, 422, 'VALIDATION_FAILED');
-    expect(inexact.json.map((p: { pointer: string }) => p.pointer).sort()).toEqual(['/customerId', '/quantity']);
+    expect(inexact.json.map((p: { pointer: string }) => p.pointer).sort()).toEqual([
+      '/customerId',
+      '/quantity',
+    ]);
     expect(inexact.json[0].internalMessage).toMatch(/beyond 2\^53.*send it as a string/);
     const es = await server().request('POST', '/orders', {
       raw: `{"customerId":${BIG},"title":"x"}`,
@@ -168,13 +188,18 @@ describeEachStore('integers beyond 2^53 are exact (CONTRACT §9)', (_target, get
     ] as const) {
       const res = await server().request('POST', '/orders', { body });
       expectEnvelope(res, 422, 'VALIDATION_FAILED');
-      expect(res.json.map((p: { pointer: string }) => p.pointer), JSON.stringify(body)).toEqual([pointer]);
+      expect(
+        res.json.map((p: { pointer: string }) => p.pointer),
+        JSON.stringify(body),
+      ).toEqual([pointer]);
     }
     // A field bounded within 2^53 keeps its own message: the number is over its maximum.
     const bounded = await post(`{"customerId":${small},"title":"x","small":${BIG}}`);
     expectEnvelope(bounded, 422, 'VALIDATION_FAILED');
     expect(bounded.json[0].internalMessage).toMatch(/must be <= 100/);
-    const missing = await server().request('POST', '/orders', { body: { customerId: '9007199254740995', title: 'x' } });
+    const missing = await server().request('POST', '/orders', {
+      body: { customerId: '9007199254740995', title: 'x' },
+    });
     expectEnvelope(missing, 422);
     expect(missing.json[0].pointer).toBe('/customerId');
   });
@@ -185,7 +210,13 @@ describeEachStore('integers beyond 2^53 are exact (CONTRACT §9)', (_target, get
     c.check('GET', '/customers/{id}', await server().request('GET', `/customers/${BIG}`));
     c.check('GET', '/customers', await server().request('GET', `/customers?id[gte]=${BIG}`));
     c.check('GET', '/orders', await server().request('GET', `/orders?embed=customer`));
-    c.check('POST', '/orders', await server().request('POST', '/orders', { body: { customerId: NEXT, title: 'o4', quantity: INT64_MIN } }));
+    c.check(
+      'POST',
+      '/orders',
+      await server().request('POST', '/orders', {
+        body: { customerId: NEXT, title: 'o4', quantity: INT64_MIN },
+      }),
+    );
     expect(c.checked).toBe(4);
     expect(JSON.stringify(doc.components.schemas.Order.properties.quantity)).toContain('"type":"string"');
   });

@@ -13,9 +13,34 @@ import {
 } from '../../src/model/exact-integer.js';
 
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-const EDGES = [0n, 1n, -1n, SAFE - 1n, SAFE, SAFE + 1n, SAFE + 2n, -SAFE, -SAFE - 1n, -SAFE - 2n, 10n ** 15n, 10n ** 16n, 10n ** 18n, 10n ** 19n, INT64_MAX - 1n, INT64_MAX, INT64_MAX + 1n, INT64_MIN, INT64_MIN + 1n, INT64_MIN - 1n];
+const EDGES = [
+  0n,
+  1n,
+  -1n,
+  SAFE - 1n,
+  SAFE,
+  SAFE + 1n,
+  SAFE + 2n,
+  -SAFE,
+  -SAFE - 1n,
+  -SAFE - 2n,
+  10n ** 15n,
+  10n ** 16n,
+  10n ** 18n,
+  10n ** 19n,
+  INT64_MAX - 1n,
+  INT64_MAX,
+  INT64_MAX + 1n,
+  INT64_MIN,
+  INT64_MIN + 1n,
+  INT64_MIN - 1n,
+];
 const int64 = fc.bigInt({ min: INT64_MIN - 10n ** 6n, max: INT64_MAX + 10n ** 6n });
-const interesting = fc.oneof(int64, fc.constantFrom(...EDGES), fc.bigInt({ min: -(10n ** 17n), max: 10n ** 17n }));
+const interesting = fc.oneof(
+  int64,
+  fc.constantFrom(...EDGES),
+  fc.bigInt({ min: -(10n ** 17n), max: 10n ** 17n }),
+);
 
 describe('reading: fromBigInt and fromIntegerText', () => {
   it('keeps safe values as numbers and every other 64-bit value as its exact digits', () => {
@@ -39,7 +64,8 @@ describe('parsing query values and URL ids', () => {
     fc.assert(
       fc.property(interesting, (v) => {
         const p = parseExactInteger(v.toString());
-        if (v < INT64_MIN || v > INT64_MAX) expect(p).toEqual({ ok: false, expected: 'an integer within the signed 64-bit range' });
+        if (v < INT64_MIN || v > INT64_MAX)
+          expect(p).toEqual({ ok: false, expected: 'an integer within the signed 64-bit range' });
         else expect(p).toEqual({ ok: true, value: fromBigInt(v) });
       }),
     );
@@ -50,7 +76,11 @@ describe('parsing query values and URL ids', () => {
   });
 });
 
-const bound = fc.oneof(fc.bigInt({ min: 1n, max: 10n ** 6n }), fc.bigInt({ min: 1n, max: 10n ** 12n }), fc.bigInt({ min: 1n, max: INT64_MAX }));
+const bound = fc.oneof(
+  fc.bigInt({ min: 1n, max: 10n ** 6n }),
+  fc.bigInt({ min: 1n, max: 10n ** 12n }),
+  fc.bigInt({ min: 1n, max: INT64_MAX }),
+);
 
 describe('the body schema', () => {
   const ajv = new Ajv2020({ strict: false });
@@ -65,7 +95,16 @@ describe('the body schema', () => {
         if (safe) expect(validate(Number(v))).toBe(true);
       }),
     );
-    for (const bad of [9007199254740992, 2 ** 63, 1.5, '1', '09007199254740993', '+9007199254740993', ' 9007199254740993', '9007199254740993 '])
+    for (const bad of [
+      9007199254740992,
+      2 ** 63,
+      1.5,
+      '1',
+      '09007199254740993',
+      '+9007199254740993',
+      ' 9007199254740993',
+      '9007199254740993 ',
+    ])
       expect(validate(bad), JSON.stringify(bad)).toBe(false);
   });
 
