@@ -94,14 +94,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     limitJsonBodies(model.limits, forbidPrototypeKeys(app.getDefaultJsonParser('error', 'error'))),
   );
 
-  // CORS first: its headers (and preflight answers) then hold for every later refusal too.
-  registerCors(app, model.cors);
-  registerRequestLimits(app, model.limits, securityHeaders);
   app.server.on('connect', refuseConnect);
-
   // Callback-style hooks (here and in the modules below): no promise per request. A throw is caught by Fastify.
+  // First the headers every response carries (§9), then CORS (its headers, and preflight answers,
+  // hold for every later refusal too), then the request limits, then redirects and negotiation.
   app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-trace-id', req.id).headers(securityHeaders);
+    done();
+  });
+  registerCors(app, model.cors);
+  registerRequestLimits(app, model.limits, securityHeaders);
+  app.addHook('onRequest', (req, reply, done) => {
     const q = req.url.indexOf('?');
     const path = q < 0 ? req.url : req.url.slice(0, q);
     if (path.length > 1 && path.endsWith('/')) {

@@ -12,6 +12,7 @@ import { rowDecoder, sqliteDialect as d } from './sqlite-dialect.js';
 import { type SqliteError, translateIoError, uniqueFieldsFromMessage } from './sqlite-errors.js';
 import { syncSqliteSchema } from './sqlite-schema.js';
 import { SqliteKeyValue } from './sqlite-kv.js';
+import { startWalCheckpointer } from './wal-checkpointer.js';
 
 interface Prepared {
   get: Database.Statement;
@@ -29,6 +30,9 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
+/** How often the WAL is checkpointed: a window's writes are copied to the database file once. */
+const WAL_CHECKPOINT_MS = 250;
+
 export class SqliteStore implements Store {
   readonly capabilities: StoreCapabilities;
   private readonly prepared = new Map<string, Prepared>();
@@ -37,6 +41,7 @@ export class SqliteStore implements Store {
   /** One transaction wrapper for all read-modify-writes (better-sqlite3 builds several functions per wrapper). */
   private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
   readonly kv: SqliteKeyValue;
+  private readonly stopCheckpoints: () => void;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -47,6 +52,8 @@ export class SqliteStore implements Store {
     if (options.path !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    // File databases: the WAL is checkpointed on a timer, not inside a request's commit (wal-checkpointer.ts).
+    this.stopCheckpoints = options.path === ':memory:' ? () => {} : startWalCheckpointer(db, WAL_CHECKPOINT_MS);
     this.db = db;
     this.tx = db.transaction((fn: () => unknown) => fn());
     this.kv = new SqliteKeyValue(db);
@@ -218,6 +225,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.stopCheckpoints();
+    // The last connection to close checkpoints the WAL and removes it.
     if (this.db.open) this.db.close();
   }
 }
