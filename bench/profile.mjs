@@ -9,11 +9,11 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatSummary, summariseProfile } from './lib/cpu-profile.mjs';
 import { runLoad } from './lib/bench-load.mjs';
 import { cpuMsOf } from './lib/bench-process.mjs';
 import { prepareSqlite, ROOT, startBaseline, startVerbo } from './lib/bench-targets.mjs';
 import { requestsFor } from './lib/bench-workloads.mjs';
+import { formatSummary, summariseProfile } from './lib/cpu-profile.mjs';
 
 const { values: a, positionals } = parseArgs({
   allowPositionals: true,

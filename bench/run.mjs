@@ -17,8 +17,8 @@ import { log } from './lib/bench-process.mjs';
 import { consoleReport, goals, markdownReport, ratios, summarise } from './lib/bench-report.mjs';
 import { ratiosSvg } from './lib/bench-svg.mjs';
 import {
-  prepareSqlite,
   preparePostgres,
+  prepareSqlite,
   ROOT,
   startBaseline,
   startCeiling,
@@ -174,7 +174,9 @@ if (!a['no-save']) {
   try {
     // In the repository's own JSON style, so `npm run lint` has nothing to say about results.
     const biome = join(ROOT, 'node_modules', '@biomejs', 'biome', 'bin', 'biome');
-    execFileSync(process.execPath, [biome, 'format', '--write', stamped, join(out, 'latest.json')], { stdio: 'ignore' });
+    execFileSync(process.execPath, [biome, 'format', '--write', stamped, join(out, 'latest.json')], {
+      stdio: 'ignore',
+    });
   } catch {}
   log(`saved ${relative(ROOT, stamped)} and bench/results/latest.{json,md,svg}`);
 }

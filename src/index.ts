@@ -1,6 +1,6 @@
 /** verbo as a library: load a model, open a store, build the app. */
-export { buildApp, type AppOptions } from './http/app.js';
+export { type AppOptions, buildApp } from './http/app.js';
+export type { FieldDef, Model, ResourceDef } from './model/index.js';
 export { buildModel, ConfigError, loadModel, parseConfigText } from './model/index.js';
-export type { Model, ResourceDef, FieldDef } from './model/index.js';
 export { openStore } from './store/open-store.js';
 export type { Store } from './store/store.js';

@@ -5,12 +5,24 @@ export class UsageError extends Error {}
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 type Values<T extends OptionSpec> = {
-  [K in keyof T]?: T[K]['type'] extends 'string' ? (T[K]['multiple'] extends true ? string[] : string) : boolean;
+  [K in keyof T]?: T[K]['type'] extends 'string'
+    ? T[K]['multiple'] extends true
+      ? string[]
+      : string
+    : boolean;
 } & { help?: boolean };
 
-export function parseCommandArgs<T extends OptionSpec>(args: string[], options: T): { values: Values<T>; positionals: string[] } {
+export function parseCommandArgs<T extends OptionSpec>(
+  args: string[],
+  options: T,
+): { values: Values<T>; positionals: string[] } {
   try {
-    const parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    const parsed = parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
     return { values: parsed.values as Values<T>, positionals: parsed.positionals };
   } catch (e) {
     throw new UsageError((e as Error).message.split('\n')[0]);

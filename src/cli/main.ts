@@ -2,8 +2,8 @@
 /** The `verbo` command: thin sub-commands over the same app object. */
 import { ConfigError, formatProblem } from '../model/config-problem.js';
 import { SchemaChangeRefused } from '../store/store-errors.js';
-import { UsageError } from './cli-args.js';
 import { CHECK_USAGE, checkCommand } from './check-command.js';
+import { UsageError } from './cli-args.js';
 import { OPENAPI_USAGE, openapiCommand } from './openapi-command.js';
 import { SERVE_USAGE, serveCommand } from './serve-command.js';
 import { TYPES_USAGE, typesCommand } from './types-command.js';
@@ -47,7 +47,9 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (e instanceof ConfigError) {
-      console.error(`verbo: the config has ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}:`);
+      console.error(
+        `verbo: the config has ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}:`,
+      );
       for (const p of e.problems) console.error(`  ${formatProblem(p)}`);
       return 1;
     }

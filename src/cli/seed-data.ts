@@ -1,8 +1,8 @@
 /** `--seed FILE`: fills an empty database with demo records ({ resource: [records…] }). */
 import { readFileSync } from 'node:fs';
-import type { Model } from '../model/model-types.js';
 import { planWrite } from '../http/pipeline/record-io.js';
 import { RecordValidator } from '../http/validation/record-validator.js';
+import type { Model } from '../model/model-types.js';
 import type { Store } from '../store/store.js';
 
 export async function seedIfEmpty(model: Model, store: Store, file: string): Promise<number> {

@@ -44,14 +44,19 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length > 1) throw new UsageError(`unexpected argument: ${positionals[1]}`);
   const port = Number(values.port ?? process.env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got ${values.port}`);
-  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) throw new UsageError('--tls-cert and --tls-key go together');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a port number, got ${values.port}`);
+  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key']))
+    throw new UsageError('--tls-cert and --tls-key go together');
   const workers = positiveInteger('--workers', values.workers) ?? 1;
   const poolSize = positiveInteger('--pool-size', values['pool-size']);
   const model = loadModel(configPath(positionals[0]));
   const db = values.db ?? process.env.DATABASE_URL ?? 'data/verbo.sqlite';
-  const https = values['tls-cert'] ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']!) } : undefined;
-  const banner = (address: string) => `verbo: serving ${model.resources.map((r) => r.name).join(', ')} at ${address}${model.basePath}`;
+  const https = values['tls-cert']
+    ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']!) }
+    : undefined;
+  const banner = (address: string) =>
+    `verbo: serving ${model.resources.map((r) => r.name).join(', ')} at ${address}${model.basePath}`;
   /** Opens and syncs the store (safe in several processes at once: the sync takes a lock), builds the app, listens. */
   const serve = async (seed?: string): Promise<Serving> => {
     const store = await openStore(db, { poolSize });
@@ -84,7 +89,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
     const prepare = async () => {
       const store = await openStore(db, { poolSize: 1 });
       try {
-        if (!store.capabilities.multiProcess) throw new UsageError(`--workers needs a database several processes can share (a file or PostgreSQL), not ${db}`);
+        if (!store.capabilities.multiProcess)
+          throw new UsageError(
+            `--workers needs a database several processes can share (a file or PostgreSQL), not ${db}`,
+          );
         await store.sync(model);
         if (values.seed) await seedIfEmpty(model, store, values.seed);
       } finally {
@@ -103,6 +111,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
 function positiveInteger(flag: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number of at least 1, got ${raw}`);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`${flag} must be a whole number of at least 1, got ${raw}`);
   return n;
 }

@@ -2,25 +2,32 @@
  * Builds the Fastify app from a model and a store. HTTP concerns only: every database concern is
  * behind the Store interface, every record rule in the model.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import type { Model } from '../model/model-types.js';
 import type { Store } from '../store/store.js';
-import { handleClientError, refuseConnect } from './client-error.js';
-import { JSON_OFFERS, negotiate } from './content-negotiation.js';
 import { registerAuth } from './auth/auth-plugin.js';
 import { callerScope } from './auth/caller.js';
+import { handleClientError, refuseConnect } from './client-error.js';
+import { JSON_OFFERS, negotiate } from './content-negotiation.js';
 import { registerCors } from './cors.js';
 import { registerDocsRoutes } from './docs-routes.js';
-import { ApiError } from './errors/api-error.js';
 import { sendError } from './error-handler.js';
+import { ApiError } from './errors/api-error.js';
 import { registerIdempotency } from './idempotency/idempotency-hooks.js';
 import { notFoundHandler } from './not-found.js';
 import { registerRateLimit } from './rate-limit.js';
 import { languageFrom, traceIdFrom } from './request-context.js';
-import { registerResourceRoutes, STANDARD_METHODS } from './resource-routes.js';
-import { registerShutdownGuard } from './shutdown-guard.js';
 import { limitJsonBodies, registerRequestLimits } from './request-limits.js';
+import { registerResourceRoutes, STANDARD_METHODS } from './resource-routes.js';
 import type { AppContext } from './routes/route-context.js';
+import { registerShutdownGuard } from './shutdown-guard.js';
 import { RecordValidator } from './validation/record-validator.js';
 
 export interface AppOptions {
@@ -48,11 +55,17 @@ type ChildArgs = Parameters<FastifyBaseLogger['child']>;
 const silentLoggers = new WeakMap<FastifyBaseLogger, boolean>();
 const isSilent = (logger: FastifyBaseLogger): boolean => {
   let silent = silentLoggers.get(logger);
-  if (silent === undefined) silentLoggers.set(logger, (silent = logger.level === 'silent'));
+  if (silent === undefined) {
+    silent = logger.level === 'silent';
+    silentLoggers.set(logger, silent);
+  }
   return silent;
 };
-const silentOrChild = (logger: FastifyBaseLogger, bindings: ChildArgs[0], opts?: ChildArgs[1]): FastifyBaseLogger =>
-  !opts?.level && isSilent(logger) ? logger : logger.child(bindings, opts);
+const silentOrChild = (
+  logger: FastifyBaseLogger,
+  bindings: ChildArgs[0],
+  opts?: ChildArgs[1],
+): FastifyBaseLogger => (!opts?.level && isSilent(logger) ? logger : logger.child(bindings, opts));
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { model, store } = options;
@@ -84,7 +97,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const errorOptions = {
     production: options.production ?? false,
     defaultLanguage: model.defaultLanguage,
-    languageOf: (req: { headers: { 'accept-language'?: string } }) => languageFrom(req.headers['accept-language'], model.defaultLanguage),
+    languageOf: (req: { headers: { 'accept-language'?: string } }) =>
+      languageFrom(req.headers['accept-language'], model.defaultLanguage),
   };
 
   app.removeAllContentTypeParsers();
@@ -109,22 +123,40 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const path = q < 0 ? req.url : req.url.slice(0, q);
     if (path.length > 1 && path.endsWith('/')) {
       // §7: a trailing slash answers 301 for every method (moved resources distinguish 301/308; this rule does not).
-      reply.code(301).header('location', `${path.replace(/\/+$/, '') || '/'}${q < 0 ? '' : req.url.slice(q)}`).send();
+      reply
+        .code(301)
+        .header('location', `${path.replace(/\/+$/, '') || '/'}${q < 0 ? '' : req.url.slice(q)}`)
+        .send();
       return;
     }
     if (!req.routeOptions.config?.ownNegotiation && !negotiate(req.headers.accept, JSON_OFFERS)) {
-      throw ApiError.of('NOT_ACCEPTABLE', `Accept ${req.headers.accept} allows neither application/json nor application/problem+json`);
+      throw ApiError.of(
+        'NOT_ACCEPTABLE',
+        `Accept ${req.headers.accept} allows neither application/json nor application/problem+json`,
+      );
     }
     done();
   });
   registerShutdownGuard(app);
   registerRateLimit(app, model.rateLimit);
   await registerAuth(app, model, store, { tls: Boolean(options.https) });
-  registerIdempotency(app, { kv: store.kv, ttlMs: model.idempotency.ttlSeconds * 1000, scopeOf: callerScope });
+  registerIdempotency(app, {
+    kv: store.kv,
+    ttlMs: model.idempotency.ttlSeconds * 1000,
+    scopeOf: callerScope,
+  });
   // One pino line per request; no hook at all when logging is off.
   if (!isSilent(app.log)) {
     app.addHook('onResponse', (req, reply, done) => {
-      req.log.info({ method: req.method, path: req.url.split('?')[0], status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
+      req.log.info(
+        {
+          method: req.method,
+          path: req.url.split('?')[0],
+          status: reply.statusCode,
+          durationMs: Math.round(reply.elapsedTime * 100) / 100,
+        },
+        'request',
+      );
       done();
     });
   }
@@ -133,7 +165,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   for (const r of model.resources) registerResourceRoutes(app, ctx, r);
   registerDocsRoutes(app, model, { production: options.production });
   app.setNotFoundHandler(
-    notFoundHandler(model, (path) => STANDARD_METHODS.filter((method) => app.findRoute({ method, url: path }) !== null)),
+    notFoundHandler(model, (path) =>
+      STANDARD_METHODS.filter((method) => app.findRoute({ method, url: path }) !== null),
+    ),
   );
   return app;
 }

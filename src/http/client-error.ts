@@ -6,16 +6,34 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 
 const KNOWN: Record<string, { status: number; code: string; reason: string; message: string }> = {
-  HPE_INVALID_METHOD: { status: 501, code: 'NOT_IMPLEMENTED', reason: 'Not Implemented', message: 'The server does not support this operation.' },
-  HPE_HEADER_OVERFLOW: { status: 431, code: 'HEADERS_TOO_LARGE', reason: 'Request Header Fields Too Large', message: 'The request headers are too large.' },
+  HPE_INVALID_METHOD: {
+    status: 501,
+    code: 'NOT_IMPLEMENTED',
+    reason: 'Not Implemented',
+    message: 'The server does not support this operation.',
+  },
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    code: 'HEADERS_TOO_LARGE',
+    reason: 'Request Header Fields Too Large',
+    message: 'The request headers are too large.',
+  },
 };
-const URI_TOO_LONG = { status: 414, code: 'URI_TOO_LONG', reason: 'URI Too Long', message: 'The address is too long.' };
+const URI_TOO_LONG = {
+  status: 414,
+  code: 'URI_TOO_LONG',
+  reason: 'URI Too Long',
+  message: 'The address is too long.',
+};
 /** Past Node's 16 KiB head limit, a request line longer than this is the URL's fault: 414, not 431 (docs/limits.md). */
 const LONG_REQUEST_LINE = 8192;
 
 /** CONNECT (a tunnel request) never reaches Fastify: Node emits 'connect'. verbo does not tunnel → 501, as for any unknown method (§2). */
 export function refuseConnect(_req: unknown, socket: Socket): void {
-  handleClientError(Object.assign(new Error('CONNECT is not implemented by this server'), { code: 'HPE_INVALID_METHOD' }), socket);
+  handleClientError(
+    Object.assign(new Error('CONNECT is not implemented by this server'), { code: 'HPE_INVALID_METHOD' }),
+    socket,
+  );
 }
 
 /**
@@ -34,12 +52,30 @@ export function handleClientError(err: Error & { code?: string; rawPacket?: unkn
   if (!socket.writable) return;
   const packet = Buffer.isBuffer(err.rawPacket) ? err.rawPacket : undefined;
   const lineEnd = packet ? packet.indexOf('\r\n') : -1;
-  const longLine = err.code === 'HPE_HEADER_OVERFLOW' && packet !== undefined && (lineEnd < 0 ? packet.length : lineEnd) > LONG_REQUEST_LINE;
-  const known = longLine ? URI_TOO_LONG : (err.code && KNOWN[err.code]) || { status: 400, code: 'BAD_REQUEST', reason: 'Bad Request', message: 'The request is not valid.' };
+  const longLine =
+    err.code === 'HPE_HEADER_OVERFLOW' &&
+    packet !== undefined &&
+    (lineEnd < 0 ? packet.length : lineEnd) > LONG_REQUEST_LINE;
+  const known = longLine
+    ? URI_TOO_LONG
+    : (err.code && KNOWN[err.code]) || {
+        status: 400,
+        code: 'BAD_REQUEST',
+        reason: 'Bad Request',
+        message: 'The request is not valid.',
+      };
   // A response to HEAD has no body (its Content-Length still tells the size); a body would break the client's parser.
   const head = isHeadRequest(packet);
   const traceId = randomBytes(16).toString('hex');
-  const body = JSON.stringify([{ code: known.code, status: known.status, internalMessage: `${err.code ?? 'parse error'}: ${err.message}`, userMessage: known.message, traceId }]);
+  const body = JSON.stringify([
+    {
+      code: known.code,
+      status: known.status,
+      internalMessage: `${err.code ?? 'parse error'}: ${err.message}`,
+      userMessage: known.message,
+      traceId,
+    },
+  ]);
   socket.end(
     `HTTP/1.1 ${known.status} ${known.reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `X-Trace-Id: ${traceId}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${head ? '' : body}`,

@@ -51,5 +51,9 @@ export function prefersProblemJson(accept: string | undefined): boolean {
   if (!accept) return false;
   const rs = ranges(accept);
   const problem = qualityOf(rs, 'application/problem+json');
-  return problem > 0 && rs.some((r) => r.type === 'application/problem+json') && problem >= qualityOf(rs, 'application/json');
+  return (
+    problem > 0 &&
+    rs.some((r) => r.type === 'application/problem+json') &&
+    problem >= qualityOf(rs, 'application/json')
+  );
 }

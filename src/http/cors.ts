@@ -10,19 +10,40 @@
  * Allow-Methods (the route's `Allow`), Allow-Headers and Max-Age, before routing to the handler.
  */
 import type { FastifyInstance } from 'fastify';
-import { addVary } from './vary.js';
 import type { CorsConfig } from '../model/model-types.js';
+import { addVary } from './vary.js';
 
 /** Response headers a browser script may read. */
 export const EXPOSED_HEADERS = [
-  'ETag', 'Last-Modified', 'Location', 'Link', 'X-Total-Count', 'X-Trace-Id', 'Preference-Applied',
-  'Idempotent-Replayed', 'Retry-After', 'Allow', 'Accept-Patch', 'Accept-Post', 'WWW-Authenticate', 'Content-Length',
+  'ETag',
+  'Last-Modified',
+  'Location',
+  'Link',
+  'X-Total-Count',
+  'X-Trace-Id',
+  'Preference-Applied',
+  'Idempotent-Replayed',
+  'Retry-After',
+  'Allow',
+  'Accept-Patch',
+  'Accept-Post',
+  'WWW-Authenticate',
+  'Content-Length',
 ].join(', ');
 
 /** Request headers allowed when the preflight names none. */
 const DEFAULT_ALLOWED_HEADERS = [
-  'Content-Type', 'Authorization', 'If-Match', 'If-None-Match', 'If-Modified-Since', 'If-Unmodified-Since',
-  'Prefer', 'Idempotency-Key', 'Accept-Language', 'X-Request-Id', 'traceparent',
+  'Content-Type',
+  'Authorization',
+  'If-Match',
+  'If-None-Match',
+  'If-Modified-Since',
+  'If-Unmodified-Since',
+  'Prefer',
+  'Idempotency-Key',
+  'Accept-Language',
+  'X-Request-Id',
+  'traceparent',
 ].join(', ');
 
 const ALL_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
@@ -36,15 +57,18 @@ declare module 'fastify' {
   }
 }
 
-
 const normalize = (origin: string): string => origin.trim().replace(/\/+$/, '').toLowerCase();
 
 /**
  * The Access-Control-Allow-Origin value for a request, or undefined when refused. `'*'` stays `*`
  * and never goes with credentials: a wildcard answering every site's cookies would undo SameSite.
  */
-export function allowedOrigin(cors: CorsConfig, origin: string | undefined): { value: string; credentials: boolean } | undefined {
-  const listed = origin !== undefined && cors.origins.some((o) => o !== '*' && normalize(o) === normalize(origin));
+export function allowedOrigin(
+  cors: CorsConfig,
+  origin: string | undefined,
+): { value: string; credentials: boolean } | undefined {
+  const listed =
+    origin !== undefined && cors.origins.some((o) => o !== '*' && normalize(o) === normalize(origin));
   if (listed) return { value: origin, credentials: cors.credentials };
   if (cors.origins.includes('*')) return { value: '*', credentials: false };
   return undefined;
@@ -78,7 +102,8 @@ export function registerCors(app: FastifyInstance, cors: CorsConfig | undefined)
       .code(204)
       .headers({
         'access-control-allow-methods': routeAllow ?? ALL_METHODS,
-        'access-control-allow-headers': requested && TOKEN_LIST.test(requested.trim()) ? requested.trim() : DEFAULT_ALLOWED_HEADERS,
+        'access-control-allow-headers':
+          requested && TOKEN_LIST.test(requested.trim()) ? requested.trim() : DEFAULT_ALLOWED_HEADERS,
         'access-control-max-age': MAX_AGE_SECONDS,
       })
       .send();

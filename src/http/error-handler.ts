@@ -1,17 +1,29 @@
 /** Turns anything thrown into the §3 envelope. The only place that writes error bodies. */
-import { addVary } from './vary.js';
+
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { PatchError } from '../patch/index.js';
-import { MissingReference, StillReferenced, StoreFull, StoreUnavailable, UniqueViolation } from '../store/store-errors.js';
+import {
+  MissingReference,
+  StillReferenced,
+  StoreFull,
+  StoreUnavailable,
+  UniqueViolation,
+} from '../store/store-errors.js';
+import { prefersProblemJson } from './content-negotiation.js';
 import { ApiError, type Language } from './errors/api-error.js';
 import { envelope, problemDetails } from './errors/error-envelope.js';
-import { prefersProblemJson } from './content-negotiation.js';
 import { ACCEPT_PATCH, ACCEPT_POST } from './routes/route-context.js';
+import { addVary } from './vary.js';
+
+/** The methods some verbo route serves (resource-routes.ts STANDARD_METHODS). */
+const SERVED_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 const FASTIFY_CODES: Record<string, () => ApiError> = {
-  FST_ERR_CTP_EMPTY_JSON_BODY: () => ApiError.of('EMPTY_BODY', 'the body is empty but Content-Type says JSON'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () =>
+    ApiError.of('EMPTY_BODY', 'the body is empty but Content-Type says JSON'),
   FST_ERR_CTP_BODY_TOO_LARGE: () => ApiError.of('PAYLOAD_TOO_LARGE', 'the body is larger than the limit'),
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => ApiError.of('BAD_REQUEST', 'Content-Length does not match the body'),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () =>
+    ApiError.of('BAD_REQUEST', 'Content-Length does not match the body'),
   FST_ERR_BAD_URL: () => ApiError.of('BAD_REQUEST', 'the URL path is not valid percent-encoding'),
   FST_ERR_MAX_PARAM_LENGTH: () => ApiError.of('URI_TOO_LONG', 'a path segment is longer than 500 characters'),
 };
@@ -40,17 +52,38 @@ export function toApiError(err: unknown, req: FastifyRequest): ApiError {
     );
   }
   if (err instanceof StillReferenced) return ApiError.of('STILL_REFERENCED', `cannot delete: ${err.message}`);
-  if (err instanceof StoreUnavailable) return ApiError.of('SERVICE_UNAVAILABLE', err.message, {}, { 'retry-after': String(err.retryAfterSeconds) });
-  if (err instanceof StoreFull) return ApiError.of('INSUFFICIENT_STORAGE', err.message, {}, { 'retry-after': '60' });
+  if (err instanceof StoreUnavailable)
+    return ApiError.of(
+      'SERVICE_UNAVAILABLE',
+      err.message,
+      {},
+      { 'retry-after': String(err.retryAfterSeconds) },
+    );
+  if (err instanceof StoreFull)
+    return ApiError.of('INSUFFICIENT_STORAGE', err.message, {}, { 'retry-after': '60' });
   if (err instanceof PatchError) return ApiError.of('MALFORMED_PATCH', err.message);
   const fe = err as FastifyError;
   if (fe.code && FASTIFY_CODES[fe.code]) return FASTIFY_CODES[fe.code]();
-  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+  // Fastify asks a body method it knows (e.g. QUERY) for a Content-Type before any route runs:
+  // a method verbo does not implement is 501 either way (§2); a standard one gets the 415 below.
+  if (fe.code === 'FST_ERR_ROUTE_MISSING_CONTENT_TYPE' && !SERVED_METHODS.has(req.method)) {
+    return ApiError.of('NOT_IMPLEMENTED', `method ${req.method} is not implemented by this server`);
+  }
+  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || fe.code === 'FST_ERR_ROUTE_MISSING_CONTENT_TYPE') {
     const isItem = /\/:id$/.test(req.routeOptions.url ?? '');
-    return ApiError.of('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${req.headers['content-type'] ?? '(none)'} is not accepted`, {}, isItem ? { 'accept-patch': ACCEPT_PATCH } : { 'accept-post': ACCEPT_POST });
+    return ApiError.of(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `Content-Type ${req.headers['content-type'] ?? '(none)'} is not accepted`,
+      {},
+      isItem ? { 'accept-patch': ACCEPT_PATCH } : { 'accept-post': ACCEPT_POST },
+    );
   }
   if (err instanceof SyntaxError || fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-    if (/prototype|constructor/i.test(fe.message)) return ApiError.of('FORBIDDEN_JSON_KEY', 'the body uses __proto__ or constructor.prototype, which are refused');
+    if (/prototype|constructor/i.test(fe.message))
+      return ApiError.of(
+        'FORBIDDEN_JSON_KEY',
+        'the body uses __proto__ or constructor.prototype, which are refused',
+      );
     return ApiError.of('MALFORMED_JSON', `the body is not valid JSON: ${fe.message}`);
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
@@ -69,14 +102,17 @@ export function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply
   const apiError = toApiError(err, req);
   if (apiError.status === 500) req.log.error({ err }, 'request failed');
   if (apiError.status >= 500) {
-    if (options.production) for (const p of apiError.problems) p.internalMessage = 'internal error (see the server log for this traceId)';
+    if (options.production)
+      for (const p of apiError.problems)
+        p.internalMessage = 'internal error (see the server log for this traceId)';
   }
   const lang = options.languageOf(req);
   reply.code(apiError.status).headers(apiError.headers).header('content-language', lang);
   addVary(reply, 'Accept', 'Accept-Language');
   if (prefersProblemJson(req.headers.accept)) {
-    return reply.type('application/problem+json; charset=utf-8').send(JSON.stringify(problemDetails(apiError, lang, req.id, req.url)));
+    return reply
+      .type('application/problem+json; charset=utf-8')
+      .send(JSON.stringify(problemDetails(apiError, lang, req.id, req.url)));
   }
   return reply.type('application/json; charset=utf-8').send(JSON.stringify(envelope(apiError, lang, req.id)));
 }
-

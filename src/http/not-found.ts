@@ -36,9 +36,16 @@ export function notFoundHandler(model: Model, methodsAt: MethodsAt) {
     }
     const served = methodsAt(path);
     if (served.length) {
-      const allow = STANDARD_METHODS.filter((m) => m === 'OPTIONS' || served.includes(m) || (m === 'HEAD' && served.includes('GET'))).join(', ');
+      const allow = STANDARD_METHODS.filter(
+        (m) => m === 'OPTIONS' || served.includes(m) || (m === 'HEAD' && served.includes('GET')),
+      ).join(', ');
       if (req.method === 'OPTIONS') return reply.code(204).header('allow', allow).send();
-      throw ApiError.of('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}; allowed: ${allow}`, {}, { allow });
+      throw ApiError.of(
+        'METHOD_NOT_ALLOWED',
+        `${req.method} is not allowed on ${path}; allowed: ${allow}`,
+        {},
+        { allow },
+      );
     }
     throw ApiError.of('ROUTE_NOT_FOUND', `no route for ${path}`);
   };

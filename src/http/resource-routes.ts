@@ -1,5 +1,12 @@
 /** Registers every route of one resource from the model: collection, item, nested, 405s and OPTIONS. */
-import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, HTTPMethods, RouteHandlerMethod } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchema,
+  HTTPMethods,
+  RouteHandlerMethod,
+} from 'fastify';
 import type { ResourceDef } from '../model/model-types.js';
 import { ApiError } from './errors/api-error.js';
 import { collectionHandlers, type NestedScope } from './routes/collection-handlers.js';
@@ -20,7 +27,10 @@ export interface PathSpec {
 
 /** The Allow value for a path: what it serves, HEAD with GET, and OPTIONS. */
 export const allowOf = (spec: Pick<PathSpec, 'handlers'>): string =>
-  STANDARD_METHODS.filter((m) => m === 'OPTIONS' || (m === 'HEAD' ? spec.handlers.GET : spec.handlers[m as keyof PathSpec['handlers']])).join(', ');
+  STANDARD_METHODS.filter(
+    (m) =>
+      m === 'OPTIONS' || (m === 'HEAD' ? spec.handlers.GET : spec.handlers[m as keyof PathSpec['handlers']]),
+  ).join(', ');
 
 /** Routes one path: its handlers, 405 (+ Allow) for the other methods, and OPTIONS. */
 export function registerPath(app: FastifyInstance, spec: PathSpec): void {
@@ -29,13 +39,20 @@ export function registerPath(app: FastifyInstance, spec: PathSpec): void {
     const schema = spec.schemas?.[method as keyof PathSpec['handlers']];
     app.route({ method: method as HTTPMethods, url: spec.url, handler, ...(schema ? { schema } : {}) });
   }
-  const refused = (['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((m) => !spec.handlers[m === 'HEAD' ? 'GET' : m]);
+  const refused = (['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter(
+    (m) => !spec.handlers[m === 'HEAD' ? 'GET' : m],
+  );
   if (refused.length) {
     app.route({
       method: refused,
       url: spec.url,
       handler: async (req: FastifyRequest) => {
-        throw ApiError.of('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${spec.url}; allowed: ${allow}`, {}, { allow });
+        throw ApiError.of(
+          'METHOD_NOT_ALLOWED',
+          `${req.method} is not allowed on ${spec.url}; allowed: ${allow}`,
+          {},
+          { allow },
+        );
       },
     });
   }
@@ -43,7 +60,11 @@ export function registerPath(app: FastifyInstance, spec: PathSpec): void {
     method: 'OPTIONS',
     url: spec.url,
     config: { allow },
-    handler: async (_req: FastifyRequest, reply: FastifyReply) => reply.code(204).headers({ allow, ...spec.accept }).send(),
+    handler: async (_req: FastifyRequest, reply: FastifyReply) =>
+      reply
+        .code(204)
+        .headers({ allow, ...spec.accept })
+        .send(),
   });
 }
 
@@ -53,7 +74,11 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r:
   const item = itemHandlers(ctx, r);
   registerPath(app, {
     url: base,
-    handlers: { GET: coll.list as RouteHandlerMethod, POST: coll.create as RouteHandlerMethod, DELETE: coll.bulkDelete as RouteHandlerMethod },
+    handlers: {
+      GET: coll.list as RouteHandlerMethod,
+      POST: coll.create as RouteHandlerMethod,
+      DELETE: coll.bulkDelete as RouteHandlerMethod,
+    },
     accept: { 'accept-post': ACCEPT_POST },
     schemas: { GET: recordResponse(r, [200], true), POST: recordResponse(r, [201]) },
   });
@@ -66,7 +91,11 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r:
       DELETE: item.delete as RouteHandlerMethod,
     },
     accept: { 'accept-patch': ACCEPT_PATCH },
-    schemas: { GET: recordResponse(r, [200]), PUT: recordResponse(r, [200, 201]), PATCH: recordResponse(r, [200]) },
+    schemas: {
+      GET: recordResponse(r, [200]),
+      PUT: recordResponse(r, [200, 201]),
+      PATCH: recordResponse(r, [200]),
+    },
   });
   for (const relation of r.toMany) {
     const child = ctx.model.byName.get(relation.resource)!;
@@ -74,7 +103,11 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r:
     const nested = collectionHandlers(ctx, child, scope);
     registerPath(app, {
       url: `${base}/:id/${relation.name}`,
-      handlers: { GET: nested.list as RouteHandlerMethod, POST: nested.create as RouteHandlerMethod, DELETE: nested.bulkDelete as RouteHandlerMethod },
+      handlers: {
+        GET: nested.list as RouteHandlerMethod,
+        POST: nested.create as RouteHandlerMethod,
+        DELETE: nested.bulkDelete as RouteHandlerMethod,
+      },
       accept: { 'accept-post': ACCEPT_POST },
       schemas: { GET: recordResponse(child, [200], true), POST: recordResponse(child, [201]) },
     });

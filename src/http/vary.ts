@@ -8,8 +8,14 @@ export function addVary(reply: FastifyReply, ...names: string[]): void {
     reply.header('vary', names.join(', '));
     return;
   }
-  const list = (Array.isArray(current) ? current.join(',') : String(current)).split(',').map((s) => s.trim()).filter(Boolean);
-  const have = new Set(list.map((v) => v.toLowerCase()));
-  for (const name of names) if (!have.has(name.toLowerCase())) list.push(name);
-  reply.header('vary', list.join(', '));
+  const text = Array.isArray(current) ? current.join(', ') : String(current);
+  const have = text.toLowerCase().split(',');
+  for (let i = 0; i < have.length; i++) have[i] = have[i].trim();
+  let out = text;
+  for (const name of names) {
+    if (have.includes(name.toLowerCase())) continue;
+    out = out.trim() === '' ? name : `${out}, ${name}`;
+    have.push(name.toLowerCase());
+  }
+  if (out !== text) reply.header('vary', out);
 }

@@ -1,15 +1,29 @@
 /** Validates a loaded config and resolves it into a Model; reports every problem at once. */
+
+import { applyAuth } from './auth-config.js';
 import type { LoadedConfig } from './config-loader.js';
 import { ConfigError, type ConfigProblem } from './config-problem.js';
+import { checkFieldDefault } from './field-default.js';
 import { COMMON_OPTIONS, fieldTypes } from './field-registry.js';
 import type { OnDelete } from './field-types/reference-field.js';
-import { checkFieldDefault } from './field-default.js';
+import { readLimits } from './limits-config.js';
 import type { FieldDef, IdType, Model, ResourceDef } from './model-types.js';
 import { systemFields } from './system-fields.js';
-import { applyAuth } from './auth-config.js';
-import { readLimits } from './limits-config.js';
 
-const TOP_KEYS = ['name', 'basePath', 'preferMinimal', 'language', 'cors', 'idempotency', 'bodyLimit', 'limits', 'auth', 'rateLimit', 'trustProxy', 'resources'];
+const TOP_KEYS = [
+  'name',
+  'basePath',
+  'preferMinimal',
+  'language',
+  'cors',
+  'idempotency',
+  'bodyLimit',
+  'limits',
+  'auth',
+  'rateLimit',
+  'trustProxy',
+  'resources',
+];
 const RESOURCE_KEYS = ['id', 'fields', 'movedFrom', 'requireIfMatch', 'description', 'access'];
 const RESOURCE_NAME = /^[a-z][a-z0-9_]*$/;
 const FIELD_NAME = /^[a-zA-Z][a-zA-Z0-9_]*$/;
@@ -28,12 +42,16 @@ export function buildModel(loaded: LoadedConfig): Model {
     report([], 'the config must be a mapping with a `resources` key');
     throw new ConfigError(problems);
   }
-  for (const key of Object.keys(data)) if (!TOP_KEYS.includes(key)) report([key], `unknown key (expected one of ${TOP_KEYS.join(', ')})`);
+  for (const key of Object.keys(data))
+    if (!TOP_KEYS.includes(key)) report([key], `unknown key (expected one of ${TOP_KEYS.join(', ')})`);
 
   const basePath = readBasePath(data.basePath, report);
   const resources: ResourceDef[] = [];
   if (!isObject(data.resources) || Object.keys(data.resources).length === 0) {
-    report(['resources'], 'must declare at least one resource, e.g. `resources: { customers: { fields: { name: string } } }`');
+    report(
+      ['resources'],
+      'must declare at least one resource, e.g. `resources: { customers: { fields: { name: string } } }`',
+    );
   } else {
     for (const [name, raw] of Object.entries(data.resources)) {
       const r = readResource(name, raw, report);
@@ -48,11 +66,16 @@ export function buildModel(loaded: LoadedConfig): Model {
   const cors = readCors(data.cors, report);
   const idem = data.idempotency as Raw | undefined;
   const ttlOk = (t: unknown) => Number.isInteger(t) && (t as number) > 0;
-  if (idem !== undefined && !(isObject(idem) && Object.keys(idem).every((k) => k === 'ttlSeconds') && ttlOk(idem.ttlSeconds))) {
+  if (
+    idem !== undefined &&
+    !(isObject(idem) && Object.keys(idem).every((k) => k === 'ttlSeconds') && ttlOk(idem.ttlSeconds))
+  ) {
     report(['idempotency'], 'must be { ttlSeconds: positive integer } (default 86400, 24 h)');
   }
-  if (data.preferMinimal !== undefined && typeof data.preferMinimal !== 'boolean') report(['preferMinimal'], 'must be true or false');
-  if (data.language !== undefined && data.language !== 'en' && data.language !== 'es') report(['language'], 'must be en or es');
+  if (data.preferMinimal !== undefined && typeof data.preferMinimal !== 'boolean')
+    report(['preferMinimal'], 'must be true or false');
+  if (data.language !== undefined && data.language !== 'en' && data.language !== 'es')
+    report(['language'], 'must be en or es');
   const { bodyLimit, limits } = readLimits(data, report);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -97,7 +120,9 @@ function readResource(name: string, raw: unknown, report: Report): ResourceDef |
     report(at, 'must be a mapping with `fields`');
     return undefined;
   }
-  for (const key of Object.keys(raw)) if (!RESOURCE_KEYS.includes(key)) report([...at, key], `unknown key (expected one of ${RESOURCE_KEYS.join(', ')})`);
+  for (const key of Object.keys(raw))
+    if (!RESOURCE_KEYS.includes(key))
+      report([...at, key], `unknown key (expected one of ${RESOURCE_KEYS.join(', ')})`);
   const idType = (raw.id ?? 'integer') as IdType;
   if (!ID_TYPES.includes(idType)) report([...at, 'id'], `must be one of ${ID_TYPES.join(', ')}`);
   const movedFrom = raw.movedFrom ?? [];
@@ -130,7 +155,12 @@ function readResource(name: string, raw: unknown, report: Report): ResourceDef |
   };
 }
 
-function readField(name: string, raw: unknown, at: (string | number)[], report: Report): FieldDef | undefined {
+function readField(
+  name: string,
+  raw: unknown,
+  at: (string | number)[],
+  report: Report,
+): FieldDef | undefined {
   if (!FIELD_NAME.test(name)) report(at, 'field names start with a letter and use letters, digits and _');
   if (['id', 'createdAt', 'updatedAt', 'ownerId'].includes(name)) {
     report(at, `\`${name}\` is set by the server; remove it from fields`);
@@ -143,13 +173,19 @@ function readField(name: string, raw: unknown, at: (string | number)[], report: 
   }
   const type = fieldTypes.get(String(decl.type));
   if (!type) {
-    report([...at, 'type'], `unknown type ${JSON.stringify(decl.type)} (expected one of ${[...fieldTypes.keys()].join(', ')})`);
+    report(
+      [...at, 'type'],
+      `unknown type ${JSON.stringify(decl.type)} (expected one of ${[...fieldTypes.keys()].join(', ')})`,
+    );
     return undefined;
   }
   const allowed = new Set<string>([...COMMON_OPTIONS, ...type.options]);
-  for (const key of Object.keys(decl)) if (!allowed.has(key)) report([...at, key], `unknown option for type ${type.name} (allowed: ${[...allowed].join(', ')})`);
+  for (const key of Object.keys(decl))
+    if (!allowed.has(key))
+      report([...at, key], `unknown option for type ${type.name} (allowed: ${[...allowed].join(', ')})`);
   for (const key of ['required', 'unique', 'index'] as const) {
-    if (decl[key] !== undefined && typeof decl[key] !== 'boolean') report([...at, key], 'must be true or false');
+    if (decl[key] !== undefined && typeof decl[key] !== 'boolean')
+      report([...at, key], 'must be true or false');
   }
   for (const p of type.checkOptions(decl)) report([...at, p.option], p.message);
   const options: Raw = {};
@@ -167,7 +203,11 @@ function readField(name: string, raw: unknown, at: (string | number)[], report: 
     system: false,
   };
   if (type.name === 'reference') {
-    field.reference = { resource: String(decl.to), onDelete: (decl.onDelete as OnDelete) ?? 'restrict', idType: 'integer' };
+    field.reference = {
+      resource: String(decl.to),
+      onDelete: (decl.onDelete as OnDelete) ?? 'restrict',
+      idType: 'integer',
+    };
   }
   return field;
 }
@@ -182,7 +222,8 @@ function resolveRelations(resources: ResourceDef[], byName: Map<string, Resource
         report([...at, 'to'], `references unknown resource ${JSON.stringify(f.reference.resource)}`);
         continue;
       }
-      if (f.reference.onDelete === 'set-null' && f.required) report([...at, 'onDelete'], 'set-null needs a field that is not required');
+      if (f.reference.onDelete === 'set-null' && f.required)
+        report([...at, 'onDelete'], 'set-null needs a field that is not required');
       f.reference.idType = target.idType;
       f.storage = target.idType === 'integer' ? 'integer' : 'text';
       const toOneName = f.name.endsWith('Id') && f.name.length > 2 ? f.name.slice(0, -2) : f.name;
@@ -194,6 +235,25 @@ function resolveRelations(resources: ResourceDef[], byName: Map<string, Resource
       if (problem) report(['resources', r.name, 'fields', f.name, 'default'], problem);
     }
   }
+  nameRelationsApart(resources);
+}
+
+/**
+ * Two references from one resource to the same target (orders.billingCustomerId and
+ * orders.shippingCustomerId) would give the target two to-many relations both named `orders`:
+ * those are named after their field instead (`ordersByBillingCustomer`, `ordersByShippingCustomer`),
+ * in nested routes and `embed` alike. A single reference keeps the plain name.
+ */
+function nameRelationsApart(resources: ResourceDef[]): void {
+  for (const target of resources) {
+    const uses = new Map<string, number>();
+    for (const rel of target.toMany) uses.set(rel.name, (uses.get(rel.name) ?? 0) + 1);
+    for (const rel of target.toMany) {
+      if ((uses.get(rel.name) ?? 0) < 2) continue;
+      const base = rel.field.endsWith('Id') && rel.field.length > 2 ? rel.field.slice(0, -2) : rel.field;
+      rel.name = `${rel.resource}By${base[0].toUpperCase()}${base.slice(1)}`;
+    }
+  }
 }
 
 function checkMovedFrom(resources: ResourceDef[], byName: Map<string, ResourceDef>, report: Report): void {
@@ -201,7 +261,8 @@ function checkMovedFrom(resources: ResourceDef[], byName: Map<string, ResourceDe
   for (const r of resources) {
     r.movedFrom.forEach((old, i) => {
       if (byName.has(old)) report(['resources', r.name, 'movedFrom', i], `${old} is still a resource`);
-      else if (seen.has(old)) report(['resources', r.name, 'movedFrom', i], `${old} is already claimed by ${seen.get(old)}`);
+      else if (seen.has(old))
+        report(['resources', r.name, 'movedFrom', i], `${old} is already claimed by ${seen.get(old)}`);
       seen.set(old, r.name);
     });
   }

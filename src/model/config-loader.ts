@@ -22,7 +22,9 @@ export function loadConfigFile(file: string): LoadedConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError([{ file, path: [], message: `cannot read the file (${(e as NodeJS.ErrnoException).code})` }]);
+    throw new ConfigError([
+      { file, path: [], message: `cannot read the file (${(e as NodeJS.ErrnoException).code})` },
+    ]);
   }
   return parseConfigText(text, file);
 }

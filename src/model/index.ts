@@ -1,10 +1,10 @@
 export { buildModel } from './build-model.js';
-export { findConfig, loadConfigFile, parseConfigText } from './config-loader.js';
 export type { LoadedConfig } from './config-loader.js';
-export { ConfigError, formatProblem } from './config-problem.js';
+export { findConfig, loadConfigFile, parseConfigText } from './config-loader.js';
 export type { ConfigProblem } from './config-problem.js';
+export { ConfigError, formatProblem } from './config-problem.js';
 export { fieldTypes } from './field-registry.js';
-export type { FieldType, StorageKind, JsonSchema, ParsedValue } from './field-type.js';
+export type { FieldType, JsonSchema, ParsedValue, StorageKind } from './field-type.js';
 export * from './model-types.js';
 
 import { buildModel } from './build-model.js';

@@ -1,8 +1,9 @@
 /** The validated, resolved model that every layer above reads. Built once at start-up. */
-import type { FieldType, StorageKind } from './field-type.js';
-import type { OnDelete } from './field-types/reference-field.js';
+
 import type { AccessRules } from './access-rules.js';
 import type { AuthSettings, RateLimitSettings, TrustProxy } from './auth-config.js';
+import type { FieldType, StorageKind } from './field-type.js';
+import type { OnDelete } from './field-types/reference-field.js';
 import type { RequestLimits } from './limits-config.js';
 
 export type IdType = 'integer' | 'uuid' | 'string';
@@ -93,7 +94,8 @@ export interface Model {
 export const SYSTEM_FIELDS = ['id', 'createdAt', 'updatedAt'] as const;
 
 /** Every resource with a table: the declared ones and the built-in ones. */
-export const storedResources = (m: Model): ResourceDef[] => (m.internal?.length ? [...m.resources, ...m.internal] : m.resources);
+export const storedResources = (m: Model): ResourceDef[] =>
+  m.internal?.length ? [...m.resources, ...m.internal] : m.resources;
 
 /** Server-set columns beyond id, createdAt and updatedAt (ownerId when a rule says `owner`). */
 export const extraSystemFields = (r: ResourceDef): FieldDef[] =>

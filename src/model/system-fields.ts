@@ -4,7 +4,17 @@ import type { FieldDef, IdType } from './model-types.js';
 
 function systemField(name: string, typeName: string, description: string): FieldDef {
   const type = fieldTypes.get(typeName)!;
-  return { name, type, storage: type.storage, required: false, unique: name === 'id', index: true, options: {}, system: true, description };
+  return {
+    name,
+    type,
+    storage: type.storage,
+    required: false,
+    unique: name === 'id',
+    index: true,
+    options: {},
+    system: true,
+    description,
+  };
 }
 
 export function systemFields(idType: IdType): { id: FieldDef; createdAt: FieldDef; updatedAt: FieldDef } {

@@ -2,8 +2,9 @@
  * Picks a store from a `--db` value: a postgres:// URL or a SQLite file path / `:memory:`.
  * The only place that knows which dialects exist.
  */
-import type { Store } from './store.js';
+
 import { SqliteStore } from './sqlite/sqlite-store.js';
+import type { Store } from './store.js';
 
 export interface OpenStoreOptions {
   poolSize?: number;

@@ -25,7 +25,10 @@ export class StillReferenced extends StoreError {
 
 /** The database cannot be reached or is not accepting work right now. */
 export class StoreUnavailable extends StoreError {
-  constructor(message: string, readonly retryAfterSeconds = 1) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 1,
+  ) {
     super(message);
   }
 }

@@ -51,7 +51,11 @@ export interface Store {
    * Reads the row under a lock, calls `decide` (synchronous; may throw to abort), applies its
    * change, all in one transaction.
    */
-  modify(resource: ResourceDef, id: unknown, decide: (current: Row | undefined) => Change): Promise<ModifyResult>;
+  modify(
+    resource: ResourceDef,
+    id: unknown,
+    decide: (current: Row | undefined) => Change,
+  ): Promise<ModifyResult>;
   /** Deletes every matching row in one transaction; all or nothing (restrict → StillReferenced). */
   deleteWhere(resource: ResourceDef, where: Filter[]): Promise<number>;
   close(): Promise<void>;

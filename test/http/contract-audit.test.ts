@@ -41,13 +41,23 @@ describeEachStore('every route answers OPTIONS and 405 (§2)', (_target, getDb) 
     expect(since.json).toHaveLength(1);
     const before = await server().request('GET', `/customers?createdAt[lt]=${today}&email=dated@example.com`);
     expect(before.json).toHaveLength(0);
-    expectEnvelope(await server().request('GET', '/customers?createdAt[gte]=2026-13-45'), 400, 'INVALID_QUERY_PARAMETER');
+    expectEnvelope(
+      await server().request('GET', '/customers?createdAt[gte]=2026-13-45'),
+      400,
+      'INVALID_QUERY_PARAMETER',
+    );
   });
 
   it('a nested create whose body names another parent → 422 naming the field', async () => {
-    const a = await server().request('POST', '/customers', { body: { name: 'A', email: 'nested-a@example.com' } });
-    const b = await server().request('POST', '/customers', { body: { name: 'B', email: 'nested-b@example.com' } });
-    const res = await server().request('POST', `/customers/${a.json.id}/orders`, { body: { title: 'x', amount: 1, customerId: b.json.id } });
+    const a = await server().request('POST', '/customers', {
+      body: { name: 'A', email: 'nested-a@example.com' },
+    });
+    const b = await server().request('POST', '/customers', {
+      body: { name: 'B', email: 'nested-b@example.com' },
+    });
+    const res = await server().request('POST', `/customers/${a.json.id}/orders`, {
+      body: { title: 'x', amount: 1, customerId: b.json.id },
+    });
     expectEnvelope(res, 422, 'VALIDATION_FAILED');
     expect(res.json[0].pointer).toBe('/customerId');
     expect(res.json[0].userMessage).toContain('customerId');

@@ -290,8 +290,12 @@ describeEachStore('a single record with fields and embed', (_target, getDb) => {
   const server = useServer(getDb);
 
   it('GET /{r}/{id}?fields=…&embed=… narrows and embeds; anything else → 400 naming it', async () => {
-    const c = await server().request('POST', '/customers', { body: { name: 'Solo', email: 'solo@example.com' } });
-    const o = await server().request('POST', '/orders', { body: { customerId: c.json.id, title: 'One', amount: 5 } });
+    const c = await server().request('POST', '/customers', {
+      body: { name: 'Solo', email: 'solo@example.com' },
+    });
+    const o = await server().request('POST', '/orders', {
+      body: { customerId: c.json.id, title: 'One', amount: 5 },
+    });
     const order = await server().request('GET', `/orders/${o.json.id}?fields=id,title&embed=customer`);
     expect(order.status).toBe(200);
     expect(order.json).toEqual({ id: o.json.id, title: 'One', customer: c.json });

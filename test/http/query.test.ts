@@ -149,6 +149,11 @@ describeEachStore('collection filters, sort and select on the CRM example', (_ta
     for (const r of res.json) expect(Object.keys(r)).toEqual(['id', 'name']);
     const other = await server().request('GET', `/customers?fields=createdAt,phone&id=${c[1].id}`);
     expect(other.json).toEqual([{ createdAt: c[1].createdAt, phone: null }]);
+    expect(Object.keys(other.json[0])).toEqual(['createdAt', 'phone']);
+    expect(other.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const item = await server().request('GET', `/customers/${c[1].id}?fields=name,id`);
+    expect(Object.keys(item.json)).toEqual(['name', 'id']);
+    expect(item.headers.get('content-type')).toBe('application/json; charset=utf-8');
     const bad = await server().request('GET', '/customers?fields=id,password');
     expectEnvelope(bad, 400, 'INVALID_QUERY_PARAMETER');
     expect(bad.json[0].parameter).toBe('fields');

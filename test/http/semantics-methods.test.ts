@@ -29,7 +29,10 @@ describeEachStore('HTTP methods and Prefer on the CRM example', (_target, getDb)
   const server = useServer(getDb);
 
   it('Prefer: return=minimal on POST → 201 with Location and no body; on PUT/PATCH → 204', async () => {
-    const post = await server().request('POST', '/customers', { body: customer('min1'), headers: { prefer: 'return=minimal' } });
+    const post = await server().request('POST', '/customers', {
+      body: customer('min1'),
+      headers: { prefer: 'return=minimal' },
+    });
     expect(post.status).toBe(201);
     bodyless(post);
     expect(post.headers.get('location')).toMatch(/^\/customers\/\d+$/);
@@ -38,7 +41,10 @@ describeEachStore('HTTP methods and Prefer on the CRM example', (_target, getDb)
     expect(post.headers.get('vary')).toMatch(/\bPrefer\b/);
     const path = post.headers.get('location')!;
     expect((await server().request('GET', path)).json.name).toBe('Customer min1');
-    for (const [method, body] of [['PUT', customer('min1', { phone: '1' })], ['PATCH', { phone: '2' }]] as const) {
+    for (const [method, body] of [
+      ['PUT', customer('min1', { phone: '1' })],
+      ['PATCH', { phone: '2' }],
+    ] as const) {
       const res = await server().request(method, path, { body, headers: { prefer: 'return=minimal' } });
       expect(res.status, method).toBe(204);
       bodyless(res);
@@ -49,15 +55,24 @@ describeEachStore('HTTP methods and Prefer on the CRM example', (_target, getDb)
   });
 
   it('return=representation → the body and Preference-Applied; unknown preferences are ignored', async () => {
-    const rep = await server().request('POST', '/customers', { body: customer('rep'), headers: { prefer: 'return=representation' } });
+    const rep = await server().request('POST', '/customers', {
+      body: customer('rep'),
+      headers: { prefer: 'return=representation' },
+    });
     expect(rep.status).toBe(201);
     expect(rep.json.name).toBe('Customer rep');
     expect(rep.headers.get('preference-applied')).toBe('return=representation');
-    const unknown = await server().request('PATCH', `/customers/${rep.json.id}`, { body: { phone: '5' }, headers: { prefer: 'handling=lenient, foo="bar"; x=1' } });
+    const unknown = await server().request('PATCH', `/customers/${rep.json.id}`, {
+      body: { phone: '5' },
+      headers: { prefer: 'handling=lenient, foo="bar"; x=1' },
+    });
     expect(unknown.status).toBe(200);
     expect(unknown.json.phone).toBe('5');
     expect(unknown.headers.get('preference-applied')).toBeNull();
-    const mixed = await server().request('PATCH', `/customers/${rep.json.id}`, { body: { phone: '6' }, headers: { prefer: 'respond-async, wait=5, return=minimal' } });
+    const mixed = await server().request('PATCH', `/customers/${rep.json.id}`, {
+      body: { phone: '6' },
+      headers: { prefer: 'respond-async, wait=5, return=minimal' },
+    });
     expect(mixed.status).toBe(204);
     expect(mixed.headers.get('preference-applied')).toBe('return=minimal');
   });
@@ -72,7 +87,11 @@ describeEachStore('HTTP methods and Prefer on the CRM example', (_target, getDb)
       expect(res.headers.get('location')).toBe('/customers/1?x=1&y=%20');
     }
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) {
-      const res = await server().request(method, '/clients/1?x=1', method === 'DELETE' || method === 'OPTIONS' ? {} : { body: {} });
+      const res = await server().request(
+        method,
+        '/clients/1?x=1',
+        method === 'DELETE' || method === 'OPTIONS' ? {} : { body: {} },
+      );
       expect(res.status, method).toBe(308);
       expect(res.headers.get('location')).toBe('/customers/1?x=1');
     }
@@ -109,23 +128,31 @@ describeEachStore('HTTP methods and Prefer on the CRM example', (_target, getDb)
       expect(res.headers.get('allow')).toBe(allow);
       expect(res.headers.get(accept), path).toMatch(/application\/json/);
     }
-    expect((await server().request('OPTIONS', '/customers/1')).headers.get('accept-patch')).toContain('application/json-patch+json');
+    expect((await server().request('OPTIONS', '/customers/1')).headers.get('accept-patch')).toContain(
+      'application/json-patch+json',
+    );
     expectEnvelope(await server().request('OPTIONS', '/nothing-here'), 404, 'ROUTE_NOT_FOUND');
   });
 
   it('HEAD is GET without the body: same status and headers, Content-Length included', async () => {
     const created = await server().request('POST', '/customers', { body: customer('head') });
-    for (const path of [`/customers/${created.json.id}`, '/customers?limit=3', `/customers/${created.json.id}/orders`, '/customers/999999']) {
+    for (const path of [
+      `/customers/${created.json.id}`,
+      '/customers?limit=3',
+      `/customers/${created.json.id}/orders`,
+      '/customers/999999',
+    ]) {
       const get = await server().request('GET', path);
       const head = await server().request('HEAD', path);
       expect(head.status, path).toBe(get.status);
       expect(head.text).toBe('');
       expect(head.headers.get('content-length'), path).toBe(String(Buffer.byteLength(get.text)));
-      for (const h of ['content-type', 'etag', 'last-modified', 'link', 'accept-patch']) expect(head.headers.get(h), `${path} ${h}`).toBe(get.headers.get(h));
+      for (const h of ['content-type', 'etag', 'last-modified', 'link', 'accept-patch'])
+        expect(head.headers.get(h), `${path} ${h}`).toBe(get.headers.get(h));
     }
   });
 
-  it('405 with Allow on every route kind; 501 for PROPFIND, PURGE and FOO', async () => {
+  it('405 with Allow on every route kind; 501 for PROPFIND, PURGE, QUERY (with or without a body) and FOO', async () => {
     const nested = await server().request('PATCH', '/customers/1/orders', { body: {} });
     expectEnvelope(nested, 405, 'METHOD_NOT_ALLOWED');
     expect(nested.headers.get('allow')).toBe('GET, HEAD, POST, DELETE, OPTIONS');
@@ -133,9 +160,23 @@ describeEachStore('HTTP methods and Prefer on the CRM example', (_target, getDb)
     expectEnvelope(item, 405);
     expect(item.headers.get('allow')).toBe('GET, HEAD, PUT, PATCH, DELETE, OPTIONS');
     for (const m of ['PROPFIND', 'PURGE']) {
-      for (const path of ['/customers', '/customers/1', '/nowhere']) expectEnvelope(await server().request(m, path), 501, 'NOT_IMPLEMENTED');
+      for (const path of ['/customers', '/customers/1', '/nowhere'])
+        expectEnvelope(await server().request(m, path), 501, 'NOT_IMPLEMENTED');
     }
-    const foo = await rawRequest(server().url, 'FOO /customers HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+    // Fastify knows QUERY as a body method and asks for a Content-Type first: still 501, not 400.
+    for (const path of ['/customers', '/nowhere']) {
+      const bare = await rawRequest(
+        server().url,
+        `QUERY ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`,
+      );
+      expect(bare.status, bare.body).toBe(501);
+      expect(JSON.parse(bare.body)[0]).toMatchObject({ code: 'NOT_IMPLEMENTED' });
+      expectEnvelope(await server().request('QUERY', path, { body: {} }), 501, 'NOT_IMPLEMENTED');
+    }
+    const foo = await rawRequest(
+      server().url,
+      'FOO /customers HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
+    );
     expect(foo.status).toBe(501);
     expect(foo.headers).toMatch(/content-type: application\/json; charset=utf-8/i);
     const body = JSON.parse(foo.body);
@@ -146,9 +187,24 @@ describeEachStore('HTTP methods and Prefer on the CRM example', (_target, getDb)
   it('406 for an Accept without JSON; */*, application/*, a q-list and no Accept get JSON', async () => {
     const html = await server().request('GET', '/customers', { headers: { accept: 'text/html' } });
     expectEnvelope(html, 406, 'NOT_ACCEPTABLE');
-    expectEnvelope(await server().request('POST', '/customers', { body: customer('acc'), headers: { accept: 'text/html, application/xml;q=0.9' } }), 406);
-    expectEnvelope(await server().request('GET', '/customers', { headers: { accept: 'application/json;q=0' } }), 406);
-    for (const accept of ['*/*', 'application/*', 'text/html, application/json;q=0.5', 'text/html;q=0.9, */*;q=0.1', '']) {
+    expectEnvelope(
+      await server().request('POST', '/customers', {
+        body: customer('acc'),
+        headers: { accept: 'text/html, application/xml;q=0.9' },
+      }),
+      406,
+    );
+    expectEnvelope(
+      await server().request('GET', '/customers', { headers: { accept: 'application/json;q=0' } }),
+      406,
+    );
+    for (const accept of [
+      '*/*',
+      'application/*',
+      'text/html, application/json;q=0.5',
+      'text/html;q=0.9, */*;q=0.1',
+      '',
+    ]) {
       const res = await server().request('GET', '/customers?limit=1', { headers: accept ? { accept } : {} });
       expect(res.status, accept).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
@@ -178,7 +234,10 @@ describeEachStore('preferMinimal config', (_target, getDb) => {
     const path = post.headers.get('location')!;
     const patch = await server().request('PATCH', path, { body: { text: 'b' } });
     expect(patch.status).toBe(204);
-    const rep = await server().request('PUT', path, { body: { text: 'c' }, headers: { prefer: 'return=representation' } });
+    const rep = await server().request('PUT', path, {
+      body: { text: 'c' },
+      headers: { prefer: 'return=representation' },
+    });
     expect(rep.status).toBe(200);
     expect(rep.json.text).toBe('c');
     expect(rep.headers.get('preference-applied')).toBe('return=representation');
@@ -208,7 +267,9 @@ describeEachStore('basePath /api/v1', (_target, getDb) => {
     expect(a.status).toBe(201);
     expect(a.headers.get('location')).toBe(`/api/v1/accounts/${a.json.id}`);
     await server().request('POST', '/api/v1/accounts', { body: { name: 'b' } });
-    const t = await server().request('POST', `/api/v1/accounts/${a.json.id}/tickets`, { body: { subject: 's' } });
+    const t = await server().request('POST', `/api/v1/accounts/${a.json.id}/tickets`, {
+      body: { subject: 's' },
+    });
     expect(t.status).toBe(201);
     expect(t.headers.get('location')).toBe(`/api/v1/tickets/${t.json.id}`);
     expect((await server().request('GET', a.headers.get('location')!)).json.name).toBe('a');
@@ -218,8 +279,12 @@ describeEachStore('basePath /api/v1', (_target, getDb) => {
     const moved = await server().request('GET', '/api/v1/members/1?x=1');
     expect(moved.status).toBe(301);
     expect(moved.headers.get('location')).toBe('/api/v1/accounts/1?x=1');
-    expect((await server().request('POST', '/api/v1/members', { body: {} })).headers.get('location')).toBe('/api/v1/accounts');
-    expect((await server().request('GET', '/api/v1/accounts/')).headers.get('location')).toBe('/api/v1/accounts');
+    expect((await server().request('POST', '/api/v1/members', { body: {} })).headers.get('location')).toBe(
+      '/api/v1/accounts',
+    );
+    expect((await server().request('GET', '/api/v1/accounts/')).headers.get('location')).toBe(
+      '/api/v1/accounts',
+    );
     expectEnvelope(await server().request('GET', '/accounts'), 404, 'ROUTE_NOT_FOUND');
     expectEnvelope(await server().request('GET', '/members'), 404, 'ROUTE_NOT_FOUND');
   });

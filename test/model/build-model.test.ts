@@ -38,13 +38,49 @@ resources:
       thingId: { type: reference, to: things, onDelete: cascade }
 `);
     const things = model.byName.get('things')!;
-    expect([...things.allFields.keys()]).toEqual(['id', 's', 't', 'i', 'n', 'b', 'd', 'dt', 'e', 'u', 'id2', 'en', 'j', 'createdAt', 'updatedAt']);
+    expect([...things.allFields.keys()]).toEqual([
+      'id',
+      's',
+      't',
+      'i',
+      'n',
+      'b',
+      'd',
+      'dt',
+      'e',
+      'u',
+      'id2',
+      'en',
+      'j',
+      'createdAt',
+      'updatedAt',
+    ]);
     expect(things.fields.find((f) => f.name === 'b')!.storage).toBe('boolean');
     const parts = model.byName.get('parts')!;
     expect(parts.idType).toBe('uuid');
     expect(parts.fields[0].reference).toEqual({ resource: 'things', onDelete: 'cascade', idType: 'integer' });
     expect(parts.toOne).toEqual([{ name: 'thing', resource: 'things', field: 'thingId' }]);
-    expect(things.toMany).toEqual([{ name: 'parts', resource: 'parts', field: 'thingId', onDelete: 'cascade' }]);
+    expect(things.toMany).toEqual([
+      { name: 'parts', resource: 'parts', field: 'thingId', onDelete: 'cascade' },
+    ]);
+  });
+
+  it('names two to-many relations to one target apart, after their fields', () => {
+    const model = build(`resources:
+  people: { fields: { name: string } }
+  parcels:
+    fields:
+      senderId: { type: reference, to: people }
+      recipientId: { type: reference, to: people }
+  notes:
+    fields:
+      authorId: { type: reference, to: people }
+`);
+    expect(model.byName.get('people')!.toMany.map((t) => t.name)).toEqual([
+      'parcelsBySender',
+      'parcelsByRecipient',
+      'notes',
+    ]);
   });
 
   it('lists every problem at once with its path and line', () => {

@@ -9,7 +9,12 @@ import { openStore } from '../../src/store/open-store.js';
 const dir = mkdtempSync(join(os.tmpdir(), 'verbo-wal-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const model = buildModel(parseConfigText('resources:\n  notes:\n    fields:\n      body: { type: text, required: true }\n', 'verbo.yaml'));
+const model = buildModel(
+  parseConfigText(
+    'resources:\n  notes:\n    fields:\n      body: { type: text, required: true }\n',
+    'verbo.yaml',
+  ),
+);
 const notes = model.byName.get('notes')!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -26,7 +31,9 @@ describe('SQLite WAL checkpoints', () => {
     expect(statSync(`${file}-wal`).size).toBeGreaterThan(1000 * 4096);
     expect(statSync(file).size, 'no checkpoint ran inside a commit').toBe(before);
     await sleep(700);
-    expect(statSync(file).size, 'the timer checkpointed the WAL into the database file').toBeGreaterThan(before + 3000 * 200);
+    expect(statSync(file).size, 'the timer checkpointed the WAL into the database file').toBeGreaterThan(
+      before + 3000 * 200,
+    );
     await store.close();
     const again = await openStore(file);
     await again.sync(model);

@@ -33,7 +33,12 @@ export interface TestServer {
 }
 
 /** `store`: an already opened store (e.g. with a short timeout) used instead of opening `db`. */
-export async function startServer(options: { db: string; yaml?: string; production?: boolean; store?: Store }): Promise<TestServer> {
+export async function startServer(options: {
+  db: string;
+  yaml?: string;
+  production?: boolean;
+  store?: Store;
+}): Promise<TestServer> {
   const yaml = options.yaml ?? readFileSync(CRM_CONFIG, 'utf8');
   const model = buildModel(parseConfigText(yaml, 'verbo.yaml'));
   const store = options.store ?? (await openStore(options.db));
@@ -48,7 +53,8 @@ export async function startServer(options: { db: string; yaml?: string; producti
       let body: string | undefined = o.raw;
       if (o.body !== undefined) {
         body = JSON.stringify(o.body);
-        if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+        if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+          headers['content-type'] = 'application/json';
       }
       const res = await fetch(address + path, { method, headers, body, redirect: 'manual' });
       const text = await res.text();
@@ -92,7 +98,10 @@ export const customer = (n: number | string, extra: Record<string, unknown> = {}
 });
 
 /** Registers beforeAll/afterAll that start and stop a server on the block's database. */
-export function useServer(getDb: () => string, options: { yaml?: string; production?: boolean } = {}): () => TestServer {
+export function useServer(
+  getDb: () => string,
+  options: { yaml?: string; production?: boolean } = {},
+): () => TestServer {
   let server: TestServer | undefined;
   beforeAll(async () => {
     server = await startServer({ db: getDb(), ...options });

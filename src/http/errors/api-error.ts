@@ -25,7 +25,12 @@ export class ApiError extends Error {
     this.status = status ?? ERROR_CATALOGUE[problems[0].code].status;
   }
 
-  static of(code: ErrorCode, internalMessage: string, extra: Partial<Problem> = {}, headers?: Record<string, string>): ApiError {
+  static of(
+    code: ErrorCode,
+    internalMessage: string,
+    extra: Partial<Problem> = {},
+    headers?: Record<string, string>,
+  ): ApiError {
     return new ApiError([{ code, internalMessage, ...extra }], headers);
   }
 }

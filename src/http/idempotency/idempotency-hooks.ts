@@ -9,7 +9,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { KeyValueStore } from '../../store/store.js';
 import { ApiError } from '../errors/api-error.js';
-import { type IdempotencyEntry, parseIdempotencyKey, requestFingerprint, storageKey } from './idempotency-key.js';
+import {
+  type IdempotencyEntry,
+  parseIdempotencyKey,
+  requestFingerprint,
+  storageKey,
+} from './idempotency-key.js';
 
 export interface IdempotencyOptions {
   kv: KeyValueStore;
@@ -28,8 +33,18 @@ const METHODS = new Set(['POST', 'PATCH']);
 const IN_FLIGHT_TTL_MS = 60_000;
 /** Per-response headers worth replaying; trace id, CORS and security headers are set per request. */
 const KEPT_HEADERS = [
-  'location', 'etag', 'last-modified', 'content-type', 'preference-applied', 'vary',
-  'accept-patch', 'accept-post', 'allow', 'link', 'x-total-count', 'retry-after',
+  'location',
+  'etag',
+  'last-modified',
+  'content-type',
+  'preference-applied',
+  'vary',
+  'accept-patch',
+  'accept-post',
+  'allow',
+  'link',
+  'x-total-count',
+  'retry-after',
 ];
 
 /** Outcomes that say nothing final about the operation: the key is freed so a retry runs again. */
@@ -58,11 +73,17 @@ function keptHeaders(reply: FastifyReply): Record<string, string> {
   return out;
 }
 
-function replay(req: FastifyRequest, reply: FastifyReply, entry: Extract<IdempotencyEntry, { state: 'done' }>) {
+function replay(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  entry: Extract<IdempotencyEntry, { state: 'done' }>,
+) {
   let body = entry.body;
   if (entry.status >= 400) {
     // The envelope's traceId must equal this response's X-Trace-Id (§3).
-    body = body.split(`"traceId":${JSON.stringify(entry.traceId)}`).join(`"traceId":${JSON.stringify(req.id)}`);
+    body = body
+      .split(`"traceId":${JSON.stringify(entry.traceId)}`)
+      .join(`"traceId":${JSON.stringify(req.id)}`);
   }
   reply.code(entry.status).headers(entry.headers).header('idempotent-replayed', 'true');
   return reply.send(body === '' ? undefined : body);
@@ -94,15 +115,28 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
       const entry = (await kv.get(NAMESPACE, id)) as IdempotencyEntry | undefined;
       if (!entry) continue;
       if (entry.fingerprint !== fingerprint) {
-        throw ApiError.of('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key ${JSON.stringify(key)} was first used with another method, path or body`);
+        throw ApiError.of(
+          'IDEMPOTENCY_KEY_REUSED',
+          `Idempotency-Key ${JSON.stringify(key)} was first used with another method, path or body`,
+        );
       }
       if (entry.state === 'running') break;
       return replay(req, reply, entry);
     }
-    throw ApiError.of('REQUEST_IN_PROGRESS', `a request with Idempotency-Key ${JSON.stringify(key)} is still running; retry shortly`, {}, { 'retry-after': '1' });
+    throw ApiError.of(
+      'REQUEST_IN_PROGRESS',
+      `a request with Idempotency-Key ${JSON.stringify(key)} is still running; retry shortly`,
+      {},
+      { 'retry-after': '1' },
+    );
   }
 
-  const onSend = (req: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: Error | null, payload?: unknown) => void) => {
+  const onSend = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    payload: unknown,
+    done: (err: Error | null, payload?: unknown) => void,
+  ) => {
     const own = owned.get(req);
     if (!own || own.settled) return done(null, payload);
     keep(req, reply, payload, own).then((kept) => done(null, kept), done);
@@ -115,7 +149,14 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
       if (body === undefined || !isKept(reply.statusCode)) {
         await kv.delete(NAMESPACE, own.id);
       } else {
-        const entry: IdempotencyEntry = { state: 'done', fingerprint: own.fingerprint, status: reply.statusCode, headers: keptHeaders(reply), body, traceId: req.id };
+        const entry: IdempotencyEntry = {
+          state: 'done',
+          fingerprint: own.fingerprint,
+          status: reply.statusCode,
+          headers: keptHeaders(reply),
+          body,
+          traceId: req.id,
+        };
         await kv.set(NAMESPACE, own.id, entry, ttlMs);
       }
     } catch (err) {

@@ -31,7 +31,10 @@ export function parseIdempotencyKey(header: string | string[] | undefined): stri
   const quoted = /^"((?:[^"\\]|\\["\\])*)"$/.exec(raw);
   const key = quoted ? quoted[1].replace(/\\(["\\])/g, '$1') : raw;
   if (!KEY.test(key) || key.trim() !== key) {
-    throw ApiError.of('IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be 1 to 255 visible ASCII characters, e.g. a UUID');
+    throw ApiError.of(
+      'IDEMPOTENCY_KEY_INVALID',
+      'Idempotency-Key must be 1 to 255 visible ASCII characters, e.g. a UUID',
+    );
   }
   return key;
 }
@@ -53,10 +56,17 @@ const CONDITIONS = ['if-match', 'if-none-match', 'if-unmodified-since'] as const
  * Same method, path and query, body media type, (parsed) body and preconditions ⇔ same fingerprint.
  * A retry that adds If-Match after a 428 is another request: it needs another key.
  */
-export function requestFingerprint(method: string, url: string, headers: IncomingHttpHeaders, body: unknown): string {
+export function requestFingerprint(
+  method: string,
+  url: string,
+  headers: IncomingHttpHeaders,
+  body: unknown,
+): string {
   const media = headers['content-type']?.split(';')[0].trim().toLowerCase() ?? '';
   const conditions = CONDITIONS.map((h) => headers[h] ?? '').join('\n');
-  return createHash('sha256').update(`${method}\n${url}\n${media}\n${conditions}\n${canonicalJson(body)}`).digest('base64url');
+  return createHash('sha256')
+    .update(`${method}\n${url}\n${media}\n${conditions}\n${canonicalJson(body)}`)
+    .digest('base64url');
 }
 
 /** The kv key: the caller's scope and the client's key, hashed to a fixed length. */

@@ -14,7 +14,10 @@ export function etagOf(row: Row): string {
 export const lastModifiedOf = (row: Row): string => httpDate(timestampMillis(row.updatedAt));
 
 function listOfTags(header: string): string[] {
-  return header.split(',').map((t) => t.trim()).filter(Boolean);
+  return header
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
 }
 
 /** Strong comparison (If-Match). */
@@ -54,7 +57,13 @@ export function checkReadPreconditions(headers: IncomingHttpHeaders, row: Row): 
   const etag = etagOf(row);
   const ifMatch = headers['if-match'];
   if (ifMatch !== undefined) {
-    if (!matchesStrong(ifMatch, etag)) throw ApiError.of('PRECONDITION_FAILED', `If-Match ${ifMatch} does not match the current ETag ${etag}`, {}, { etag });
+    if (!matchesStrong(ifMatch, etag))
+      throw ApiError.of(
+        'PRECONDITION_FAILED',
+        `If-Match ${ifMatch} does not match the current ETag ${etag}`,
+        {},
+        { etag },
+      );
     return;
   }
   const ius = headers['if-unmodified-since'];
@@ -68,13 +77,26 @@ export function checkReadPreconditions(headers: IncomingHttpHeaders, row: Row): 
  * For writes, inside the transaction, with the current row (undefined when absent).
  * Throws 412 / 428 as RFC 9110 §13.2.2 orders them.
  */
-export function checkWritePreconditions(r: ResourceDef, headers: IncomingHttpHeaders, current: Row | undefined): void {
+export function checkWritePreconditions(
+  r: ResourceDef,
+  headers: IncomingHttpHeaders,
+  current: Row | undefined,
+): void {
   const ifMatch = headers['if-match'];
   // Computed only when a precondition header needs it: most writes carry none.
-  const conditional = ifMatch !== undefined || Boolean(headers['if-unmodified-since']) || headers['if-none-match'] !== undefined;
+  const conditional =
+    ifMatch !== undefined ||
+    Boolean(headers['if-unmodified-since']) ||
+    headers['if-none-match'] !== undefined;
   const etag = current && conditional ? etagOf(current) : undefined;
   if (ifMatch !== undefined) {
-    if (!matchesStrong(ifMatch, etag)) throw ApiError.of('PRECONDITION_FAILED', `If-Match ${ifMatch} does not match the current ETag ${etag ?? '(none: the record does not exist)'}`, {}, etag ? { etag } : {});
+    if (!matchesStrong(ifMatch, etag))
+      throw ApiError.of(
+        'PRECONDITION_FAILED',
+        `If-Match ${ifMatch} does not match the current ETag ${etag ?? '(none: the record does not exist)'}`,
+        {},
+        etag ? { etag } : {},
+      );
   } else {
     const ius = headers['if-unmodified-since'];
     if (ius && current) {
@@ -83,10 +105,19 @@ export function checkWritePreconditions(r: ResourceDef, headers: IncomingHttpHea
         throw ApiError.of('PRECONDITION_FAILED', `the record was modified after ${ius}`, {}, { etag: etag! });
       }
     }
-    if (r.requireIfMatch && current) throw ApiError.of('PRECONDITION_REQUIRED', `${r.name} requires If-Match on writes; GET the record and send its ETag`);
+    if (r.requireIfMatch && current)
+      throw ApiError.of(
+        'PRECONDITION_REQUIRED',
+        `${r.name} requires If-Match on writes; GET the record and send its ETag`,
+      );
   }
   const inm = headers['if-none-match'];
   if (inm !== undefined && matchesWeak(inm, etag)) {
-    throw ApiError.of('PRECONDITION_FAILED', `If-None-Match ${inm} matches the current ETag`, {}, etag ? { etag } : {});
+    throw ApiError.of(
+      'PRECONDITION_FAILED',
+      `If-None-Match ${inm} matches the current ETag`,
+      {},
+      etag ? { etag } : {},
+    );
   }
 }

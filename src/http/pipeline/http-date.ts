@@ -23,7 +23,10 @@ function digits(s: string, from: number, to: number): number {
 /** Milliseconds since the epoch of a timestamp (ISO text, Date or number); NaN when it is none. */
 export function timestampMillis(value: unknown): number {
   if (typeof value === 'string') {
-    const year = value.length === 24 && value.charCodeAt(10) === 84 /* T */ && value.charCodeAt(23) === 90 /* Z */ ? digits(value, 0, 4) : Number.NaN;
+    const year =
+      value.length === 24 && value.charCodeAt(10) === 84 /* T */ && value.charCodeAt(23) === 90 /* Z */
+        ? digits(value, 0, 4)
+        : Number.NaN;
     // Date.UTC reads years 0–99 as 1900–1999: those (never written by a store) take the slow path.
     if (year >= 100) {
       const ms = Date.UTC(
@@ -55,7 +58,9 @@ export function httpDate(ms: number): string {
   const z = day + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const dayOfMonth = doy - Math.floor((153 * mp + 2) / 5) + 1;

@@ -40,15 +40,24 @@ export function toOutput(r: ResourceDef, row: Row, fields?: readonly string[]): 
 const readOnly = (field: string, why: string): Problem => ({
   code: 'VALIDATION_FAILED',
   internalMessage: `${field} is read-only: ${why}`,
-  userMessage: { en: `The field “${field}” cannot be changed.`, es: `El campo «${field}» no se puede modificar.` },
+  userMessage: {
+    en: `The field “${field}” cannot be changed.`,
+    es: `El campo «${field}» no se puede modificar.`,
+  },
   pointer: `/${field}`,
 });
 
 export type WriteMode =
-  | { kind: 'create'; /** id fixed by the URL (PUT that creates) */ id?: unknown }
-  | { kind: 'replace'; id: unknown; current: Row; /** the body is a patched record: system fields must stay */ patch?: boolean };
+  | { kind: 'create' /** id fixed by the URL (PUT that creates) */; id?: unknown }
+  | {
+      kind: 'replace';
+      id: unknown;
+      current: Row /** the body is a patched record: system fields must stay */;
+      patch?: boolean;
+    };
 
-const sameValue = (a: unknown, b: unknown): boolean => a === b || (a != null && b != null && String(a) === String(b));
+const sameValue = (a: unknown, b: unknown): boolean =>
+  a === b || (a != null && b != null && String(a) === String(b));
 
 /** Where `value` holds U+0000 in a string or an object key (a JSON Pointer below `at`), or undefined. */
 function findNul(value: unknown, at: string): string | undefined {
@@ -71,7 +80,10 @@ function nulProblems(r: ResourceDef, declared: Record<string, unknown>): Problem
     problems.push({
       code: 'VALIDATION_FAILED',
       internalMessage: `${pointer} contains the NUL character (U+0000), which cannot be stored`,
-      userMessage: { en: `The field “${f.name}” contains a character that is not allowed (U+0000).`, es: `El campo «${f.name}» contiene un carácter no permitido (U+0000).` },
+      userMessage: {
+        en: `The field “${f.name}” contains a character that is not allowed (U+0000).`,
+        es: `El campo «${f.name}» contiene un carácter no permitido (U+0000).`,
+      },
       pointer,
     });
   }
@@ -102,16 +114,31 @@ export function planWrite(r: ResourceDef, validator: RecordValidator, body: unkn
   if (Object.hasOwn(input, 'id')) {
     const urlId = mode.id;
     if (urlId !== undefined) {
-      if (!sameValue(input.id, urlId)) problems.push({ ...readOnly('id', 'it differs from the id in the URL'), internalMessage: `id in the body (${JSON.stringify(input.id)}) differs from the id in the URL (${String(urlId)})` });
+      if (!sameValue(input.id, urlId))
+        problems.push({
+          ...readOnly('id', 'it differs from the id in the URL'),
+          internalMessage: `id in the body (${JSON.stringify(input.id)}) differs from the id in the URL (${String(urlId)})`,
+        });
     } else if (r.idType === 'integer') {
       problems.push(readOnly('id', 'ids are assigned by the server'));
     } else {
       const id = typeof input.id === 'string' ? parseId(r, input.id) : undefined;
-      if (id === undefined) problems.push({ code: 'VALIDATION_FAILED', internalMessage: `id must be a valid ${r.idType === 'uuid' ? 'UUID' : 'key ([A-Za-z0-9._~-], 1..200)'}`, userMessage: { en: 'The id is not valid.', es: 'El identificador no es válido.' }, pointer: '/id' });
+      if (id === undefined)
+        problems.push({
+          code: 'VALIDATION_FAILED',
+          internalMessage: `id must be a valid ${r.idType === 'uuid' ? 'UUID' : 'key ([A-Za-z0-9._~-], 1..200)'}`,
+          userMessage: { en: 'The id is not valid.', es: 'El identificador no es válido.' },
+          pointer: '/id',
+        });
       else values.id = id;
     }
   } else if (mode.kind === 'create' && mode.id === undefined && r.idType === 'string') {
-    problems.push({ code: 'VALIDATION_FAILED', internalMessage: 'id is required: this resource uses client-chosen keys', userMessage: { en: 'The field “id” is required.', es: 'El campo «id» es obligatorio.' }, pointer: '/id' });
+    problems.push({
+      code: 'VALIDATION_FAILED',
+      internalMessage: 'id is required: this resource uses client-chosen keys',
+      userMessage: { en: 'The field “id” is required.', es: 'El campo «id» es obligatorio.' },
+      pointer: '/id',
+    });
   }
   if (mode.kind === 'replace' && mode.patch) {
     for (const sys of serverSet) {
@@ -120,13 +147,15 @@ export function planWrite(r: ResourceDef, validator: RecordValidator, body: unkn
   }
   for (const ts of serverSet) {
     if (ts === 'id' || !Object.hasOwn(input, ts)) continue;
-    if (mode.kind !== 'replace' || !sameValue(input[ts], mode.current[ts])) problems.push(readOnly(ts, 'it is set by the server'));
+    if (mode.kind !== 'replace' || !sameValue(input[ts], mode.current[ts]))
+      problems.push(readOnly(ts, 'it is set by the server'));
   }
   problems.push(...validator.validate(r, declared), ...nulProblems(r, declared));
   if (problems.length) throw new ApiError(problems);
   for (const f of r.fields) {
     const v = Object.hasOwn(declared, f.name) ? declared[f.name] : undefined;
-    if (v === undefined || v === null) values[f.name] = v === undefined && f.default !== undefined ? structuredClone(f.default) : null;
+    if (v === undefined || v === null)
+      values[f.name] = v === undefined && f.default !== undefined ? structuredClone(f.default) : null;
     else values[f.name] = f.type.normalize ? f.type.normalize(v) : v;
   }
   return values;

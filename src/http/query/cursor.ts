@@ -68,7 +68,10 @@ function fits(f: FieldDef, v: unknown): boolean {
   switch (f.storage) {
     case 'integer':
       // The store's own form (model/exact-integer.ts): a safe number, or the digits of a 64-bit integer beyond.
-      return Number.isSafeInteger(v) || (typeof v === 'string' && parseExactInteger(v).ok && !Number.isSafeInteger(Number(v)));
+      return (
+        Number.isSafeInteger(v) ||
+        (typeof v === 'string' && parseExactInteger(v).ok && !Number.isSafeInteger(Number(v)))
+      );
     case 'real':
       return typeof v === 'number' && Number.isFinite(v);
     case 'boolean':

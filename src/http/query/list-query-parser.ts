@@ -112,7 +112,11 @@ export function parseListQuery(r: ResourceDef, q: QueryInput, extraWhere: Filter
 }
 
 /** `fields` and `embed`, shared by collections and single records. */
-export function parseSelection(r: ResourceDef, q: QueryInput, problems: Problem[]): { fields?: string[]; embed: string[] } {
+export function parseSelection(
+  r: ResourceDef,
+  q: QueryInput,
+  problems: Problem[],
+): { fields?: string[]; embed: string[] } {
   const fieldsRaw = single(q, 'fields', problems);
   let fields: string[] | undefined;
   if (fieldsRaw !== undefined) {
@@ -126,7 +130,12 @@ export function parseSelection(r: ResourceDef, q: QueryInput, problems: Problem[
   const relations = [...r.toOne.map((t) => t.name), ...r.toMany.map((t) => t.name)];
   const unknownEmbed = embed.filter((e) => !relations.includes(e));
   if (unknownEmbed.length)
-    problems.push(bad('embed', `unknown relation(s): ${unknownEmbed.join(', ')} (relations: ${relations.join(', ') || 'none'})`));
+    problems.push(
+      bad(
+        'embed',
+        `unknown relation(s): ${unknownEmbed.join(', ')} (relations: ${relations.join(', ') || 'none'})`,
+      ),
+    );
   return { fields, embed };
 }
 
@@ -134,7 +143,8 @@ export function parseSelection(r: ResourceDef, q: QueryInput, problems: Problem[
 export function parseItemQuery(r: ResourceDef, q: QueryInput): { fields?: string[]; embed: string[] } {
   const problems: Problem[] = [];
   for (const key of Object.keys(q)) {
-    if (key !== 'fields' && key !== 'embed') problems.push(bad(key, 'a single record takes only fields and embed'));
+    if (key !== 'fields' && key !== 'embed')
+      problems.push(bad(key, 'a single record takes only fields and embed'));
   }
   const selection = parseSelection(r, q, problems);
   if (problems.length) throw new ApiError(problems);

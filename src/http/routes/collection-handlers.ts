@@ -11,8 +11,8 @@ import { notFound, parseId, planWrite, toOutput } from '../pipeline/record-io.js
 import { embedRelations } from '../query/embed.js';
 import { linkHeader } from '../query/link-header.js';
 import { parseFilters, parseListQuery, type QueryInput, RESERVED } from '../query/list-query-parser.js';
-import { type AppContext, itemPath, requireBody, wantsRepresentation } from './route-context.js';
 import { addVary } from '../vary.js';
+import { type AppContext, itemPath, requireBody, wantsRepresentation } from './route-context.js';
 
 type Req = FastifyRequest<{ Querystring: QueryInput; Params: { id?: string } }>;
 
@@ -45,9 +45,24 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
         plan.count || countExact ? ctx.store.count(r, plan.query.where) : undefined,
       ]);
       const more = fetched.length > plan.query.limit;
-      const rows = !more ? fetched : plan.query.keyset?.direction === 'before' ? fetched.slice(1) : fetched.slice(0, -1);
+      const rows = !more
+        ? fetched
+        : plan.query.keyset?.direction === 'before'
+          ? fetched.slice(1)
+          : fetched.slice(0, -1);
       const outputs = rows.map((row) => toOutput(r, row, plan.fields));
-      if (plan.embed.length) await embedRelations(ctx.model, ctx.store, r, rows, outputs, plan.embed, (target) => authorize(req, target, 'read').where);
+      // `fields` keeps the order asked; the route's compiled serialiser writes the model's order.
+      if (plan.fields) reply.type('application/json; charset=utf-8').serializer(JSON.stringify);
+      if (plan.embed.length)
+        await embedRelations(
+          ctx.model,
+          ctx.store,
+          r,
+          rows,
+          outputs,
+          plan.embed,
+          (target) => authorize(req, target, 'read').where,
+        );
       const [path, search = ''] = req.url.split('?');
       const link = linkHeader(path, new URLSearchParams(search), plan, { rows, more });
       if (link) reply.header('link', link);
@@ -55,7 +70,10 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
         reply.header('x-total-count', String(total));
         if (countExact) reply.header('preference-applied', 'count=exact');
       }
-      const tag = `W/"${createHash('sha1').update(rows.map((row) => `${row.id}:${etagOf(row)}`).join(',') + (link ?? '') + (total ?? '')).digest('base64url').slice(0, 22)}"`;
+      const tag = `W/"${createHash('sha1')
+        .update(rows.map((row) => `${row.id}:${etagOf(row)}`).join(',') + (link ?? '') + (total ?? ''))
+        .digest('base64url')
+        .slice(0, 22)}"`;
       reply.header('etag', tag);
       if (notModified(req.headers, tag)) return reply.code(304).send();
       return outputs;
@@ -70,13 +88,19 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
         const field = scope.relation.field;
         const given = (body as Record<string, unknown>)[field];
         if (given !== undefined && String(given) !== String(fixed[0].value)) {
-          throw ApiError.of('VALIDATION_FAILED', `${field} in the body differs from the parent in the URL`, { pointer: `/${field}`, vars: { field } });
+          throw ApiError.of('VALIDATION_FAILED', `${field} in the body differs from the parent in the URL`, {
+            pointer: `/${field}`,
+            vars: { field },
+          });
         }
         body = { ...(body as object), [field]: fixed[0].value };
       }
       const values = planWrite(r, ctx.validator, body, { kind: 'create' });
       const row = await ctx.store.insert(r, access.stamp(values));
-      reply.header('location', itemPath(ctx, r, row.id)).header('etag', etagOf(row)).header('last-modified', lastModifiedOf(row));
+      reply
+        .header('location', itemPath(ctx, r, row.id))
+        .header('etag', etagOf(row))
+        .header('last-modified', lastModifiedOf(row));
       if (!wantsRepresentation(ctx, req, reply)) return reply.code(201).send();
       return reply.code(201).send(toOutput(r, row));
     },
@@ -84,10 +108,16 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
     async bulkDelete(req: Req, reply: FastifyReply) {
       const deletable = authorize(req, r, 'delete').where;
       const problems: ConstructorParameters<typeof ApiError>[0] = [];
-      const where = [...(await parentFilter(req)), ...parseFilters(r, req.query, problems, new Set(), RESERVED)];
+      const where = [
+        ...(await parentFilter(req)),
+        ...parseFilters(r, req.query, problems, new Set(), RESERVED),
+      ];
       if (problems.length) throw new ApiError(problems);
       if (where.length === (scope ? 1 : 0)) {
-        throw ApiError.of('FILTER_REQUIRED', 'DELETE on a collection needs at least one filter, e.g. ?status=churned');
+        throw ApiError.of(
+          'FILTER_REQUIRED',
+          'DELETE on a collection needs at least one filter, e.g. ?status=churned',
+        );
       }
       const deleted = await ctx.store.deleteWhere(r, [...where, ...deletable]);
       return reply.code(200).send({ deleted });

@@ -3,12 +3,24 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ResourceDef } from '../../model/model-types.js';
 import type { Row } from '../../store/store.js';
 import { authorize } from '../auth/access-policy.js';
-import { checkReadPreconditions, checkWritePreconditions, etagOf, lastModifiedOf, notModified } from '../pipeline/conditions.js';
-import { notFound, parseId, planWrite, toOutput } from '../pipeline/record-io.js';
+import {
+  checkReadPreconditions,
+  checkWritePreconditions,
+  etagOf,
+  lastModifiedOf,
+  notModified,
+} from '../pipeline/conditions.js';
 import { patchFunction } from '../pipeline/patch-plan.js';
+import { notFound, parseId, planWrite, toOutput } from '../pipeline/record-io.js';
 import { embedRelations } from '../query/embed.js';
 import { parseItemQuery, type QueryInput } from '../query/list-query-parser.js';
-import { ACCEPT_PATCH, type AppContext, itemPath, requireBody, wantsRepresentation } from './route-context.js';
+import {
+  ACCEPT_PATCH,
+  type AppContext,
+  itemPath,
+  requireBody,
+  wantsRepresentation,
+} from './route-context.js';
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
@@ -21,12 +33,22 @@ function idOf(r: ResourceDef, req: IdRequest): unknown {
 /** Sets ETag, Last-Modified and Accept-Patch; returns the ETag. */
 function itemHeaders(reply: FastifyReply, row: Row): string {
   const etag = etagOf(row);
-  reply.header('etag', etag).header('last-modified', lastModifiedOf(row)).header('accept-patch', ACCEPT_PATCH);
+  reply
+    .header('etag', etag)
+    .header('last-modified', lastModifiedOf(row))
+    .header('accept-patch', ACCEPT_PATCH);
   return etag;
 }
 
 /** 200 with the record, or 204 when the client prefers minimal. */
-function sendWritten(ctx: AppContext, r: ResourceDef, req: FastifyRequest, reply: FastifyReply, row: Row, status: number) {
+function sendWritten(
+  ctx: AppContext,
+  r: ResourceDef,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  row: Row,
+  status: number,
+) {
   itemHeaders(reply, row);
   if (status === 201) reply.header('location', itemPath(ctx, r, row.id));
   if (!wantsRepresentation(ctx, req, reply)) return reply.code(status === 201 ? 201 : 204).send();
@@ -45,7 +67,18 @@ export function itemHandlers(ctx: AppContext, r: ResourceDef) {
       checkReadPreconditions(req.headers, row);
       if (notModified(req.headers, etag, row.updatedAt)) return reply.code(304).send();
       const output = toOutput(r, row, selection.fields);
-      if (selection.embed.length) await embedRelations(ctx.model, ctx.store, r, [row], [output], selection.embed, (target) => authorize(req, target, 'read').where);
+      // `fields` keeps the order asked; the route's compiled serialiser writes the model's order.
+      if (selection.fields) reply.type('application/json; charset=utf-8').serializer(JSON.stringify);
+      if (selection.embed.length)
+        await embedRelations(
+          ctx.model,
+          ctx.store,
+          r,
+          [row],
+          [output],
+          selection.embed,
+          (target) => authorize(req, target, 'read').where,
+        );
       return output;
     },
 
@@ -57,17 +90,28 @@ export function itemHandlers(ctx: AppContext, r: ResourceDef) {
         checkWritePreconditions(r, req.headers, current);
         if (!current) {
           if (r.idType === 'integer') throw notFound(r, id);
-          return { kind: 'insert', values: access.stamp(planWrite(r, ctx.validator, req.body, { kind: 'create', id })) };
+          return {
+            kind: 'insert',
+            values: access.stamp(planWrite(r, ctx.validator, req.body, { kind: 'create', id })),
+          };
         }
-        return { kind: 'update', values: planWrite(r, ctx.validator, req.body, { kind: 'replace', id, current }) };
+        return {
+          kind: 'update',
+          values: planWrite(r, ctx.validator, req.body, { kind: 'replace', id, current }),
+        };
       });
-      if (result.kind !== 'inserted' && result.kind !== 'updated') throw new Error('unexpected modify result');
+      if (result.kind !== 'inserted' && result.kind !== 'updated')
+        throw new Error('unexpected modify result');
       return sendWritten(ctx, r, req, reply, result.row, result.kind === 'inserted' ? 201 : 200);
     },
 
     async patch(req: IdRequest, reply: FastifyReply) {
       const id = idOf(r, req);
-      requireBody(req, ['application/merge-patch+json', 'application/json-patch+json', 'application/json'], 'accept-patch');
+      requireBody(
+        req,
+        ['application/merge-patch+json', 'application/json-patch+json', 'application/json'],
+        'accept-patch',
+      );
       const apply = patchFunction(req);
       const result = await ctx.store.modify(r, id, (current) => {
         authorize(req, r, 'update', current);
@@ -75,7 +119,10 @@ export function itemHandlers(ctx: AppContext, r: ResourceDef) {
         checkWritePreconditions(r, req.headers, current);
         if (!current) throw notFound(r, id);
         const patched = apply(toOutput(r, current));
-        return { kind: 'update', values: planWrite(r, ctx.validator, patched, { kind: 'replace', id, current, patch: true }) };
+        return {
+          kind: 'update',
+          values: planWrite(r, ctx.validator, patched, { kind: 'replace', id, current, patch: true }),
+        };
       });
       if (result.kind !== 'updated') throw new Error('unexpected modify result');
       return sendWritten(ctx, r, req, reply, result.row, 200);

@@ -3,8 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Model, ResourceDef } from '../../model/model-types.js';
 import type { Store } from '../../store/store.js';
 import { ApiError } from '../errors/api-error.js';
-import type { RecordValidator } from '../validation/record-validator.js';
 import { parsePrefer } from '../pipeline/prefer.js';
+import type { RecordValidator } from '../validation/record-validator.js';
 import { addVary } from '../vary.js';
 
 export interface AppContext {
@@ -26,15 +26,24 @@ export function mediaTypeOf(req: FastifyRequest): string | undefined {
 }
 
 /** 400 for a missing body, 415 (+ Accept-Post/Accept-Patch) for a media type the route does not take. */
-export function requireBody(req: FastifyRequest, allowed: string[], acceptHeader: 'accept-post' | 'accept-patch'): void {
+export function requireBody(
+  req: FastifyRequest,
+  allowed: string[],
+  acceptHeader: 'accept-post' | 'accept-patch',
+): void {
   const type = mediaTypeOf(req);
   if (req.body === undefined && (type === undefined || allowed.includes(type))) {
     throw ApiError.of('EMPTY_BODY', 'this request needs a JSON body');
   }
   if (!type || !allowed.includes(type)) {
-    throw ApiError.of('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${type ?? '(none)'} is not accepted here; use ${allowed.join(' or ')}`, {}, {
-      [acceptHeader]: acceptHeader === 'accept-post' ? ACCEPT_POST : ACCEPT_PATCH,
-    });
+    throw ApiError.of(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `Content-Type ${type ?? '(none)'} is not accepted here; use ${allowed.join(' or ')}`,
+      {},
+      {
+        [acceptHeader]: acceptHeader === 'accept-post' ? ACCEPT_POST : ACCEPT_PATCH,
+      },
+    );
   }
 }
 

@@ -28,8 +28,15 @@ export function problemsFromAjv(errors: ErrorObject[]): Problem[] {
     seen.add(pointer);
     const field = pointer.split('/')[1]?.replace(/~1/g, '/').replace(/~0/g, '~') ?? '';
     const internal =
-      e.keyword === 'additionalProperties' ? `unknown field "${field}"` : `body${pointer.replace(/\//g, '/')} ${e.message}`;
-    out.push({ code: 'VALIDATION_FAILED', internalMessage: internal, userMessage: validationMessage(e, field), pointer });
+      e.keyword === 'additionalProperties'
+        ? `unknown field "${field}"`
+        : `body${pointer.replace(/\//g, '/')} ${e.message}`;
+    out.push({
+      code: 'VALIDATION_FAILED',
+      internalMessage: internal,
+      userMessage: validationMessage(e, field),
+      pointer,
+    });
   }
   return out;
 }
@@ -63,8 +70,14 @@ export class RecordValidator {
       const schema = writeSchema(r);
       this.compiled.set(r.name, ajv.compile(schema));
       const properties = schema.properties as Record<string, { anyOf?: { type?: string }[] }>;
-      const wide = r.fields.filter((f) => f.storage === 'integer' && properties[f.name]?.anyOf?.some((s) => s.type === 'string'));
-      if (wide.length) this.wide.set(r.name, wide.map((f) => f.name));
+      const wide = r.fields.filter(
+        (f) => f.storage === 'integer' && properties[f.name]?.anyOf?.some((s) => s.type === 'string'),
+      );
+      if (wide.length)
+        this.wide.set(
+          r.name,
+          wide.map((f) => f.name),
+        );
     }
   }
 
@@ -76,7 +89,9 @@ export class RecordValidator {
     const wide = this.wide.get(r.name);
     if (!wide) return problems;
     // Only invalid bodies get here: an inexact number never passes the schema.
-    const inexact = wide.filter((n) => isInexactInteger(body[n]) && Math.abs(body[n] as number) <= INT64_MAGNITUDE);
+    const inexact = wide.filter(
+      (n) => isInexactInteger(body[n]) && Math.abs(body[n] as number) <= INT64_MAGNITUDE,
+    );
     if (!inexact.length) return problems;
     const pointers = new Set(inexact.map((n) => `/${escapePointer(n)}`));
     return [...inexact.map(inexactProblem), ...problems.filter((p) => !pointers.has(p.pointer ?? ''))];

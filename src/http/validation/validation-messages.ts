@@ -27,29 +27,57 @@ export function validationMessage(e: ErrorObject, field: string): Record<Languag
     case 'additionalProperties':
       return { en: `The field “${field}” does not exist.`, es: `El campo «${field}» no existe.` };
     case 'type':
-      return { en: `“${field}” must be ${typeName(p.type, 'en')}.`, es: `«${field}» debe ser ${typeName(p.type, 'es')}.` };
+      return {
+        en: `“${field}” must be ${typeName(p.type, 'en')}.`,
+        es: `«${field}» debe ser ${typeName(p.type, 'es')}.`,
+      };
     case 'format':
-      if (p.format === 'email') return { en: 'The email address is not valid.', es: 'El correo electrónico no es válido.' };
-      if (p.format === 'uri') return { en: `“${field}” must be a valid URL.`, es: `«${field}» debe ser una URL válida.` };
-      if (p.format === 'date') return { en: `“${field}” must be a date (YYYY-MM-DD).`, es: `«${field}» debe ser una fecha (AAAA-MM-DD).` };
-      if (p.format === 'date-time') return { en: `“${field}” must be a date and time (RFC 3339).`, es: `«${field}» debe ser una fecha y hora (RFC 3339).` };
+      if (p.format === 'email')
+        return { en: 'The email address is not valid.', es: 'El correo electrónico no es válido.' };
+      if (p.format === 'uri')
+        return { en: `“${field}” must be a valid URL.`, es: `«${field}» debe ser una URL válida.` };
+      if (p.format === 'date')
+        return {
+          en: `“${field}” must be a date (YYYY-MM-DD).`,
+          es: `«${field}» debe ser una fecha (AAAA-MM-DD).`,
+        };
+      if (p.format === 'date-time')
+        return {
+          en: `“${field}” must be a date and time (RFC 3339).`,
+          es: `«${field}» debe ser una fecha y hora (RFC 3339).`,
+        };
       return { en: `“${field}” is not a valid ${p.format}.`, es: `«${field}» no es un ${p.format} válido.` };
     case 'enum': {
       const values = (p.allowedValues as unknown[]).filter((v) => v !== null).join(', ');
       return { en: `“${field}” must be one of: ${values}.`, es: `«${field}» debe ser uno de: ${values}.` };
     }
     case 'minLength':
-      return { en: `“${field}” must have at least ${p.limit} characters.`, es: `«${field}» debe tener al menos ${p.limit} caracteres.` };
+      return {
+        en: `“${field}” must have at least ${p.limit} characters.`,
+        es: `«${field}» debe tener al menos ${p.limit} caracteres.`,
+      };
     case 'maxLength':
-      return { en: `“${field}” must have at most ${p.limit} characters.`, es: `«${field}» debe tener como máximo ${p.limit} caracteres.` };
+      return {
+        en: `“${field}” must have at most ${p.limit} characters.`,
+        es: `«${field}» debe tener como máximo ${p.limit} caracteres.`,
+      };
     case 'minimum':
     case 'exclusiveMinimum':
-      return { en: `“${field}” must be at least ${p.limit}.`, es: `«${field}» debe ser como mínimo ${p.limit}.` };
+      return {
+        en: `“${field}” must be at least ${p.limit}.`,
+        es: `«${field}» debe ser como mínimo ${p.limit}.`,
+      };
     case 'maximum':
     case 'exclusiveMaximum':
-      return { en: `“${field}” must be at most ${p.limit}.`, es: `«${field}» debe ser como máximo ${p.limit}.` };
+      return {
+        en: `“${field}” must be at most ${p.limit}.`,
+        es: `«${field}» debe ser como máximo ${p.limit}.`,
+      };
     case 'pattern':
-      return { en: `“${field}” does not have the expected form.`, es: `«${field}» no tiene la forma esperada.` };
+      return {
+        en: `“${field}” does not have the expected form.`,
+        es: `«${field}» no tiene la forma esperada.`,
+      };
     default:
       return { en: `The field “${field}” is not valid.`, es: `El campo «${field}» no es válido.` };
   }

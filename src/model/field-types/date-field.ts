@@ -15,5 +15,6 @@ export const dateField: FieldType = {
   storage: 'date',
   checkOptions: () => [],
   jsonSchema: () => ({ type: 'string', format: 'date' }),
-  parseQuery: (raw) => (isCalendarDate(raw) ? { ok: true, value: raw } : { ok: false, expected: 'a date YYYY-MM-DD' }),
+  parseQuery: (raw) =>
+    isCalendarDate(raw) ? { ok: true, value: raw } : { ok: false, expected: 'a date YYYY-MM-DD' },
 };

@@ -19,7 +19,9 @@ export const datetimeField: FieldType = {
   parseQuery(raw) {
     // A bare date filters from its first instant in UTC: createdAt[gte]=2026-01-01.
     const iso = toUtcIso(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw);
-    return iso ? { ok: true, value: iso } : { ok: false, expected: 'an RFC 3339 date-time or a date YYYY-MM-DD' };
+    return iso
+      ? { ok: true, value: iso }
+      : { ok: false, expected: 'an RFC 3339 date-time or a date YYYY-MM-DD' };
   },
   normalize: (v) => (typeof v === 'string' ? (toUtcIso(v) ?? v) : v),
 };

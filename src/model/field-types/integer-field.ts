@@ -24,6 +24,7 @@ export const integerField: FieldType = {
     return out;
   },
   // Signed 64 bits (what both stores keep), as numbers within ±2^53 and digit strings beyond.
-  jsonSchema: (f) => integerSchema(f.options.minimum as number | undefined, f.options.maximum as number | undefined),
+  jsonSchema: (f) =>
+    integerSchema(f.options.minimum as number | undefined, f.options.maximum as number | undefined),
   parseQuery: (raw) => parseExactInteger(raw),
 };

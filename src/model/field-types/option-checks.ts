@@ -1,7 +1,11 @@
 /** Small reusable checks for field options, shared by the field type modules. */
 import type { OptionProblem } from '../field-type.js';
 
-export function checkNonNegativeInteger(raw: Record<string, unknown>, name: string, out: OptionProblem[]): void {
+export function checkNonNegativeInteger(
+  raw: Record<string, unknown>,
+  name: string,
+  out: OptionProblem[],
+): void {
   const v = raw[name];
   if (v !== undefined && !(Number.isInteger(v) && (v as number) >= 0)) {
     out.push({ option: name, message: `must be a non-negative integer, got ${JSON.stringify(v)}` });
@@ -15,7 +19,12 @@ export function checkFiniteNumber(raw: Record<string, unknown>, name: string, ou
   }
 }
 
-export function checkOrdered(raw: Record<string, unknown>, lo: string, hi: string, out: OptionProblem[]): void {
+export function checkOrdered(
+  raw: Record<string, unknown>,
+  lo: string,
+  hi: string,
+  out: OptionProblem[],
+): void {
   const a = raw[lo];
   const b = raw[hi];
   if (typeof a === 'number' && typeof b === 'number' && a > b) {

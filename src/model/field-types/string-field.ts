@@ -17,7 +17,10 @@ export const stringField: FieldType = {
         new RegExp(String(raw.pattern), 'u');
         if (typeof raw.pattern !== 'string') throw new Error('not a string');
       } catch (e) {
-        out.push({ option: 'pattern', message: `is not a valid regular expression (${(e as Error).message})` });
+        out.push({
+          option: 'pattern',
+          message: `is not a valid regular expression (${(e as Error).message})`,
+        });
       }
     }
     return out;

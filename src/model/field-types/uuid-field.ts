@@ -10,6 +10,7 @@ export const uuidField: FieldType = {
   storage: 'text',
   checkOptions: () => [],
   jsonSchema: () => ({ type: 'string', format: 'uuid' }),
-  parseQuery: (raw) => (isUuid(raw) ? { ok: true, value: raw.toLowerCase() } : { ok: false, expected: 'a UUID' }),
+  parseQuery: (raw) =>
+    isUuid(raw) ? { ok: true, value: raw.toLowerCase() } : { ok: false, expected: 'a UUID' },
   normalize: (v) => (typeof v === 'string' ? v.toLowerCase() : v),
 };

@@ -1,6 +1,12 @@
 /** Schema sync for PostgreSQL: create tables, add new columns, refuse destructive changes. */
 import type postgres from 'postgres';
-import { extraSystemFields, type FieldDef, type Model, type ResourceDef, storedResources } from '../../model/model-types.js';
+import {
+  extraSystemFields,
+  type FieldDef,
+  type Model,
+  type ResourceDef,
+  storedResources,
+} from '../../model/model-types.js';
 import { SchemaChangeRefused } from '../store-errors.js';
 import { PG_TYPE_NAMES, PG_TYPES, pgDialect, toPgParams } from './postgres-dialect.js';
 

@@ -64,7 +64,12 @@ export function compileWhere(d: SqlDialect, resource: ResourceDef, where: Filter
  * updatedAt) are never NULL and get a plain ASC/DESC: PostgreSQL reads their default (NULLS LAST)
  * indexes only for that; with NULLS FIRST it would sort the whole table for every page.
  */
-export function compileOrder(d: SqlDialect, sort: SortKey[], reverse = false, resource?: ResourceDef): string {
+export function compileOrder(
+  d: SqlDialect,
+  sort: SortKey[],
+  reverse = false,
+  resource?: ResourceDef,
+): string {
   return sort
     .map((s) => {
       const desc = s.desc !== reverse;
@@ -78,7 +83,13 @@ export function compileOrder(d: SqlDialect, sort: SortKey[], reverse = false, re
  * Keyset condition: rows strictly after (or before) the given sort-key values in the sort order,
  * NULLs counting as the smallest values.
  */
-export function compileKeyset(d: SqlDialect, resource: ResourceDef, sort: SortKey[], keyset: Keyset, p: Params): string {
+export function compileKeyset(
+  d: SqlDialect,
+  resource: ResourceDef,
+  sort: SortKey[],
+  keyset: Keyset,
+  p: Params,
+): string {
   const fields = sort.map((s) => fieldOf(resource, s.field));
   const forward = keyset.direction === 'after';
   const allSameDir = sort.every((s) => s.desc === sort[0].desc);
@@ -93,7 +104,8 @@ export function compileKeyset(d: SqlDialect, resource: ResourceDef, sort: SortKe
   }
   // The first key's bound, bound first (SQLite numbers `?` by position): with it an index on that
   // key is searched from the boundary; the OR below alone makes both databases scan from the start.
-  const lead = sort.length > 1 ? leadingBound(d, fields[0], keyset.values[0], sort[0].desc !== forward, p) : undefined;
+  const lead =
+    sort.length > 1 ? leadingBound(d, fields[0], keyset.values[0], sort[0].desc !== forward, p) : undefined;
   const branches: string[] = [];
   for (let i = 0; i < sort.length; i++) {
     const greater = sort[i].desc !== forward;
@@ -109,7 +121,13 @@ export function compileKeyset(d: SqlDialect, resource: ResourceDef, sort: SortKe
 }
 
 /** What every row beyond the keyset has in common on the first key, when it is index-friendly. */
-function leadingBound(d: SqlDialect, f: FieldDef, v: unknown, greater: boolean, p: Params): string | undefined {
+function leadingBound(
+  d: SqlDialect,
+  f: FieldDef,
+  v: unknown,
+  greater: boolean,
+  p: Params,
+): string | undefined {
   const col = d.quote(f.name);
   if (v === null) return greater ? undefined : `${col} IS NULL`;
   if (!greater && !notNull(f)) return undefined;
@@ -122,7 +140,13 @@ function equals(d: SqlDialect, f: FieldDef, v: unknown, p: Params): string {
 }
 
 /** `col` strictly greater (or smaller) than v, with NULL the smallest value. Undefined = impossible. */
-function beyondValue(d: SqlDialect, f: FieldDef, v: unknown, greater: boolean, p: Params): string | undefined {
+function beyondValue(
+  d: SqlDialect,
+  f: FieldDef,
+  v: unknown,
+  greater: boolean,
+  p: Params,
+): string | undefined {
   const col = d.quote(f.name);
   if (v === null) return greater ? `${col} IS NOT NULL` : undefined;
   const cmp = `${col} ${greater ? '>' : '<'} ${p.add(d.encode(v, f.storage))}`;
@@ -149,8 +173,15 @@ export function compileSelect(d: SqlDialect, resource: ResourceDef, q: ListQuery
   return { sql, values: p.values, reversed };
 }
 
-export function compileCount(d: SqlDialect, resource: ResourceDef, where: Filter[]): { sql: string; values: unknown[] } {
+export function compileCount(
+  d: SqlDialect,
+  resource: ResourceDef,
+  where: Filter[],
+): { sql: string; values: unknown[] } {
   const p = new Params(d);
   const cond = compileWhere(d, resource, where, p);
-  return { sql: `SELECT COUNT(*) AS n FROM ${d.quote(resource.name)}${cond ? ` WHERE ${cond}` : ''}`, values: p.values };
+  return {
+    sql: `SELECT COUNT(*) AS n FROM ${d.quote(resource.name)}${cond ? ` WHERE ${cond}` : ''}`,
+    values: p.values,
+  };
 }

@@ -30,7 +30,8 @@ export const sqliteDialect: SqlDialect = {
     return value;
   },
   like(column, param, pattern, caseInsensitive) {
-    if (caseInsensitive) return { sql: `lower(${column}) LIKE lower(${param}) ESCAPE '\\'`, value: toLikePattern(pattern) };
+    if (caseInsensitive)
+      return { sql: `lower(${column}) LIKE lower(${param}) ESCAPE '\\'`, value: toLikePattern(pattern) };
     return { sql: `${column} GLOB ${param}`, value: toGlob(pattern) };
   },
 };
@@ -40,7 +41,9 @@ export const sqliteDialect: SqlDialect = {
  * so 64-bit values keep their digits: integers become numbers when exact, else digit strings
  * (`fromBigInt`); booleans compare with 1n; JSON is parsed. Nothing else needs work.
  */
-export function rowDecoder(fields: Iterable<{ name: string; storage: StorageKind }>): (row: Record<string, unknown>) => Record<string, unknown> {
+export function rowDecoder(
+  fields: Iterable<{ name: string; storage: StorageKind }>,
+): (row: Record<string, unknown>) => Record<string, unknown> {
   const ints: string[] = ['_version'];
   const bools: string[] = [];
   const jsons: string[] = [];

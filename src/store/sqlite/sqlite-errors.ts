@@ -24,7 +24,9 @@ export function translateIoError(e: SqliteError): Error {
   // Base and extended codes (SQLITE_BUSY_SNAPSHOT, SQLITE_BUSY_TIMEOUT, SQLITE_LOCKED_SHAREDCACHE, SQLITE_IOERR_…):
   // another process holds the file past the busy timeout, or the file cannot be used right now.
   const base = /^SQLITE_[A-Z]+/.exec(e.code ?? '')?.[0];
-  if (base === 'SQLITE_BUSY' || base === 'SQLITE_LOCKED') return new StoreUnavailable('the database is busy', 1);
-  if (base === 'SQLITE_IOERR' || base === 'SQLITE_CANTOPEN') return new StoreUnavailable('the database file cannot be read or written', 5);
+  if (base === 'SQLITE_BUSY' || base === 'SQLITE_LOCKED')
+    return new StoreUnavailable('the database is busy', 1);
+  if (base === 'SQLITE_IOERR' || base === 'SQLITE_CANTOPEN')
+    return new StoreUnavailable('the database file cannot be read or written', 5);
   return e;
 }

@@ -33,7 +33,9 @@ export class SqliteKeyValue implements KeyValueStore {
          ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
          WHERE _verbo_kv.expires_at <= ?`,
       ),
-      upsert: this.db.prepare('INSERT OR REPLACE INTO _verbo_kv (namespace, key, value, expires_at) VALUES (?, ?, ?, ?)'),
+      upsert: this.db.prepare(
+        'INSERT OR REPLACE INTO _verbo_kv (namespace, key, value, expires_at) VALUES (?, ?, ?, ?)',
+      ),
       remove: this.db.prepare('DELETE FROM _verbo_kv WHERE namespace = ? AND key = ?'),
       purge: this.db.prepare('DELETE FROM _verbo_kv WHERE expires_at <= ?'),
     };
@@ -52,7 +54,9 @@ export class SqliteKeyValue implements KeyValueStore {
   async putIfAbsent(namespace: string, key: string, value: unknown, ttlMs: number): Promise<boolean> {
     const now = Date.now();
     const s = this.statements();
-    return guard(() => s.insertIfAbsent.run(namespace, key, JSON.stringify(value), now + ttlMs, now).changes === 1);
+    return guard(
+      () => s.insertIfAbsent.run(namespace, key, JSON.stringify(value), now + ttlMs, now).changes === 1,
+    );
   }
 
   async get(namespace: string, key: string): Promise<unknown | undefined> {

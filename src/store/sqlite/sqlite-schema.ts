@@ -1,6 +1,12 @@
 /** Schema sync for SQLite: create tables, add new columns, refuse destructive changes. */
 import type Database from 'better-sqlite3';
-import { extraSystemFields, type FieldDef, type Model, type ResourceDef, storedResources } from '../../model/model-types.js';
+import {
+  extraSystemFields,
+  type FieldDef,
+  type Model,
+  type ResourceDef,
+  storedResources,
+} from '../../model/model-types.js';
 import { SchemaChangeRefused } from '../store-errors.js';
 import { SQLITE_TYPES, sqliteDialect } from './sqlite-dialect.js';
 
@@ -19,7 +25,13 @@ function columnSql(f: FieldDef, model: Model): string {
 
 function createTableSql(r: ResourceDef, model: Model): string {
   const id = r.idType === 'integer' ? 'id INTEGER PRIMARY KEY AUTOINCREMENT' : 'id TEXT PRIMARY KEY NOT NULL';
-  const cols = [id, ...columnsOf(r).map((f) => columnSql(f, model)), '"createdAt" TEXT NOT NULL', '"updatedAt" TEXT NOT NULL', '"_version" INTEGER NOT NULL DEFAULT 1'];
+  const cols = [
+    id,
+    ...columnsOf(r).map((f) => columnSql(f, model)),
+    '"createdAt" TEXT NOT NULL',
+    '"updatedAt" TEXT NOT NULL',
+    '"_version" INTEGER NOT NULL DEFAULT 1',
+  ];
   return `CREATE TABLE ${q(r.name)} (\n  ${cols.join(',\n  ')}\n) STRICT`;
 }
 
@@ -36,7 +48,9 @@ export function syncSqliteSchema(db: Database.Database, model: Model): void {
   db.exec(`CREATE TABLE IF NOT EXISTS _verbo_columns (resource TEXT NOT NULL, field TEXT NOT NULL, storage TEXT NOT NULL, PRIMARY KEY (resource, field)) STRICT;
     CREATE TABLE IF NOT EXISTS _verbo_kv (namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (namespace, key)) STRICT`);
   const known = db.prepare('SELECT field, storage FROM _verbo_columns WHERE resource = ?');
-  const remember = db.prepare('INSERT OR REPLACE INTO _verbo_columns (resource, field, storage) VALUES (?, ?, ?)');
+  const remember = db.prepare(
+    'INSERT OR REPLACE INTO _verbo_columns (resource, field, storage) VALUES (?, ?, ?)',
+  );
   const refused: string[] = [];
   const statements: string[] = [];
   for (const r of storedResources(model)) {
@@ -44,19 +58,43 @@ export function syncSqliteSchema(db: Database.Database, model: Model): void {
     if (!exists) {
       statements.push(createTableSql(r, model));
     } else {
-      const columns = new Map((db.pragma(`table_info(${q(r.name)})`) as { name: string; type: string }[]).map((c) => [c.name, c.type]));
-      const storages = new Map((known.all(r.name) as { field: string; storage: string }[]).map((k) => [k.field, k.storage]));
+      const columns = new Map(
+        (db.pragma(`table_info(${q(r.name)})`) as { name: string; type: string }[]).map((c) => [
+          c.name,
+          c.type,
+        ]),
+      );
+      const storages = new Map(
+        (known.all(r.name) as { field: string; storage: string }[]).map((k) => [k.field, k.storage]),
+      );
       const idType = columns.get('id');
-      if (idType && idType !== (r.idType === 'integer' ? 'INTEGER' : 'TEXT')) refused.push(`${r.name}.id would change type from ${idType} to ${r.idType}`);
+      if (idType && idType !== (r.idType === 'integer' ? 'INTEGER' : 'TEXT'))
+        refused.push(`${r.name}.id would change type from ${idType} to ${r.idType}`);
       for (const f of columnsOf(r)) {
         const had = columns.get(f.name);
-        if (!had) statements.push(`ALTER TABLE ${q(r.name)} ADD COLUMN ${columnSql({ ...f, required: false }, model)}`);
-        else if (storages.has(f.name) ? storages.get(f.name) !== f.storage : had !== SQLITE_TYPES[f.storage]) {
-          refused.push(`${r.name}.${f.name} would change from ${storages.get(f.name) ?? had} to ${f.storage} storage`);
+        if (!had)
+          statements.push(
+            `ALTER TABLE ${q(r.name)} ADD COLUMN ${columnSql({ ...f, required: false }, model)}`,
+          );
+        else if (
+          storages.has(f.name) ? storages.get(f.name) !== f.storage : had !== SQLITE_TYPES[f.storage]
+        ) {
+          refused.push(
+            `${r.name}.${f.name} would change from ${storages.get(f.name) ?? had} to ${f.storage} storage`,
+          );
         }
       }
-      const declared = new Set(['id', 'createdAt', 'updatedAt', '_version', 'ownerId', ...r.fields.map((f) => f.name)]);
-      for (const c of columns.keys()) if (!declared.has(c)) refused.push(`${r.name}.${c} is stored but no longer declared: it would be dropped`);
+      const declared = new Set([
+        'id',
+        'createdAt',
+        'updatedAt',
+        '_version',
+        'ownerId',
+        ...r.fields.map((f) => f.name),
+      ]);
+      for (const c of columns.keys())
+        if (!declared.has(c))
+          refused.push(`${r.name}.${c} is stored but no longer declared: it would be dropped`);
     }
     for (const f of columnsOf(r)) if (f.index) statements.push(indexSql(r, f));
     // Newest-first lists (`sort=-createdAt`) and createdAt filters read this index.
@@ -65,5 +103,6 @@ export function syncSqliteSchema(db: Database.Database, model: Model): void {
   }
   if (refused.length) throw new SchemaChangeRefused(refused);
   for (const s of statements) db.exec(s);
-  for (const r of storedResources(model)) for (const f of columnsOf(r)) remember.run(r.name, f.name, f.storage);
+  for (const r of storedResources(model))
+    for (const f of columnsOf(r)) remember.run(r.name, f.name, f.storage);
 }

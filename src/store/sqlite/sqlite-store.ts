@@ -8,11 +8,11 @@ import type { Filter, ListQuery } from '../query-types.js';
 import { compileCount, compileSelect, compileWhere, Params } from '../sql/sql-compiler.js';
 import type { Change, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
 import { MissingReference, StillReferenced, UniqueViolation } from '../store-errors.js';
-import { rowDecoder, sqliteDialect as d } from './sqlite-dialect.js';
+import { sqliteDialect as d, rowDecoder } from './sqlite-dialect.js';
 import { type SqliteError, translateIoError, uniqueFieldsFromMessage } from './sqlite-errors.js';
-import { syncSqliteSchema } from './sqlite-schema.js';
 import { SqliteKeyValue } from './sqlite-kv.js';
-import { startWalCheckpointer } from './wal-checkpointer.js';
+import { syncSqliteSchema } from './sqlite-schema.js';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
 interface Prepared {
   get: Database.Statement;
@@ -41,7 +41,7 @@ export class SqliteStore implements Store {
   /** One transaction wrapper for all read-modify-writes (better-sqlite3 builds several functions per wrapper). */
   private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
   readonly kv: SqliteKeyValue;
-  private readonly stopCheckpoints: () => void;
+  private readonly checkpointer: WalCheckpointer | undefined;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -52,8 +52,9 @@ export class SqliteStore implements Store {
     if (options.path !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    // File databases: the WAL is checkpointed on a timer, not inside a request's commit (wal-checkpointer.ts).
-    this.stopCheckpoints = options.path === ':memory:' ? () => {} : startWalCheckpointer(db, WAL_CHECKPOINT_MS);
+    // File databases: a worker thread checkpoints the WAL, never a request (wal-checkpointer.ts).
+    this.checkpointer =
+      options.path === ':memory:' ? undefined : startWalCheckpointer(db, options.path, WAL_CHECKPOINT_MS);
     this.db = db;
     this.tx = db.transaction((fn: () => unknown) => fn());
     this.kv = new SqliteKeyValue(db);
@@ -70,7 +71,10 @@ export class SqliteStore implements Store {
         decode: rowDecoder(r.allFields.values()),
         columns,
         insert: new Map(),
-        update: { sql: `UPDATE ${d.quote(r.name)} SET ${sets.map((n) => `${d.quote(n)} = ?`).join(', ')} WHERE id = ? RETURNING *`, names: sets },
+        update: {
+          sql: `UPDATE ${d.quote(r.name)} SET ${sets.map((n) => `${d.quote(n)} = ?`).join(', ')} WHERE id = ? RETURNING *`,
+          names: sets,
+        },
       });
     }
   }
@@ -145,7 +149,11 @@ export class SqliteStore implements Store {
     const shape = names.join(',');
     let insert = m.insert.get(shape);
     if (!insert) {
-      insert = this.db.prepare(`INSERT INTO ${d.quote(r.name)} (${names.map(d.quote).join(', ')}) VALUES (${names.map(() => '?').join(', ')}) RETURNING *`).safeIntegers(true);
+      insert = this.db
+        .prepare(
+          `INSERT INTO ${d.quote(r.name)} (${names.map(d.quote).join(', ')}) VALUES (${names.map(() => '?').join(', ')}) RETURNING *`,
+        )
+        .safeIntegers(true);
       if (m.insert.size >= 64) m.insert.clear();
       m.insert.set(shape, insert);
     }
@@ -165,12 +173,22 @@ export class SqliteStore implements Store {
 
   private updateRow(r: ResourceDef, id: unknown, current: Row, values: Row): Row {
     const m = this.meta(r);
-    const row: Row = { ...values, updatedAt: new Date().toISOString(), _version: (current._version ?? 0) + 1 };
-    const out = this.writeGuard(r, row, () => this.statement(m.update.sql).get(...this.encodeValues(r, row, m.update.names), this.key(r, id))) as Row;
+    const row: Row = {
+      ...values,
+      updatedAt: new Date().toISOString(),
+      _version: (current._version ?? 0) + 1,
+    };
+    const out = this.writeGuard(r, row, () =>
+      this.statement(m.update.sql).get(...this.encodeValues(r, row, m.update.names), this.key(r, id)),
+    ) as Row;
     return m.decode(out);
   }
 
-  async modify(r: ResourceDef, id: unknown, decide: (current: Row | undefined) => Change): Promise<ModifyResult> {
+  async modify(
+    r: ResourceDef,
+    id: unknown,
+    decide: (current: Row | undefined) => Change,
+  ): Promise<ModifyResult> {
     const m = this.meta(r);
     const run = (): ModifyResult => {
       const raw = m.get.get(this.key(r, id)) as Row | undefined;
@@ -184,7 +202,9 @@ export class SqliteStore implements Store {
         case 'update':
           return { kind: 'updated', row: this.updateRow(r, id, current!, change.values) };
         case 'delete':
-          this.writeGuard(r, undefined, () => this.statement(`DELETE FROM ${d.quote(r.name)} WHERE id = ?`).run(this.key(r, id)));
+          this.writeGuard(r, undefined, () =>
+            this.statement(`DELETE FROM ${d.quote(r.name)} WHERE id = ?`).run(this.key(r, id)),
+          );
           return { kind: 'deleted', row: current! };
       }
     };
@@ -209,9 +229,17 @@ export class SqliteStore implements Store {
         throw new UniqueViolation(uniqueFieldsFromMessage(err.message, r.name));
       }
       // RESTRICT actions report SQLITE_CONSTRAINT_TRIGGER; deferred checks SQLITE_CONSTRAINT_FOREIGNKEY.
-      if (err.code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || (err.code === 'SQLITE_CONSTRAINT_TRIGGER' && /FOREIGN KEY/.test(err.message))) {
+      if (
+        err.code === 'SQLITE_CONSTRAINT_FOREIGNKEY' ||
+        (err.code === 'SQLITE_CONSTRAINT_TRIGGER' && /FOREIGN KEY/.test(err.message))
+      ) {
         if (row) {
-          const missing = r.fields.filter((f) => f.reference && row[f.name] != null && !this.exists(f.reference.resource, d.encode(row[f.name], f.storage)));
+          const missing = r.fields.filter(
+            (f) =>
+              f.reference &&
+              row[f.name] != null &&
+              !this.exists(f.reference.resource, d.encode(row[f.name], f.storage)),
+          );
           throw new MissingReference(missing.map((f) => f.name));
         }
         throw new StillReferenced(r.toMany.filter((t) => t.onDelete === 'restrict').map((t) => t.resource));
@@ -225,7 +253,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    this.stopCheckpoints();
+    await this.checkpointer?.stop();
     // The last connection to close checkpoints the WAL and removes it.
     if (this.db.open) this.db.close();
   }
