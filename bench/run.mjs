@@ -7,6 +7,7 @@
  * Options: --quick, --rounds N, --duration S, --warmup S, --only W1,W3, --targets a,b, --w5-rows N,
  * --no-w5, --no-save. PostgreSQL joins when VERBO_TEST_PG_URL is set.
  */
+import { updateReadmeTable } from './lib/bench-readme.mjs';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -179,4 +180,6 @@ if (!a['no-save']) {
     });
   } catch {}
   log(`saved ${relative(ROOT, stamped)} and bench/results/latest.{json,md,svg}`);
+  // A full run (not --quick, not --only) is the one the README shows.
+  if (!quick && !a.only && !a.targets && updateReadmeTable(ROOT, markdownReport(result))) log('updated the table in README.md');
 }
