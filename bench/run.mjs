@@ -1,4 +1,11 @@
 #!/usr/bin/env node
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { deepPagePhase, peaksOf, throughputPhase } from './lib/bench-phases.mjs';
+import { log } from './lib/bench-process.mjs';
 /**
  * `npm run bench [-- --quick]`: verbo against json-server, a hand-written Fastify + SQLite API and
  * a bare node:http ceiling, on the same data and workloads; prints the table and writes
@@ -8,13 +15,6 @@
  * --no-w5, --no-save. PostgreSQL joins when VERBO_TEST_PG_URL is set.
  */
 import { updateReadmeTable } from './lib/bench-readme.mjs';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
-import { deepPagePhase, peaksOf, throughputPhase } from './lib/bench-phases.mjs';
-import { log } from './lib/bench-process.mjs';
 import { consoleReport, goals, markdownReport, ratios, summarise } from './lib/bench-report.mjs';
 import { ratiosSvg } from './lib/bench-svg.mjs';
 import {
@@ -181,5 +181,6 @@ if (!a['no-save']) {
   } catch {}
   log(`saved ${relative(ROOT, stamped)} and bench/results/latest.{json,md,svg}`);
   // A full run (not --quick, not --only) is the one the README shows.
-  if (!quick && !a.only && !a.targets && updateReadmeTable(ROOT, markdownReport(result))) log('updated the table in README.md');
+  if (!quick && !a.only && !a.targets && updateReadmeTable(ROOT, markdownReport(result)))
+    log('updated the table in README.md');
 }

@@ -1,10 +1,10 @@
-/** SQLite only: the WAL is checkpointed by the store's timer, never inside a request's commit. */
+/** SQLite only: the WAL is checkpointed by the store's worker thread, never inside a request's commit. */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildModel, parseConfigText } from '../../src/model/index.js';
-import { openStore } from '../../src/store/open-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 const dir = mkdtempSync(join(os.tmpdir(), 'verbo-wal-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,27 +17,44 @@ const model = buildModel(
 );
 const notes = model.byName.get('notes')!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Blocks this thread (no timers, no callbacks) for `ms`: only another thread can act meanwhile. */
+const blockThisThread = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+const walBytes = (file: string) => statSync(`${file}-wal`).size;
+
+async function writeNotes(store: SqliteStore, n: number) {
+  for (let i = 0; i < n; i++) await store.insert(notes, { body: `note ${i} ${'x'.repeat(200)}` });
+}
 
 describe('SQLite WAL checkpoints', () => {
-  it('writes stay in the WAL (no checkpoint in a commit); the timer copies them to the database file; data survives reopening', async () => {
-    const file = join(dir, 'wal.sqlite');
-    const store = await openStore(file);
+  it('a commit never checkpoints: 3000 writes (3× the 1000 pages where SQLite would) leave the database file as it was', async () => {
+    const file = join(dir, 'no-auto.sqlite');
+    const store = new SqliteStore({ path: file, walCheckpointMs: 60_000 });
     await store.sync(model);
-    await sleep(400); // the schema's pages reach the file first
     const before = statSync(file).size;
-    // 3000 commits write far more than the 1000 WAL pages at which SQLite would checkpoint by itself.
-    // The store's methods resolve through microtasks only, so no timer runs inside this loop.
-    for (let i = 0; i < 3000; i++) await store.insert(notes, { body: `note ${i} ${'x'.repeat(200)}` });
-    expect(statSync(`${file}-wal`).size).toBeGreaterThan(1000 * 4096);
+    await writeNotes(store, 3000);
+    expect(walBytes(file)).toBeGreaterThan(1000 * 4096);
     expect(statSync(file).size, 'no checkpoint ran inside a commit').toBe(before);
-    await sleep(700);
-    expect(statSync(file).size, 'the timer checkpointed the WAL into the database file').toBeGreaterThan(
-      before + 3000 * 200,
-    );
     await store.close();
-    const again = await openStore(file);
+    const again = new SqliteStore({ path: file });
     await again.sync(model);
-    expect(await again.count(notes, [])).toBe(3000);
+    expect(await again.count(notes, []), 'closing checkpointed everything; nothing lost').toBe(3000);
+    await again.close();
+  });
+
+  it('the worker thread checkpoints while this thread is blocked; data survives reopening', async () => {
+    const file = join(dir, 'worker.sqlite');
+    const store = new SqliteStore({ path: file, walCheckpointMs: 50 });
+    await store.sync(model);
+    await sleep(300); // the worker is up and has checkpointed the schema
+    const before = statSync(file).size;
+    await writeNotes(store, 2000);
+    // No timer of this thread can run now: if the file grows, another thread copied the WAL into it.
+    blockThisThread(1500);
+    expect(statSync(file).size).toBeGreaterThan(before + 2000 * 200);
+    await store.close();
+    const again = new SqliteStore({ path: file });
+    await again.sync(model);
+    expect(await again.count(notes, [])).toBe(2000);
     await again.close();
   });
 });

@@ -28,6 +28,8 @@ export interface SqliteStoreOptions {
   /** File path or `:memory:`. */
   path: string;
   busyTimeoutMs?: number;
+  /** How often the worker thread checkpoints the WAL (default 250 ms). */
+  walCheckpointMs?: number;
 }
 
 /** How often the WAL is checkpointed: a window's writes are copied to the database file once. */
@@ -54,7 +56,9 @@ export class SqliteStore implements Store {
     db.pragma('foreign_keys = ON');
     // File databases: a worker thread checkpoints the WAL, never a request (wal-checkpointer.ts).
     this.checkpointer =
-      options.path === ':memory:' ? undefined : startWalCheckpointer(db, options.path, WAL_CHECKPOINT_MS);
+      options.path === ':memory:'
+        ? undefined
+        : startWalCheckpointer(db, options.path, options.walCheckpointMs ?? WAL_CHECKPOINT_MS);
     this.db = db;
     this.tx = db.transaction((fn: () => unknown) => fn());
     this.kv = new SqliteKeyValue(db);
