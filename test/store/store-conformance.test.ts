@@ -511,6 +511,41 @@ const pgTarget = storeTargets.find((t) => t.name === 'postgres')!;
     }
   });
 
+  it('a row lock held by a stuck transaction: the write gives up after lockTimeoutMs with StoreUnavailable, then works', async () => {
+    const store = new PostgresStore({ url: db.db, lockTimeoutMs: 300 });
+    const locker = postgres(db.db, { max: 1, onnotice: () => {} });
+    try {
+      await store.sync(model);
+      const row = await store.insert(C, { name: 'locked' });
+      let release!: () => void;
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      let locked!: () => void;
+      const isLocked = new Promise<void>((r) => {
+        locked = r;
+      });
+      const holder = locker.begin(async (tx) => {
+        await tx.unsafe('SELECT id FROM customers WHERE id = $1 FOR UPDATE', [row.id as number]);
+        locked();
+        await held;
+      });
+      await isLocked;
+      const started = Date.now();
+      await expect(
+        store.modify(C, row.id, () => ({ kind: 'update', values: { name: 'changed' } })),
+      ).rejects.toBeInstanceOf(StoreUnavailable);
+      expect(Date.now() - started).toBeLessThan(3000);
+      release();
+      await holder;
+      const after = await store.modify(C, row.id, () => ({ kind: 'update', values: { name: 'changed' } }));
+      expect(after.row).toMatchObject({ name: 'changed' });
+    } finally {
+      await locker.end();
+      await store.close();
+    }
+  });
+
   it('fails fast with StoreUnavailable when the server cannot be reached', async () => {
     const store = new PostgresStore({ url: 'postgres://postgres@127.0.0.1:1/none', acquireTimeoutMs: 1000 });
     const started = Date.now();

@@ -77,6 +77,8 @@ async function storedColumns(tx: Tx): Promise<Map<string, Map<string, string>>> 
  * sequence of each integer-id table (to keep it ahead of client-chosen ids).
  */
 export async function syncPostgresSchema(tx: Tx, model: Model): Promise<Map<string, string>> {
+  // Another instance may hold the lock for a long migration (an index on millions of rows): wait for it.
+  await tx.unsafe('SET LOCAL lock_timeout = 0');
   await tx.unsafe(`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK_KEY})`);
   await tx.unsafe(`CREATE TABLE IF NOT EXISTS _verbo_columns (resource text NOT NULL, field text NOT NULL, storage text NOT NULL, PRIMARY KEY (resource, field));
     CREATE TABLE IF NOT EXISTS _verbo_kv (namespace text NOT NULL, key text NOT NULL, value text NOT NULL, expires_at bigint NOT NULL, PRIMARY KEY (namespace, key))`);

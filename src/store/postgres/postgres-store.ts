@@ -17,6 +17,8 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Longest wait for a free connection, and for a new one to connect, before StoreUnavailable (default 5000). */
   acquireTimeoutMs?: number;
+  /** Longest wait for a row or table lock before StoreUnavailable (default 5000). */
+  lockTimeoutMs?: number;
 }
 
 type Sql = postgres.Sql | postgres.TransactionSql;
@@ -66,6 +68,9 @@ class Gate {
   }
 }
 
+/** How long a statement waits for a row or table lock before it is refused (ms). */
+const LOCK_TIMEOUT_MS = 5000;
+
 export class PostgresStore implements Store {
   /** The driver refuses 65534 or more parameters in one statement. */
   readonly capabilities: StoreCapabilities = { maxBindParams: 65533, multiProcess: true };
@@ -93,6 +98,9 @@ export class PostgresStore implements Store {
         DateStyle: 'ISO, MDY',
         extra_float_digits: 3,
         application_name: 'verbo',
+        // A request never waits forever on a row lock held by a stuck transaction: after 5 s it is
+        // refused with 503 + Retry-After (55P03, postgres-errors.ts). Schema sync lifts this (below).
+        lock_timeout: options.lockTimeoutMs ?? LOCK_TIMEOUT_MS,
       },
       onnotice: () => {},
     });
