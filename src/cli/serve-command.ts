@@ -23,6 +23,8 @@ Options:
   --tls-cert FILE   serve HTTPS with this certificate (PEM) …
   --tls-key FILE    … and this key (PEM)
   --log-level LVL   pino level: fatal, error, warn, info (default), debug, silent
+  --shutdown-grace S  on SIGTERM, seconds in-flight requests get to finish before their
+                    connections are cut (default 10; a client trickling a body never holds exit up)
   -h, --help        show this help`;
 
 export async function serveCommand(argv: string[]): Promise<number> {
@@ -37,6 +39,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
     'log-level': { type: 'string' },
+    'shutdown-grace': { type: 'string' },
   });
   if (values.help) {
     console.log(SERVE_USAGE);
@@ -50,6 +53,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     throw new UsageError('--tls-cert and --tls-key go together');
   const workers = positiveInteger('--workers', values.workers) ?? 1;
   const poolSize = positiveInteger('--pool-size', values['pool-size']);
+  const graceMs = (positiveInteger('--shutdown-grace', values['shutdown-grace']) ?? 10) * 1000;
   const model = loadModel(configPath(positionals[0]));
   const db = values.db ?? process.env.DATABASE_URL ?? 'data/verbo.sqlite';
   const https = values['tls-cert']
@@ -75,7 +79,15 @@ export async function serveCommand(argv: string[]): Promise<number> {
         throw e;
       });
       const close = async () => {
-        await app.close();
+        // In-flight requests finish with their real answer; whatever is still open after the grace
+        // period (a client that never finishes its body) is cut, so the process always exits.
+        const deadline = setTimeout(() => app.server.closeAllConnections?.(), graceMs);
+        deadline.unref();
+        try {
+          await app.close();
+        } finally {
+          clearTimeout(deadline);
+        }
         await store.close();
       };
       return { address, close };
