@@ -21,6 +21,7 @@ import { registerDocsRoutes } from './docs-routes.js';
 import { sendError } from './error-handler.js';
 import { ApiError } from './errors/api-error.js';
 import { registerIdempotency } from './idempotency/idempotency-hooks.js';
+import { integerMembersOf } from './integer-members.js';
 import { notFoundHandler } from './not-found.js';
 import { registerRateLimit } from './rate-limit.js';
 import { languageFrom, traceIdFrom } from './request-context.js';
@@ -104,8 +105,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     ['application/json', 'application/merge-patch+json', 'application/json-patch+json'],
-    { parseAs: 'string' },
-    limitJsonBodies(model.limits, forbidPrototypeKeys(app.getDefaultJsonParser('error', 'error'))),
+    // Raw bytes: a body that is not UTF-8 is refused (400), not decoded with U+FFFD (request-limits.ts).
+    { parseAs: 'buffer' },
+    limitJsonBodies(
+      model.limits,
+      forbidPrototypeKeys(app.getDefaultJsonParser('error', 'error')),
+      integerMembersOf(model),
+    ),
   );
 
   app.server.on('connect', refuseConnect);
@@ -129,7 +135,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         .send();
       return;
     }
-    if (!req.routeOptions.config?.ownNegotiation && !negotiate(req.headers.accept, JSON_OFFERS)) {
+    // OPTIONS answers 204 without a body: any Accept is satisfied.
+    if (
+      req.method !== 'OPTIONS' &&
+      !req.routeOptions.config?.ownNegotiation &&
+      !negotiate(req.headers.accept, JSON_OFFERS)
+    ) {
       throw ApiError.of(
         'NOT_ACCEPTABLE',
         `Accept ${req.headers.accept} allows neither application/json nor application/problem+json`,

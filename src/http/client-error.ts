@@ -1,6 +1,8 @@
 /**
  * Errors Node's HTTP parser raises before Fastify sees a request (unknown method, headers too
  * large, malformed request line): answered with the same envelope, written straight to the socket.
+ * The parser failed before the headers were read, so X-Request-Id / traceparent, Accept-Language and
+ * Accept cannot be honoured here: a fresh trace id, English, the JSON array.
  */
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
@@ -71,13 +73,18 @@ export function handleClientError(err: Error & { code?: string; rawPacket?: unkn
     {
       code: known.code,
       status: known.status,
-      internalMessage: `${err.code ?? 'parse error'}: ${err.message}`,
+      // A 5xx names no parser internals, in production or not (§3): the method is simply not implemented.
+      internalMessage:
+        known.status >= 500
+          ? 'the request method is not implemented by this server'
+          : `${err.code ?? 'parse error'}: ${err.message}`,
       userMessage: known.message,
       traceId,
     },
   ]);
   socket.end(
     `HTTP/1.1 ${known.status} ${known.reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-      `X-Trace-Id: ${traceId}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${head ? '' : body}`,
+      `X-Trace-Id: ${traceId}\r\nX-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\n` +
+      `Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\nConnection: close\r\n\r\n${head ? '' : body}`,
   );
 }

@@ -174,12 +174,12 @@ export function sharedParameters(): Record<string, unknown> {
   return {
     IfMatch: header(
       'If-Match',
-      'Write only if the record still has this ETag (else 412). Required (428) on resources with `requireIfMatch`.',
+      'Write only if the record still has this ETag (else 412). Required (428) on resources with `requireIfMatch`. On a collection (POST, bulk DELETE) only `*` passes: its ETags are weak.',
       tags,
     ),
     IfNoneMatch: header(
       'If-None-Match',
-      'On GET/HEAD: 304 when the ETag still matches. On writes: `*` makes a write fail with 412 when the record exists.',
+      'On GET/HEAD: 304 when the ETag still matches. On writes: `*` makes a write fail with 412 when the record (for POST and bulk DELETE: the collection) exists; on POST and bulk DELETE other tags have no effect.',
       tags,
     ),
     IfModifiedSince: header(

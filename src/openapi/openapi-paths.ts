@@ -94,6 +94,8 @@ function collectionItem(
   const where = nested ? ` of one ${nested.parent.name} record (its \`${nested.relation.field}\`)` : '';
   const parentMissing: ErrorStatus[] = nested ? [404] : [];
   const listParams = [...listParameterRefs(r), parameterRef('PreferCount'), parameterRef('IfNoneMatch')];
+  // POST and bulk DELETE: If-Match other than `*`, or If-None-Match: `*` → 412 (the collection exists).
+  const conditional = [parameterRef('IfMatch'), parameterRef('IfNoneMatch')];
   let createBody = schemaRef(`${n.record}Create`) as JsonSchema;
   if (nested) {
     const base = ctx.createSchemas.get(r.name)!;
@@ -127,10 +129,10 @@ function collectionItem(
       flavour: 'Post',
       summary: `Create a record in ${r.name}${where}`,
       description: `Validates every field at once (422 lists each failure). 201 with Location.${nested ? ` \`${nested.relation.field}\` is set from the URL (a different value in the body → 422).` : ''}`,
-      parameters: [parameterRef('PreferReturn'), parameterRef('IdempotencyKey')],
+      parameters: [parameterRef('PreferReturn'), parameterRef('IdempotencyKey'), ...conditional],
       body: { 'application/json': { schema: createBody } },
       success: { 201: res.created(n.record, 'POST') },
-      errors: [...withBody, 409, 422, 507, ...parentMissing],
+      errors: [...withBody, 409, 412, 422, 507, ...parentMissing],
     }),
     delete: operation(ctx, {
       ...base,
@@ -139,11 +141,10 @@ function collectionItem(
       write: true,
       flavour: 'Post',
       summary: `Delete the records of ${r.name}${where} that match the filters`,
-      description:
-        'Bulk delete by query-string filter; at least one filter is required (400 otherwise). All or nothing.',
-      parameters: deleteParameterRefs(r),
+      description: `Bulk delete by query-string filter; at least one filter is required (400 otherwise). All or nothing.${r.requireIfMatch ? ' This resource requires `If-Match: *` (428 without it).' : ''}`,
+      parameters: [...deleteParameterRefs(r), ...conditional],
       success: { 200: res.bulkDeleted() },
-      errors: [...withBody, 409, 507, ...parentMissing],
+      errors: [...withBody, 409, 412, ...(r.requireIfMatch ? [428 as const] : []), 507, ...parentMissing],
     }),
     options: operation(ctx, {
       ...base,

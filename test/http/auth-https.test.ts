@@ -119,6 +119,43 @@ describeEachStore('auth over HTTPS', (_target, getDb) => {
     }
   });
 
+  it('HTTP/2 has no Host header (:authority instead): a same-origin Origin still passes the CSRF check, another origin does not', async () => {
+    const client = connect(tls.url, { ca: cert });
+    const post = (origin: string, path: string, body: unknown, cookie?: string) =>
+      new Promise<{ status: number; body: string; cookie?: string }>((resolve, reject) => {
+        const req = client.request({
+          ':method': 'POST',
+          ':path': path,
+          'content-type': 'application/json',
+          origin,
+          ...(cookie ? { cookie } : {}),
+        });
+        let text = '';
+        let status = 0;
+        let setCookie: string | undefined;
+        req.on('response', (h) => {
+          status = Number(h[':status']);
+          setCookie = h['set-cookie']?.[0];
+        });
+        req.setEncoding('utf8').on('data', (d: string) => (text += d));
+        req.on('end', () => resolve({ status, body: text, cookie: setCookie }));
+        req.on('error', reject);
+        req.end(JSON.stringify(body));
+      });
+    try {
+      const self = new URL(tls.url).origin;
+      const login = await post(self, '/auth/login', { email: 'tls@example.com', password: PW });
+      expect(login.status, login.body).toBe(200);
+      const cookie = login.cookie!.split(';')[0];
+      const made = await post(self, '/auth/tokens', { name: 'h2' }, cookie);
+      expect(made.status, made.body).toBe(201);
+      const foreign = await post('https://evil.example', '/auth/tokens', { name: 'h2' }, cookie);
+      expect(foreign.status, foreign.body).toBe(403);
+    } finally {
+      client.close();
+    }
+  });
+
   it('over plain HTTP: no HSTS and no Secure (a browser would drop a Secure cookie sent over http)', async () => {
     const res = await plain.request('POST', '/auth/login', {
       body: { email: 'tls@example.com', password: PW },

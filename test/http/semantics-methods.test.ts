@@ -187,6 +187,10 @@ describeEachStore('HTTP methods and Prefer on the CRM example', (_target, getDb)
   it('406 for an Accept without JSON; */*, application/*, a q-list and no Accept get JSON', async () => {
     const html = await server().request('GET', '/customers', { headers: { accept: 'text/html' } });
     expectEnvelope(html, 406, 'NOT_ACCEPTABLE');
+    // OPTIONS has no body to negotiate: 204 whatever the Accept.
+    const options = await server().request('OPTIONS', '/customers', { headers: { accept: 'text/html' } });
+    expect(options.status).toBe(204);
+    expect(options.headers.get('allow')).toBe('GET, HEAD, POST, DELETE, OPTIONS');
     expectEnvelope(
       await server().request('POST', '/customers', {
         body: customer('acc'),

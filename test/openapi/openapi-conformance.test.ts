@@ -153,6 +153,23 @@ describeEachStore('responses of the CRM example match its OpenAPI document', (_t
     c.check('GET', '/orders', await s.request('GET', '/orders?customerId=1&amount[gte]=1'));
     c.check('DELETE', '/customers/{id}', await s.request('DELETE', item));
     c.check('DELETE', '/orders', await s.request('DELETE', '/orders'));
+    const stale = { 'if-match': '"x"' };
+    c.check(
+      'POST',
+      '/orders',
+      await s.request('POST', '/orders', { body: {}, headers: { 'if-none-match': '*' } }),
+    );
+    c.check('POST', '/customers/{id}/orders', await s.request('POST', nested, { body: {}, headers: stale }));
+    c.check(
+      'DELETE',
+      '/orders',
+      await s.request('DELETE', `/orders?id=${order.json.id}`, { headers: stale }),
+    );
+    c.check(
+      'DELETE',
+      '/customers/{id}/orders',
+      await s.request('DELETE', `${nested}?amount=1`, { headers: stale }),
+    );
     c.check('DELETE', '/orders', await s.request('DELETE', `/orders?id=${order.json.id}`));
     c.check('DELETE', '/orders/{id}', await s.request('DELETE', `/orders/${order.json.id}`));
     c.check('DELETE', '/customers/{id}', await s.request('DELETE', item));
@@ -230,6 +247,14 @@ describeEachStore(
         await s.request('PATCH', '/api/v1/authors/grace', { body: { born: null } }),
       );
       c.check('DELETE', '/authors/{id}', await s.request('DELETE', '/api/v1/authors/grace'));
+      const bulk = await s.request('DELETE', '/api/v1/authors?name=Nobody');
+      expect(bulk.status).toBe(428);
+      c.check('DELETE', '/authors', bulk);
+      c.check(
+        'DELETE',
+        '/authors',
+        await s.request('DELETE', '/api/v1/authors?name=Nobody', { headers: { 'if-match': '*' } }),
+      );
       expect(c.checked).toBeGreaterThan(8);
     });
   },

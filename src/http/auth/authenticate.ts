@@ -30,7 +30,8 @@ export function isCrossSite(req: FastifyRequest, trusted: string[]): boolean {
   if (site === 'cross-site' || site === 'same-site') return true;
   if (origin === undefined) return false;
   try {
-    return new URL(origin).host !== (req.headers.host ?? '').toLowerCase();
+    // `req.host`: the Host header, HTTP/2's :authority, or X-Forwarded-Host behind a trusted proxy.
+    return new URL(origin).host !== (req.host ?? '').toLowerCase();
   } catch {
     return true; // `Origin: null` (sandboxed frames, some redirects) or garbage
   }

@@ -155,6 +155,11 @@ export const ERROR_CATALOGUE = {
     en: 'A number in the request body is too large.',
     es: 'Un número del cuerpo de la petición es demasiado grande.',
   },
+  INEXACT_NUMBER: {
+    status: 422,
+    en: 'A number in the request body has too many digits to be kept exactly: send it as text.',
+    es: 'Un número del cuerpo de la petición tiene demasiadas cifras para guardarlo exactamente: envíalo como texto.',
+  },
   IDEMPOTENCY_KEY_REUSED: {
     status: 422,
     en: 'This idempotency key was used for a different request.',

@@ -1,10 +1,10 @@
 /** GET, POST and bulk DELETE on /{r} and on nested /{parent}/{id}/{r}. */
-import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { InverseRelation, ResourceDef } from '../../model/model-types.js';
 import type { Filter } from '../../store/query-types.js';
 import { authorize } from '../auth/access-policy.js';
 import { ApiError } from '../errors/api-error.js';
+import { checkCollectionPreconditions, collectionEtag } from '../pipeline/collection-conditions.js';
 import { etagOf, lastModifiedOf, notModified } from '../pipeline/conditions.js';
 import { parsePrefer } from '../pipeline/prefer.js';
 import { notFound, parseId, planWrite, toOutput } from '../pipeline/record-io.js';
@@ -70,10 +70,7 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
         reply.header('x-total-count', String(total));
         if (countExact) reply.header('preference-applied', 'count=exact');
       }
-      const tag = `W/"${createHash('sha1')
-        .update(rows.map((row) => `${row.id}:${etagOf(row)}`).join(',') + (link ?? '') + (total ?? ''))
-        .digest('base64url')
-        .slice(0, 22)}"`;
+      const tag = collectionEtag({ rows, outputs, embedded: plan.embed.length > 0, link, total });
       reply.header('etag', tag);
       if (notModified(req.headers, tag)) return reply.code(304).send();
       return outputs;
@@ -82,6 +79,7 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
     async create(req: Req, reply: FastifyReply) {
       const access = authorize(req, r, 'create');
       const fixed = await parentFilter(req);
+      checkCollectionPreconditions(r, req.headers, 'POST');
       requireBody(req, ['application/json'], 'accept-post');
       let body = req.body;
       if (scope && typeof body === 'object' && body !== null && !Array.isArray(body)) {
@@ -119,6 +117,7 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
           'DELETE on a collection needs at least one filter, e.g. ?status=churned',
         );
       }
+      checkCollectionPreconditions(r, req.headers, 'DELETE');
       const deleted = await ctx.store.deleteWhere(r, [...where, ...deletable]);
       return reply.code(200).send({ deleted });
     },

@@ -1,8 +1,10 @@
 /** GET, PUT, PATCH and DELETE on /{r}/{id}: parse → plan → execute (one transaction) → respond. */
+import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ResourceDef } from '../../model/model-types.js';
 import type { Row } from '../../store/store.js';
 import { authorize } from '../auth/access-policy.js';
+import { ApiError } from '../errors/api-error.js';
 import {
   checkReadPreconditions,
   checkWritePreconditions,
@@ -65,24 +67,42 @@ export function itemHandlers(ctx: AppContext, r: ResourceDef) {
       if (!row) throw notFound(r, id);
       const etag = itemHeaders(reply, row);
       checkReadPreconditions(req.headers, row);
-      if (notModified(req.headers, etag, row.updatedAt)) return reply.code(304).send();
       const output = toOutput(r, row, selection.fields);
       // `fields` keeps the order asked; the route's compiled serialiser writes the model's order.
       if (selection.fields) reply.type('application/json; charset=utf-8').serializer(JSON.stringify);
-      if (selection.embed.length)
-        await embedRelations(
-          ctx.model,
-          ctx.store,
-          r,
-          [row],
-          [output],
-          selection.embed,
-          (target) => authorize(req, target, 'read').where,
-        );
+      if (!selection.embed.length) {
+        if (notModified(req.headers, etag, row.updatedAt)) return reply.code(304).send();
+        return output;
+      }
+      await embedRelations(
+        ctx.model,
+        ctx.store,
+        r,
+        [row],
+        [output],
+        selection.embed,
+        (target) => authorize(req, target, 'read').where,
+      );
+      // Embedded records change without this record's version changing: the body's tag is a weak
+      // one over both (as for collections); If-None-Match is checked against it alone.
+      const weak = `W/"${createHash('sha1').update(etag).update(JSON.stringify(output)).digest('base64url').slice(0, 22)}"`;
+      reply.header('etag', weak);
+      if (notModified(req.headers, weak)) return reply.code(304).send();
       return output;
     },
 
     async put(req: IdRequest, reply: FastifyReply) {
+      // PUT may create with a client-chosen id: one that can never be a key is a 422, not a 404.
+      if (r.idType !== 'integer' && parseId(r, req.params.id) === undefined) {
+        throw ApiError.of(
+          'VALIDATION_FAILED',
+          `id ${JSON.stringify(req.params.id)} is not a valid ${r.idType === 'uuid' ? 'UUID' : 'key ([A-Za-z0-9._~-], 1..200)'}`,
+          {
+            pointer: '/id',
+            userMessage: { en: 'The id is not valid.', es: 'El identificador no es válido.' },
+          },
+        );
+      }
       const id = idOf(r, req);
       requireBody(req, ['application/json'], 'accept-patch');
       const result = await ctx.store.modify(r, id, (current) => {

@@ -1,0 +1,62 @@
+/**
+ * §5 on collections (`/{r}`, `/{parent}/{id}/{r}`): the weak ETag of a page, and the preconditions
+ * of POST and bulk DELETE. A collection that answers at all exists, and it only has weak ETags.
+ */
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ResourceDef } from '../../model/model-types.js';
+import type { Row } from '../../store/store.js';
+import { ApiError } from '../errors/api-error.js';
+import { etagOf } from './conditions.js';
+
+export interface PageShape {
+  rows: Row[];
+  /** The records as sent, embeds included; hashed only when `embedded` (otherwise rows suffice). */
+  outputs: Record<string, unknown>[];
+  embedded: boolean;
+  link?: string;
+  total?: number;
+}
+
+/**
+ * Weak ETag covering what the body and headers show: each row's identity and version, the Link
+ * header, the total, and, when `embed` is used, the serialised records (embedded ones change
+ * without the top-level rows changing).
+ */
+export function collectionEtag(page: PageShape): string {
+  const hash = createHash('sha1').update(page.rows.map((row) => `${row.id}:${etagOf(row)}`).join(','));
+  hash.update(`\n${page.link ?? ''}\n${page.total ?? ''}`);
+  if (page.embedded) hash.update(`\n${JSON.stringify(page.outputs)}`);
+  return `W/"${hash.digest('base64url').slice(0, 22)}"`;
+}
+
+/**
+ * RFC 9110 §13.1 for POST and bulk DELETE on a collection, in §13.2.2 order:
+ * - If-Match: `*` passes (the collection exists); any tag → 412, since a collection's ETags are
+ *   weak and If-Match compares strongly;
+ * - no If-Match on a `requireIfMatch` resource → 428 for bulk DELETE (POST loses nothing);
+ * - If-None-Match: `*` → 412 (the collection exists); specific tags have no effect on writes.
+ * If-Unmodified-Since is ignored: a collection has no modification date (§13.1.4).
+ */
+export function checkCollectionPreconditions(
+  r: ResourceDef,
+  headers: IncomingHttpHeaders,
+  method: 'POST' | 'DELETE',
+): void {
+  const ifMatch = headers['if-match'];
+  if (ifMatch !== undefined) {
+    if (ifMatch.trim() !== '*')
+      throw ApiError.of(
+        'PRECONDITION_FAILED',
+        `If-Match ${ifMatch} cannot match ${r.name}: a collection has only weak ETags, and If-Match compares strongly (only * passes)`,
+      );
+  } else if (method === 'DELETE' && r.requireIfMatch) {
+    throw ApiError.of(
+      'PRECONDITION_REQUIRED',
+      `${r.name} requires If-Match on writes; a bulk DELETE needs If-Match: *`,
+    );
+  }
+  const inm = headers['if-none-match'];
+  if (inm !== undefined && inm.trim() === '*')
+    throw ApiError.of('PRECONDITION_FAILED', `If-None-Match: * fails: the collection ${r.name} exists`);
+}
