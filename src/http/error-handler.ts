@@ -12,11 +12,11 @@ import {
 import { prefersProblemJson } from './content-negotiation.js';
 import { ApiError, type Language } from './errors/api-error.js';
 import { envelope, problemDetails } from './errors/error-envelope.js';
+import { STANDARD_METHODS } from './resource-routes.js';
 import { ACCEPT_PATCH, ACCEPT_POST } from './routes/route-context.js';
 import { addVary } from './vary.js';
 
-/** The methods some verbo route serves (resource-routes.ts STANDARD_METHODS). */
-const SERVED_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+const SERVED_METHODS: ReadonlySet<string> = new Set(STANDARD_METHODS);
 
 const FASTIFY_CODES: Record<string, () => ApiError> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: () =>

@@ -21,9 +21,9 @@ export interface PageShape {
 /**
  * Weak ETag covering what the body and headers show: each row's identity and version, the Link
  * header, the total, and, when `embed` is used, the serialised records (embedded ones change
- * without the top-level rows changing).
+ * without the top-level rows changing). A single record with `embed` is a page of one.
  */
-export function collectionEtag(page: PageShape): string {
+export function representationEtag(page: PageShape): string {
   const hash = createHash('sha1').update(page.rows.map((row) => `${row.id}:${etagOf(row)}`).join(','));
   hash.update(`\n${page.link ?? ''}\n${page.total ?? ''}`);
   if (page.embedded) hash.update(`\n${JSON.stringify(page.outputs)}`);

@@ -4,7 +4,7 @@ import type { InverseRelation, ResourceDef } from '../../model/model-types.js';
 import type { Filter } from '../../store/query-types.js';
 import { authorize } from '../auth/access-policy.js';
 import { ApiError } from '../errors/api-error.js';
-import { checkCollectionPreconditions, collectionEtag } from '../pipeline/collection-conditions.js';
+import { checkCollectionPreconditions, representationEtag } from '../pipeline/collection-conditions.js';
 import { etagOf, lastModifiedOf, notModified } from '../pipeline/conditions.js';
 import { parsePrefer } from '../pipeline/prefer.js';
 import { notFound, parseId, planWrite, toOutput } from '../pipeline/record-io.js';
@@ -70,7 +70,7 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
         reply.header('x-total-count', String(total));
         if (countExact) reply.header('preference-applied', 'count=exact');
       }
-      const tag = collectionEtag({ rows, outputs, embedded: plan.embed.length > 0, link, total });
+      const tag = representationEtag({ rows, outputs, embedded: plan.embed.length > 0, link, total });
       reply.header('etag', tag);
       if (notModified(req.headers, tag)) return reply.code(304).send();
       return outputs;

@@ -1,10 +1,10 @@
 /** GET, PUT, PATCH and DELETE on /{r}/{id}: parse → plan → execute (one transaction) → respond. */
-import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ResourceDef } from '../../model/model-types.js';
 import type { Row } from '../../store/store.js';
 import { authorize } from '../auth/access-policy.js';
 import { ApiError } from '../errors/api-error.js';
+import { representationEtag } from '../pipeline/collection-conditions.js';
 import {
   checkReadPreconditions,
   checkWritePreconditions,
@@ -85,7 +85,7 @@ export function itemHandlers(ctx: AppContext, r: ResourceDef) {
       );
       // Embedded records change without this record's version changing: the body's tag is a weak
       // one over both (as for collections); If-None-Match is checked against it alone.
-      const weak = `W/"${createHash('sha1').update(etag).update(JSON.stringify(output)).digest('base64url').slice(0, 22)}"`;
+      const weak = representationEtag({ rows: [row], outputs: [output], embedded: true });
       reply.header('etag', weak);
       if (notModified(req.headers, weak)) return reply.code(304).send();
       return output;
