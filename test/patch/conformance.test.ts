@@ -69,7 +69,8 @@ describe('conformance data location', () => {
     for (const f of files) expect(existsSync(fileURLToPath(new URL(f, conformanceDir)))).toBe(true);
   });
   const shared = existsSync(fileURLToPath(sharedDir));
-  if (!shared) console.warn('[conformance] ../shared/conformance is not next to this checkout: drift check skipped');
+  if (!shared)
+    console.warn('[conformance] ../shared/conformance is not next to this checkout: drift check skipped');
   it.skipIf(!shared)('the vendored copies equal ../shared/conformance byte for byte', () => {
     for (const f of files) {
       const vendored = readFileSync(fileURLToPath(new URL(f, conformanceDir)));
