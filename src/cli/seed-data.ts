@@ -1,9 +1,9 @@
 /** `--seed FILE`: fills an empty database with demo records ({ resource: [records…] }). */
 import { readFileSync } from 'node:fs';
-import { planWrite } from '../http/pipeline/record-io.js';
-import { RecordValidator } from '../http/validation/record-validator.js';
 import type { Model } from '../model/model-types.js';
 import type { Store } from '../store/store.js';
+import { planWrite } from '../write/plan-write.js';
+import { RecordValidator } from '../write/record-validator.js';
 
 export async function seedIfEmpty(model: Model, store: Store, file: string): Promise<number> {
   for (const r of model.resources) if ((await store.count(r, [])) > 0) return 0;

@@ -1,11 +1,11 @@
 /** `verbo users add|list`: manage the users of a config with `auth`, on the same store as `serve`. */
 import { randomBytes } from 'node:crypto';
 import { UserAccounts } from '../auth/user-accounts.js';
-import { createAjv } from '../http/validation/record-validator.js';
 import { ROLE_NAME } from '../model/access-rules.js';
 import { loadModel } from '../model/index.js';
 import { openStore } from '../store/open-store.js';
 import { UniqueViolation } from '../store/store-errors.js';
+import { createAjv } from '../write/record-validator.js';
 import { parseCommandArgs, UsageError } from './cli-args.js';
 import { configPath } from './config-path.js';
 

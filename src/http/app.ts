@@ -12,24 +12,24 @@ import Fastify, {
 } from 'fastify';
 import type { Model } from '../model/model-types.js';
 import type { Store } from '../store/store.js';
+import { RecordValidator } from '../write/record-validator.js';
 import { registerAuth } from './auth/auth-plugin.js';
 import { callerScope } from './auth/caller.js';
 import { handleClientError, refuseConnect } from './client-error.js';
-import { JSON_OFFERS, negotiate } from './content-negotiation.js';
-import { registerCors } from './cors.js';
-import { registerDocsRoutes } from './docs-routes.js';
+import { registerDocsRoutes } from './docs/docs-routes.js';
 import { sendError } from './error-handler.js';
 import { ApiError } from './errors/api-error.js';
 import { registerIdempotency } from './idempotency/idempotency-hooks.js';
-import { integerMembersOf } from './integer-members.js';
-import { notFoundHandler } from './not-found.js';
-import { registerRateLimit } from './rate-limit.js';
-import { languageFrom, traceIdFrom } from './request-context.js';
-import { limitJsonBodies, registerRequestLimits } from './request-limits.js';
-import { registerResourceRoutes, STANDARD_METHODS } from './resource-routes.js';
-import type { AppContext } from './routes/route-context.js';
-import { registerShutdownGuard } from './shutdown-guard.js';
-import { RecordValidator } from './validation/record-validator.js';
+import { JSON_OFFERS, negotiate } from './request/content-negotiation.js';
+import { registerCors } from './request/cors.js';
+import { integerMembersOf } from './request/integer-members.js';
+import { registerRateLimit } from './request/rate-limit.js';
+import { languageFrom, traceIdFrom } from './request/request-context.js';
+import { limitJsonBodies, registerRequestLimits } from './request/request-limits.js';
+import { registerShutdownGuard } from './request/shutdown-guard.js';
+import type { AppContext } from './routes/app-context.js';
+import { notFoundHandler } from './routes/not-found.js';
+import { registerResourceRoutes, STANDARD_METHODS } from './routes/resource-routes.js';
 
 export interface AppOptions {
   model: Model;

@@ -9,12 +9,12 @@ import {
   StoreUnavailable,
   UniqueViolation,
 } from '../store/store-errors.js';
-import { prefersProblemJson } from './content-negotiation.js';
 import { ApiError, type Language } from './errors/api-error.js';
 import { envelope, problemDetails } from './errors/error-envelope.js';
-import { STANDARD_METHODS } from './resource-routes.js';
-import { ACCEPT_PATCH, ACCEPT_POST } from './routes/route-context.js';
-import { addVary } from './vary.js';
+import { ACCEPT_PATCH, ACCEPT_POST } from './request/body-media-type.js';
+import { prefersProblemJson } from './request/content-negotiation.js';
+import { addVary } from './respond/vary.js';
+import { STANDARD_METHODS } from './routes/resource-routes.js';
 
 const SERVED_METHODS: ReadonlySet<string> = new Set(STANDARD_METHODS);
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { httpDate, timestampMillis } from '../../src/http/pipeline/http-date.js';
+import { httpDate, timestampMillis } from '../../src/http/respond/http-date.js';
 
 // From 0100-01-01 to 9999-12-31: every instant a store can write with toISOString().
 const instants = fc.integer({ min: -59_011_459_200_000, max: 253_402_300_799_999 });

@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { addVary } from '../../src/http/vary.js';
+import { addVary } from '../../src/http/respond/vary.js';
 
 function fakeReply(initial?: string | string[]) {
   const headers: Record<string, unknown> = initial === undefined ? {} : { vary: initial };

@@ -1,6 +1,6 @@
 /** Checks real responses against the document: the status is documented for the operation, the body matches its schema, every header sent is declared. */
 import { expect } from 'vitest';
-import { createAjv } from '../../src/http/validation/record-validator.js';
+import { createAjv } from '../../src/write/record-validator.js';
 import type { Res } from '../support/http-harness.js';
 
 /** Response headers the document must declare whenever the server sends them. */

@@ -4,7 +4,7 @@
  */
 import { expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
-import { docsPaths } from '../../src/http/docs-routes.js';
+import { docsPaths } from '../../src/http/docs/docs-routes.js';
 import { ERROR_CATALOGUE } from '../../src/http/errors/error-catalogue.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../../src/http/query/list-query-parser.js';
 import { buildOpenApi } from '../../src/openapi/openapi-builder.js';

@@ -2,9 +2,9 @@
 
 import type { FastifyRequest } from 'fastify';
 import type { AuthSettings } from '../../model/auth-config.js';
+import { createAjv, problemsFromAjv } from '../../write/record-validator.js';
 import { ApiError } from '../errors/api-error.js';
-import { requireBody } from '../routes/route-context.js';
-import { createAjv, problemsFromAjv } from '../validation/record-validator.js';
+import { requireBody } from '../request/body-media-type.js';
 
 const ajv = createAjv();
 

@@ -2,7 +2,7 @@
 import type { Model, ResourceDef } from '../../model/model-types.js';
 import type { Filter } from '../../store/query-types.js';
 import type { Row, Store } from '../../store/store.js';
-import { toOutput } from '../pipeline/record-io.js';
+import { toOutput } from '../respond/representation.js';
 
 async function rowsWhereIn(
   store: Store,

@@ -2,17 +2,23 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { InverseRelation, ResourceDef } from '../../model/model-types.js';
 import type { Filter } from '../../store/query-types.js';
-import { authorize } from '../auth/access-policy.js';
+import { planWrite } from '../../write/plan-write.js';
+import { parseId } from '../../write/record-id.js';
 import { ApiError } from '../errors/api-error.js';
-import { checkCollectionPreconditions, representationEtag } from '../pipeline/collection-conditions.js';
-import { etagOf, lastModifiedOf, notModified } from '../pipeline/conditions.js';
-import { parsePrefer } from '../pipeline/prefer.js';
-import { notFound, parseId, planWrite, toOutput } from '../pipeline/record-io.js';
+import { authorize } from '../plan/access-policy.js';
+import { checkCollectionPreconditions, representationEtag } from '../plan/collection-conditions.js';
+import { notModified } from '../plan/conditions.js';
 import { embedRelations } from '../query/embed.js';
-import { linkHeader } from '../query/link-header.js';
 import { parseFilters, parseListQuery, type QueryInput, RESERVED } from '../query/list-query-parser.js';
-import { addVary } from '../vary.js';
-import { type AppContext, itemPath, requireBody, wantsRepresentation } from './route-context.js';
+import { requireBody } from '../request/body-media-type.js';
+import { notFound } from '../request/item-id.js';
+import { parsePrefer } from '../request/prefer.js';
+import { linkHeader } from '../respond/link-header.js';
+import { recordHeaders } from '../respond/record-headers.js';
+import { toOutput } from '../respond/representation.js';
+import { addVary } from '../respond/vary.js';
+import { sendWritten } from '../respond/written-response.js';
+import type { AppContext } from './app-context.js';
 
 type Req = FastifyRequest<{ Querystring: QueryInput; Params: { id?: string } }>;
 
@@ -95,12 +101,8 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
       }
       const values = planWrite(r, ctx.validator, body, { kind: 'create' });
       const row = await ctx.store.insert(r, access.stamp(values));
-      reply
-        .header('location', itemPath(ctx, r, row.id))
-        .header('etag', etagOf(row))
-        .header('last-modified', lastModifiedOf(row));
-      if (!wantsRepresentation(ctx, req, reply)) return reply.code(201).send();
-      return reply.code(201).send(toOutput(r, row));
+      recordHeaders(reply, row);
+      return sendWritten(ctx, r, req, reply, row, 201);
     },
 
     async bulkDelete(req: Req, reply: FastifyReply) {

@@ -1,66 +1,28 @@
-/** GET, PUT, PATCH and DELETE on /{r}/{id}: parse → plan → execute (one transaction) → respond. */
+/** GET, PUT, PATCH and DELETE on /{r}/{id}: request → plan → execute (one transaction) → respond. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ResourceDef } from '../../model/model-types.js';
-import type { Row } from '../../store/store.js';
-import { authorize } from '../auth/access-policy.js';
+import { planWrite } from '../../write/plan-write.js';
+import { parseId } from '../../write/record-id.js';
 import { ApiError } from '../errors/api-error.js';
-import { representationEtag } from '../pipeline/collection-conditions.js';
-import {
-  checkReadPreconditions,
-  checkWritePreconditions,
-  etagOf,
-  lastModifiedOf,
-  notModified,
-} from '../pipeline/conditions.js';
-import { patchFunction } from '../pipeline/patch-plan.js';
-import { notFound, parseId, planWrite, toOutput } from '../pipeline/record-io.js';
+import { authorize } from '../plan/access-policy.js';
+import { representationEtag } from '../plan/collection-conditions.js';
+import { checkReadPreconditions, checkWritePreconditions, notModified } from '../plan/conditions.js';
+import { patchFunction } from '../plan/patch-plan.js';
 import { embedRelations } from '../query/embed.js';
 import { parseItemQuery, type QueryInput } from '../query/list-query-parser.js';
-import {
-  ACCEPT_PATCH,
-  type AppContext,
-  itemPath,
-  requireBody,
-  wantsRepresentation,
-} from './route-context.js';
+import { requireBody } from '../request/body-media-type.js';
+import { itemId, notFound } from '../request/item-id.js';
+import { itemHeaders } from '../respond/record-headers.js';
+import { toOutput } from '../respond/representation.js';
+import { sendWritten } from '../respond/written-response.js';
+import type { AppContext } from './app-context.js';
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
-
-function idOf(r: ResourceDef, req: IdRequest): unknown {
-  const id = parseId(r, req.params.id);
-  if (id === undefined) throw notFound(r, req.params.id);
-  return id;
-}
-
-/** Sets ETag, Last-Modified and Accept-Patch; returns the ETag. */
-function itemHeaders(reply: FastifyReply, row: Row): string {
-  const etag = etagOf(row);
-  reply
-    .header('etag', etag)
-    .header('last-modified', lastModifiedOf(row))
-    .header('accept-patch', ACCEPT_PATCH);
-  return etag;
-}
-
-/** 200 with the record, or 204 when the client prefers minimal. */
-function sendWritten(
-  ctx: AppContext,
-  r: ResourceDef,
-  req: FastifyRequest,
-  reply: FastifyReply,
-  row: Row,
-  status: number,
-) {
-  itemHeaders(reply, row);
-  if (status === 201) reply.header('location', itemPath(ctx, r, row.id));
-  if (!wantsRepresentation(ctx, req, reply)) return reply.code(status === 201 ? 201 : 204).send();
-  return reply.code(status).send(toOutput(r, row));
-}
 
 export function itemHandlers(ctx: AppContext, r: ResourceDef) {
   return {
     async get(req: IdRequest, reply: FastifyReply) {
-      const id = idOf(r, req);
+      const id = itemId(r, req.params.id);
       const selection = parseItemQuery(r, req.query as QueryInput);
       const row = await ctx.store.get(r, id);
       authorize(req, r, 'read', row);
@@ -103,7 +65,7 @@ export function itemHandlers(ctx: AppContext, r: ResourceDef) {
           },
         );
       }
-      const id = idOf(r, req);
+      const id = itemId(r, req.params.id);
       requireBody(req, ['application/json'], 'accept-patch');
       const result = await ctx.store.modify(r, id, (current) => {
         const access = authorize(req, r, current ? 'update' : 'create', current);
@@ -122,11 +84,12 @@ export function itemHandlers(ctx: AppContext, r: ResourceDef) {
       });
       if (result.kind !== 'inserted' && result.kind !== 'updated')
         throw new Error('unexpected modify result');
+      itemHeaders(reply, result.row);
       return sendWritten(ctx, r, req, reply, result.row, result.kind === 'inserted' ? 201 : 200);
     },
 
     async patch(req: IdRequest, reply: FastifyReply) {
-      const id = idOf(r, req);
+      const id = itemId(r, req.params.id);
       requireBody(
         req,
         ['application/merge-patch+json', 'application/json-patch+json', 'application/json'],
@@ -145,11 +108,12 @@ export function itemHandlers(ctx: AppContext, r: ResourceDef) {
         };
       });
       if (result.kind !== 'updated') throw new Error('unexpected modify result');
+      itemHeaders(reply, result.row);
       return sendWritten(ctx, r, req, reply, result.row, 200);
     },
 
     async delete(req: IdRequest, reply: FastifyReply) {
-      const id = idOf(r, req);
+      const id = itemId(r, req.params.id);
       await ctx.store.modify(r, id, (current) => {
         authorize(req, r, 'delete', current);
         checkWritePreconditions(r, req.headers, current);

@@ -1,6 +1,7 @@
 /** Turns one Ajv error into a user message in English and Spanish. */
 import type { ErrorObject } from 'ajv';
-import type { Language } from '../errors/api-error.js';
+// Known upward import (test/architecture/layers.test.ts): the error types move to a layer-neutral module.
+import type { Language } from '../http/errors/api-error.js';
 
 const TYPE_NAMES: Record<string, Record<Language, string>> = {
   string: { en: 'a text', es: 'un texto' },

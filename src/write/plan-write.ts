@@ -1,41 +1,14 @@
-/** Moving records between HTTP and the store: ids from URLs, write plans from bodies, output shape. */
-import { parseExactInteger } from '../../model/exact-integer.js';
-import { isUuid } from '../../model/field-types/uuid-field.js';
-import type { ResourceDef } from '../../model/model-types.js';
-import type { Row } from '../../store/store.js';
-import { ApiError, type Problem } from '../errors/api-error.js';
-import type { RecordValidator } from '../validation/record-validator.js';
-
-const STRING_ID = /^[A-Za-z0-9._~-]{1,200}$/;
-
 /**
- * The id in a URL, typed; undefined when it cannot name any record (→ 404). An integer id is a
- * number, or beyond 2^53 its digits as a string (model/exact-integer.ts), never a rounded number.
+ * The write planner: checks a body for POST/PUT (or a patched record) against the resource and
+ * returns the values to store. Below http so the CLI (seeds, users) writes through it too.
  */
-export function parseId(r: ResourceDef, raw: string): unknown {
-  if (r.idType === 'integer') {
-    const p = parseExactInteger(raw);
-    if (!p.ok) return undefined;
-    return (typeof p.value === 'number' ? p.value > 0 : p.value[0] !== '-') ? p.value : undefined;
-  }
-  if (r.idType === 'uuid') return isUuid(raw) ? raw.toLowerCase() : undefined;
-  return STRING_ID.test(raw) ? raw : undefined;
-}
-
-export function notFound(r: ResourceDef, id: unknown): ApiError {
-  return ApiError.of('RECORD_NOT_FOUND', `${r.name}/${String(id)} does not exist`);
-}
-
-/** The API representation: every field in model order, optionally narrowed to `fields`. */
-export function toOutput(r: ResourceDef, row: Row, fields?: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (fields) {
-    for (const name of fields) out[name] = row[name] ?? null;
-    return out;
-  }
-  for (const name of r.allFields.keys()) out[name] = row[name] ?? null;
-  return out;
-}
+// Known upward import (test/architecture/layers.test.ts): the error types move to a layer-neutral module.
+import { ApiError, type Problem } from '../http/errors/api-error.js';
+import type { ResourceDef } from '../model/model-types.js';
+import type { Row } from '../store/store.js';
+import { nulProblems } from './nul-characters.js';
+import { parseId } from './record-id.js';
+import type { RecordValidator } from './record-validator.js';
 
 const readOnly = (field: string, why: string): Problem => ({
   code: 'VALIDATION_FAILED',
@@ -58,37 +31,6 @@ export type WriteMode =
 
 const sameValue = (a: unknown, b: unknown): boolean =>
   a === b || (a != null && b != null && String(a) === String(b));
-
-/** Where `value` holds U+0000 in a string or an object key (a JSON Pointer below `at`), or undefined. */
-function findNul(value: unknown, at: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\0') ? at : undefined;
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const path = `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    const found = key.includes('\0') ? path : findNul(item, path);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-/** PostgreSQL refuses U+0000 in text and jsonb, so every store refuses it alike: one problem per field. */
-function nulProblems(r: ResourceDef, declared: Record<string, unknown>): Problem[] {
-  const problems: Problem[] = [];
-  for (const f of r.fields) {
-    const pointer = Object.hasOwn(declared, f.name) ? findNul(declared[f.name], `/${f.name}`) : undefined;
-    if (!pointer) continue;
-    problems.push({
-      code: 'VALIDATION_FAILED',
-      internalMessage: `${pointer} contains the NUL character (U+0000), which cannot be stored`,
-      userMessage: {
-        en: `The field “${f.name}” contains a character that is not allowed (U+0000).`,
-        es: `El campo «${f.name}» contiene un carácter no permitido (U+0000).`,
-      },
-      pointer,
-    });
-  }
-  return problems;
-}
 
 /**
  * Checks a body for POST/PUT (or a patched record) and returns the values to store: every

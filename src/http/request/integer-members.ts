@@ -5,7 +5,7 @@
  * parser (request-limits.ts) leaves those to it and refuses every other inexact integer.
  */
 import type { FastifyRequest } from 'fastify';
-import type { Model, ResourceDef } from '../model/model-types.js';
+import type { Model, ResourceDef } from '../../model/model-types.js';
 
 export function integerMembersOf(model: Model): (req: FastifyRequest) => ReadonlySet<string> | undefined {
   const byUrl = new Map<string, ReadonlySet<string>>();

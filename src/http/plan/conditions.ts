@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ResourceDef } from '../../model/model-types.js';
 import type { Row } from '../../store/store.js';
 import { ApiError } from '../errors/api-error.js';
-import { httpDate, timestampMillis } from './http-date.js';
+import { httpDate, timestampMillis } from '../respond/http-date.js';
 
 /** Strong ETag from the stored version; createdAt keeps a re-created record from reusing old tags. */
 export function etagOf(row: Row): string {

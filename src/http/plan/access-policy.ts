@@ -10,10 +10,10 @@ import { type AccessAction, type AccessRule, formatRule } from '../../model/acce
 import type { ResourceDef } from '../../model/model-types.js';
 import type { Filter } from '../../store/query-types.js';
 import type { Row } from '../../store/store.js';
+import { unauthenticated } from '../auth/auth-errors.js';
+import { type Caller, callerOf, hadStaleSession } from '../auth/caller.js';
 import { ApiError } from '../errors/api-error.js';
-import { notFound } from '../pipeline/record-io.js';
-import { unauthenticated } from './auth-errors.js';
-import { type Caller, callerOf, hadStaleSession } from './caller.js';
+import { notFound } from '../request/item-id.js';
 
 export interface AccessScope {
   /** Extra filters that keep a query to the records the caller may touch ([] = all of them). */

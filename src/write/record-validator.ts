@@ -1,10 +1,11 @@
 /** Compiled validators per resource (built once at start-up) that report every failing field. */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
-import { isInexactInteger } from '../../model/exact-integer.js';
-import type { ResourceDef } from '../../model/model-types.js';
-import type { Problem } from '../errors/api-error.js';
-import { writeSchema } from './record-schema.js';
+// Known upward import (test/architecture/layers.test.ts): the error types move to a layer-neutral module.
+import type { Problem } from '../http/errors/api-error.js';
+import { isInexactInteger } from '../model/exact-integer.js';
+import type { ResourceDef } from '../model/model-types.js';
+import { writeSchema } from '../model/record-schema.js';
 import { validationMessage } from './validation-messages.js';
 
 const addFormats = addFormatsImport as unknown as (ajv: Ajv2020) => Ajv2020;

@@ -1,23 +1,9 @@
-/** What every resource handler needs, built once at start-up. */
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Model, ResourceDef } from '../../model/model-types.js';
-import type { Store } from '../../store/store.js';
+/** Which media types a request body may have: 400 for a missing body, 415 (+ Accept-Post/Accept-Patch) otherwise. */
+import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
-import { parsePrefer } from '../pipeline/prefer.js';
-import type { RecordValidator } from '../validation/record-validator.js';
-import { addVary } from '../vary.js';
-
-export interface AppContext {
-  model: Model;
-  store: Store;
-  validator: RecordValidator;
-}
 
 export const ACCEPT_POST = 'application/json';
 export const ACCEPT_PATCH = 'application/merge-patch+json, application/json-patch+json, application/json';
-
-export const itemPath = (ctx: AppContext, r: ResourceDef, id: unknown): string =>
-  `${ctx.model.basePath}/${r.name}/${encodeURIComponent(String(id))}`;
 
 /** The media type of the body without parameters, lowercased. */
 export function mediaTypeOf(req: FastifyRequest): string | undefined {
@@ -45,12 +31,4 @@ export function requireBody(
       },
     );
   }
-}
-
-/** Whether to answer a write with its representation (Prefer, then the config default). */
-export function wantsRepresentation(ctx: AppContext, req: FastifyRequest, reply: FastifyReply): boolean {
-  const pref = parsePrefer(req.headers.prefer).return;
-  addVary(reply, 'Prefer');
-  if (pref) reply.header('preference-applied', `return=${pref}`);
-  return (pref ?? (ctx.model.preferMinimal ? 'minimal' : 'representation')) === 'representation';
 }

@@ -9,9 +9,12 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Model } from '../model/model-types.js';
-import { buildOpenApi } from '../openapi/openapi-builder.js';
-import { negotiate } from './content-negotiation.js';
+import type { Model } from '../../model/model-types.js';
+import { buildOpenApi } from '../../openapi/openapi-builder.js';
+import { ApiError } from '../errors/api-error.js';
+import { ERROR_CATALOGUE } from '../errors/error-catalogue.js';
+import { negotiate } from '../request/content-negotiation.js';
+import { addVary } from '../respond/vary.js';
 import {
   DOCS_CSP,
   DOCS_INIT_SCRIPT,
@@ -21,9 +24,6 @@ import {
   indexHtml,
   indexJson,
 } from './docs-pages.js';
-import { ApiError } from './errors/api-error.js';
-import { ERROR_CATALOGUE } from './errors/error-catalogue.js';
-import { addVary } from './vary.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -10,8 +10,8 @@
  * Allow-Methods (the route's `Allow`), Allow-Headers and Max-Age, before routing to the handler.
  */
 import type { FastifyInstance } from 'fastify';
-import type { CorsConfig } from '../model/model-types.js';
-import { addVary } from './vary.js';
+import type { CorsConfig } from '../../model/model-types.js';
+import { addVary } from '../respond/vary.js';
 
 /** Response headers a browser script may read. */
 export const EXPOSED_HEADERS = [

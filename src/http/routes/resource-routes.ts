@@ -7,12 +7,13 @@ import type {
   HTTPMethods,
   RouteHandlerMethod,
 } from 'fastify';
-import type { ResourceDef } from '../model/model-types.js';
-import { ApiError } from './errors/api-error.js';
-import { collectionHandlers, type NestedScope } from './routes/collection-handlers.js';
-import { itemHandlers } from './routes/item-handlers.js';
-import { recordResponse } from './routes/output-schema.js';
-import { ACCEPT_PATCH, ACCEPT_POST, type AppContext } from './routes/route-context.js';
+import type { ResourceDef } from '../../model/model-types.js';
+import { ApiError } from '../errors/api-error.js';
+import { ACCEPT_PATCH, ACCEPT_POST } from '../request/body-media-type.js';
+import { recordResponse } from '../respond/output-schema.js';
+import type { AppContext } from './app-context.js';
+import { collectionHandlers, type NestedScope } from './collection-handlers.js';
+import { itemHandlers } from './item-handlers.js';
 
 export const STANDARD_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 

@@ -1,7 +1,7 @@
 /** RFC 8288 Link for a collection page: next, prev, first — each only when there is a page to link. */
 import type { Row } from '../../store/store.js';
-import { encodeCursor } from './cursor.js';
-import type { ListPlan } from './list-query-parser.js';
+import { encodeCursor } from '../query/cursor.js';
+import type { ListPlan } from '../query/list-query-parser.js';
 
 export interface PageFacts {
   /** Rows of this page, in order. */

@@ -1,6 +1,6 @@
 /** The HTML of `GET /docs` (Swagger UI) and of the index page, with the CSP each needs and no more. */
 import { createHash } from 'node:crypto';
-import type { Model } from '../model/model-types.js';
+import type { Model } from '../../model/model-types.js';
 
 const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

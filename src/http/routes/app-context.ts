@@ -1,0 +1,10 @@
+/** What every resource handler needs, built once at start-up. */
+import type { Model } from '../../model/model-types.js';
+import type { Store } from '../../store/store.js';
+import type { RecordValidator } from '../../write/record-validator.js';
+
+export interface AppContext {
+  model: Model;
+  store: Store;
+  validator: RecordValidator;
+}

@@ -1,0 +1,36 @@
+/** PostgreSQL refuses U+0000 in text and jsonb, so every store refuses it alike (422, one problem per field). */
+
+// Known upward import (test/architecture/layers.test.ts): the error types move to a layer-neutral module.
+import type { Problem } from '../http/errors/api-error.js';
+import type { ResourceDef } from '../model/model-types.js';
+
+/** Where `value` holds U+0000 in a string or an object key (a JSON Pointer below `at`), or undefined. */
+function findNul(value: unknown, at: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\0') ? at : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const path = `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const found = key.includes('\0') ? path : findNul(item, path);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** One problem per declared field that holds U+0000 anywhere. */
+export function nulProblems(r: ResourceDef, declared: Record<string, unknown>): Problem[] {
+  const problems: Problem[] = [];
+  for (const f of r.fields) {
+    const pointer = Object.hasOwn(declared, f.name) ? findNul(declared[f.name], `/${f.name}`) : undefined;
+    if (!pointer) continue;
+    problems.push({
+      code: 'VALIDATION_FAILED',
+      internalMessage: `${pointer} contains the NUL character (U+0000), which cannot be stored`,
+      userMessage: {
+        en: `The field “${f.name}” contains a character that is not allowed (U+0000).`,
+        es: `El campo «${f.name}» contiene un carácter no permitido (U+0000).`,
+      },
+      pointer,
+    });
+  }
+  return problems;
+}
