@@ -42,12 +42,15 @@ export function toApiError(err: unknown, req: FastifyRequest): ApiError {
     );
   }
   if (err instanceof MissingReference) {
+    // Stores name the field (resolved from the model when the database does not say); should none
+    // be known, the problem has no pointer and no blank in its message.
+    const fields = err.fields.filter(Boolean);
     return new ApiError(
-      (err.fields.length ? err.fields : ['']).map((f) => ({
+      (fields.length ? fields : [undefined]).map((f) => ({
         code: 'REFERENCE_NOT_FOUND' as const,
-        internalMessage: `${f || 'a reference'} names a record that does not exist`,
-        pointer: f ? `/${f}` : '',
-        vars: { field: f },
+        internalMessage: `${f ?? 'a reference'} names a record that does not exist`,
+        ...(f ? { pointer: `/${f}` } : {}),
+        vars: { field: f ?? 'record' },
       })),
     );
   }

@@ -46,6 +46,7 @@ const LIKE_TEXT: Partial<Record<StorageKind, (column: string) => string>> = {
 
 export const pgDialect: SqlDialect = {
   quote: (id) => `"${id.replace(/"/g, '""')}"`,
+  rowLocks: true,
   param: (n) => `$${n}`,
   encode(value, storage) {
     if (value === null || value === undefined) return null;

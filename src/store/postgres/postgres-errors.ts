@@ -56,6 +56,19 @@ function constraintFields(e: PgError, table: string, suffix: '_key' | '_fkey'): 
   return m ? m[1].split(', ').map((c) => c.replace(/^"(.*)"$/, '$1').replace(/""/g, '"')) : [];
 }
 
+/**
+ * The reference fields a 23503 on a write is about: from the constraint, else the model's reference
+ * fields to the table the detail names (`… is not present in table "readers"`), else all of them.
+ */
+function referenceFields(e: PgError, resource: ResourceDef): string[] {
+  const named = constraintFields(e, resource.name, '_fkey').filter((f) => resource.allFields.has(f));
+  if (named.length) return named;
+  const refs = resource.fields.filter((f) => f.reference);
+  const table = /in table "((?:[^"]|"")+)"/.exec(e.detail ?? '')?.[1].replace(/""/g, '"');
+  const to = refs.filter((f) => f.reference!.resource === table);
+  return (to.length ? to : refs).map((f) => f.name);
+}
+
 export function isConnectionError(e: unknown): boolean {
   const code = (e as PgError | undefined)?.code;
   return typeof code === 'string' && (code in UNAVAILABLE || code.startsWith('08'));
@@ -68,7 +81,7 @@ export function translatePgError(e: unknown, resource: ResourceDef | undefined, 
   if (typeof code !== 'string') return e;
   if (code === '23505' && resource) return new UniqueViolation(constraintFields(err, resource.name, '_key'));
   if (code === '23503' && resource) {
-    if (op !== 'delete') return new MissingReference(constraintFields(err, resource.name, '_fkey'));
+    if (op !== 'delete') return new MissingReference(referenceFields(err, resource));
     const by = err.table_name
       ? [err.table_name]
       : resource.toMany.filter((t) => t.onDelete === 'restrict').map((t) => t.resource);

@@ -1,9 +1,17 @@
 /** The server store: PostgreSQL through `postgres` (porsager), prepared statements, a bounded pool. */
-import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { type Model, type ResourceDef, storedResources } from '../../model/model-types.js';
 import type { Filter, ListQuery } from '../query-types.js';
-import { compileCount, compileSelect, compileWhere, Params } from '../sql/sql-compiler.js';
+import { presentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
+import { compileCount, compileSelect } from '../sql/sql-compiler.js';
+import {
+  compileDeleteById,
+  compileDeleteWhere,
+  compileGetById,
+  compileInsert,
+  compileUpdate,
+  encodeValues,
+} from '../sql/write-compiler.js';
 import type { Change, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
 import { StoreUnavailable, UniqueViolation } from '../store-errors.js';
 import { pgDialect as d, pgDriverTypes, toPgParams } from './postgres-dialect.js';
@@ -27,7 +35,7 @@ type Result = Row[] & { count: number };
 interface Meta {
   get: string;
   lock: string;
-  update: string;
+  update: { sql: string; names: string[] };
   remove: string;
   /** Moves the identity sequence past a client-chosen integer id (like SQLite's AUTOINCREMENT). */
   bump?: string;
@@ -137,14 +145,12 @@ export class PostgresStore implements Store {
       sql.begin((tx) => syncPostgresSchema(tx, model)),
     );
     for (const r of storedResources(model)) {
-      const t = d.quote(r.name);
-      const sets = [...r.fields.map((f) => f.name), 'updatedAt', '_version'];
       const seq = sequences.get(r.name);
       this.meta.set(r.name, {
-        get: `SELECT * FROM ${t} WHERE id = $1`,
-        lock: `SELECT * FROM ${t} WHERE id = $1 FOR UPDATE`,
-        update: `UPDATE ${t} SET ${sets.map((n, i) => `${d.quote(n)} = $${i + 1}`).join(', ')} WHERE id = $${sets.length + 1} RETURNING *`,
-        remove: `DELETE FROM ${t} WHERE id = $1`,
+        get: compileGetById(d, r),
+        lock: compileGetById(d, r, true),
+        update: compileUpdate(d, r),
+        remove: compileDeleteById(d, r),
         bump:
           seq &&
           `SELECT setval('${seq.replace(/'/g, "''")}', $1::bigint) FROM ${seq} ` +
@@ -177,20 +183,10 @@ export class PostgresStore implements Store {
     return Number(row.n);
   }
 
-  private encodeValues(r: ResourceDef, values: Row, names: string[]): unknown[] {
-    return names.map((n) => {
-      const f = r.allFields.get(n);
-      return f ? d.encode(values[n], f.storage) : (values[n] ?? null);
-    });
-  }
-
   private async insertRow(sql: Sql, r: ResourceDef, values: Row): Promise<Row> {
-    const now = new Date().toISOString();
-    const row: Row = { ...values, createdAt: now, updatedAt: now, _version: 1 };
-    if (row.id === undefined && r.idType === 'uuid') row.id = randomUUID();
-    const names = Object.keys(row).filter((n) => row[n] !== undefined);
-    const text = `INSERT INTO ${d.quote(r.name)} (${names.map(d.quote).join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`;
-    const [out] = await exec(sql, text, this.encodeValues(r, row, names));
+    const row = stampInsert(r, values);
+    const names = presentColumns(row);
+    const [out] = await exec(sql, compileInsert(d, r, names), encodeValues(d, r, row, names));
     const bump = this.m(r).bump;
     if (bump && values.id !== undefined) await exec(sql, bump, [out.id]);
     return out;
@@ -201,13 +197,9 @@ export class PostgresStore implements Store {
   }
 
   private async updateRow(sql: Sql, r: ResourceDef, id: unknown, current: Row, values: Row): Promise<Row> {
-    const sets = [...r.fields.map((f) => f.name), 'updatedAt', '_version'];
-    const row: Row = {
-      ...values,
-      updatedAt: new Date().toISOString(),
-      _version: (current._version ?? 0) + 1,
-    };
-    const [out] = await exec(sql, this.m(r).update, [...this.encodeValues(r, row, sets), id]);
+    const row = stampUpdate(current, values);
+    const { sql: text, names } = this.m(r).update;
+    const [out] = await exec(sql, text, [...encodeValues(d, r, row, names), id]);
     return out;
   }
 
@@ -262,10 +254,8 @@ export class PostgresStore implements Store {
 
   /** One DELETE statement: atomic on its own, so a restrict violation deletes nothing. */
   async deleteWhere(r: ResourceDef, where: Filter[]): Promise<number> {
-    const p = new Params(d);
-    const cond = compileWhere(d, r, where, p);
-    const text = `DELETE FROM ${d.quote(r.name)}${cond ? ` WHERE ${cond}` : ''}`;
-    const result = await this.run(r, 'delete', (sql) => exec(sql, text, p.values));
+    const c = compileDeleteWhere(d, r, where);
+    const result = await this.run(r, 'delete', (sql) => exec(sql, c.sql, c.values));
     return result.count;
   }
 

@@ -3,6 +3,8 @@ import type { StorageKind } from '../../model/field-type.js';
 
 export interface SqlDialect {
   quote(identifier: string): string;
+  /** `SELECT … FOR UPDATE` locks a row (PostgreSQL); without it the transaction locks the database (SQLite). */
+  rowLocks: boolean;
   /** Placeholder for the n-th bound value (1-based): `?` or `$n`. */
   param(n: number): string;
   /** JS API value → driver value. */

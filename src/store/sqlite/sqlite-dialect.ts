@@ -20,6 +20,7 @@ function toGlob(pattern: string): string {
 
 export const sqliteDialect: SqlDialect = {
   quote: (id) => `"${id.replace(/"/g, '""')}"`,
+  rowLocks: false,
   param: () => '?',
   encode(value, storage) {
     if (value === null || value === undefined) return null;

@@ -1,108 +1,122 @@
-/** Schema sync for SQLite: create tables, add new columns, refuse destructive changes. */
+/**
+ * SQLite's part of schema sync (the diff itself is schema/schema-planner.ts): introspection through
+ * PRAGMAs, its DDL clauses, and the table rebuild a changed reference needs.
+ *
+ * SQLite cannot alter a foreign key in place, so a changed reference rebuilds the table with its
+ * documented 12-step procedure (https://www.sqlite.org/lang_altertable.html#otheralter): the caller
+ * turns foreign keys off outside the transaction, the rows are checked against the new target first
+ * (schema-sql.ts#stepCheckSql), then new table, copy, drop, rename, indexes — in the one sync
+ * transaction, so a failure leaves the old table as it was. Rebuilding keeps the data and matches
+ * what PostgreSQL does (drop and add the constraint), where a refusal would leave a user no way on.
+ */
 import type Database from 'better-sqlite3';
+import type { IdType, Model } from '../../model/model-types.js';
+import type { DbTable, SchemaStep } from '../schema/schema-plan.js';
+import { indexesOf, resourceOf } from '../schema/schema-planner.js';
+import { createIndexSql, createTableSql } from '../schema/schema-sql.js';
 import {
-  extraSystemFields,
-  type FieldDef,
-  type Model,
-  type ResourceDef,
-  storedResources,
-} from '../../model/model-types.js';
-import { SchemaChangeRefused } from '../store-errors.js';
+  type RenderContext,
+  run,
+  runTaskSync,
+  type SchemaDialect,
+  type SchemaStatement,
+  type SchemaTask,
+  syncSchema,
+} from '../schema/schema-sync.js';
 import { SQLITE_TYPES, sqliteDialect } from './sqlite-dialect.js';
 
 const q = sqliteDialect.quote;
-const ON_DELETE = { restrict: 'RESTRICT', cascade: 'CASCADE', 'set-null': 'SET NULL' } as const;
+const ON_DELETE: Record<string, string> = {
+  RESTRICT: 'restrict',
+  CASCADE: 'cascade',
+  'SET NULL': 'set-null',
+};
 
-function columnSql(f: FieldDef, model: Model): string {
-  let sql = `${q(f.name)} ${SQLITE_TYPES[f.storage]}`;
-  if (f.required) sql += ' NOT NULL';
-  if (f.reference) {
-    const target = model.byName.get(f.reference.resource)!;
-    sql += ` REFERENCES ${q(target.name)}(id) ON DELETE ${ON_DELETE[f.reference.onDelete]}`;
-  }
+const ID_TYPES: Record<IdType, string> = { integer: 'INTEGER', uuid: 'TEXT', string: 'TEXT' };
+
+function* introspectTable(name: string): SchemaTask<DbTable> {
+  const columns = yield* run(`PRAGMA table_info(${q(name)})`);
+  const keys = yield* run(`PRAGMA foreign_key_list(${q(name)})`);
+  const indexes = yield* run(`PRAGMA index_list(${q(name)})`);
+  return {
+    name,
+    columns: new Map(
+      columns.map((c) => [
+        String(c.name),
+        { name: String(c.name), type: String(c.type), notNull: Number(c.notnull) === 1 },
+      ]),
+    ),
+    foreignKeys: keys.map((k) => ({
+      column: String(k.from),
+      target: String(k.table),
+      onDelete: ON_DELETE[String(k.on_delete)] ?? String(k.on_delete).toLowerCase(),
+    })),
+    indexes: new Set(indexes.map((i) => String(i.name))),
+  };
+}
+
+/** The 12-step rebuild of `step.resource` as the model declares it, keeping each column's NOT NULL. */
+function rebuildSql(step: SchemaStep, { model, db, rebuilt }: RenderContext): string[] {
+  if (rebuilt.has(step.resource)) return [];
+  rebuilt.add(step.resource);
+  const r = resourceOf(model, step.resource);
+  const old = db.tables.get(r.name)!;
+  const temp = `_verbo_rebuild_${r.name}`;
+  const cols = [...old.columns.keys()].map(q).join(', ');
+  const sql = [
+    createTableSql(sqliteSchemaDialect, r, {
+      name: temp,
+      notNull: (f) => old.columns.get(f.name)?.notNull ?? false,
+    }),
+    `INSERT INTO ${q(temp)} (${cols}) SELECT ${cols} FROM ${q(r.name)}`,
+  ];
+  // AUTOINCREMENT's high-water mark moves with the table, so a deleted id is never handed out again.
+  if (r.idType === 'integer')
+    sql.push(
+      `DELETE FROM sqlite_sequence WHERE name = '${temp}'`,
+      `INSERT INTO sqlite_sequence (name, seq) SELECT '${temp}', seq FROM sqlite_sequence WHERE name = '${r.name}'`,
+    );
+  sql.push(`DROP TABLE ${q(r.name)}`, `ALTER TABLE ${q(temp)} RENAME TO ${q(r.name)}`);
+  for (const index of indexesOf(r)) sql.push(createIndexSql(sqliteSchemaDialect, r.name, index));
   return sql;
 }
 
-function createTableSql(r: ResourceDef, model: Model): string {
-  const id = r.idType === 'integer' ? 'id INTEGER PRIMARY KEY AUTOINCREMENT' : 'id TEXT PRIMARY KEY NOT NULL';
-  const cols = [
-    id,
-    ...columnsOf(r).map((f) => columnSql(f, model)),
-    '"createdAt" TEXT NOT NULL',
-    '"updatedAt" TEXT NOT NULL',
-    '"_version" INTEGER NOT NULL DEFAULT 1',
-  ];
-  return `CREATE TABLE ${q(r.name)} (\n  ${cols.join(',\n  ')}\n) STRICT`;
-}
+export const sqliteSchemaDialect: SchemaDialect = {
+  ...sqliteDialect,
+  columnType: (storage) => SQLITE_TYPES[storage],
+  storedType: (storage) => SQLITE_TYPES[storage],
+  idColumn: (idType) =>
+    idType === 'integer' ? 'id INTEGER PRIMARY KEY AUTOINCREMENT' : 'id TEXT PRIMARY KEY NOT NULL',
+  storedIdType: (idType) => ID_TYPES[idType],
+  tableOptions: ' STRICT',
+  indexColumns: (index) => q(index.field),
+  *introspect() {
+    const names = yield* run(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+    );
+    const tables = new Map<string, DbTable>();
+    for (const { name } of names) tables.set(String(name), yield* introspectTable(String(name)));
+    return { tables };
+  },
+  renderStep: rebuildSql,
+};
 
-/** Declared fields plus server-set extra columns (ownerId), which are nullable and indexed. */
-const columnsOf = (r: ResourceDef): FieldDef[] => [...r.fields, ...extraSystemFields(r)];
-
-function indexSql(r: ResourceDef, f: FieldDef): string {
-  const name = q(`${r.name}_${f.name}_${f.unique ? 'key' : 'idx'}`);
-  return `CREATE ${f.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${name} ON ${q(r.name)}(${q(f.name)})`;
-}
-
-/** Runs inside one immediate transaction, so two processes starting at once do not race. */
+/**
+ * One immediate transaction (two processes starting at once do not race), with foreign keys off
+ * around it: PRAGMA foreign_keys cannot change inside a transaction, and a rebuild must not run
+ * the ON DELETE actions of the table it drops.
+ */
 export function syncSqliteSchema(db: Database.Database, model: Model): void {
-  db.exec(`CREATE TABLE IF NOT EXISTS _verbo_columns (resource TEXT NOT NULL, field TEXT NOT NULL, storage TEXT NOT NULL, PRIMARY KEY (resource, field)) STRICT;
-    CREATE TABLE IF NOT EXISTS _verbo_kv (namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (namespace, key)) STRICT`);
-  const known = db.prepare('SELECT field, storage FROM _verbo_columns WHERE resource = ?');
-  const remember = db.prepare(
-    'INSERT OR REPLACE INTO _verbo_columns (resource, field, storage) VALUES (?, ?, ?)',
-  );
-  const refused: string[] = [];
-  const statements: string[] = [];
-  for (const r of storedResources(model)) {
-    const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(r.name);
-    if (!exists) {
-      statements.push(createTableSql(r, model));
-    } else {
-      const columns = new Map(
-        (db.pragma(`table_info(${q(r.name)})`) as { name: string; type: string }[]).map((c) => [
-          c.name,
-          c.type,
-        ]),
-      );
-      const storages = new Map(
-        (known.all(r.name) as { field: string; storage: string }[]).map((k) => [k.field, k.storage]),
-      );
-      const idType = columns.get('id');
-      if (idType && idType !== (r.idType === 'integer' ? 'INTEGER' : 'TEXT'))
-        refused.push(`${r.name}.id would change type from ${idType} to ${r.idType}`);
-      for (const f of columnsOf(r)) {
-        const had = columns.get(f.name);
-        if (!had)
-          statements.push(
-            `ALTER TABLE ${q(r.name)} ADD COLUMN ${columnSql({ ...f, required: false }, model)}`,
-          );
-        else if (
-          storages.has(f.name) ? storages.get(f.name) !== f.storage : had !== SQLITE_TYPES[f.storage]
-        ) {
-          refused.push(
-            `${r.name}.${f.name} would change from ${storages.get(f.name) ?? had} to ${f.storage} storage`,
-          );
-        }
-      }
-      const declared = new Set([
-        'id',
-        'createdAt',
-        'updatedAt',
-        '_version',
-        'ownerId',
-        ...r.fields.map((f) => f.name),
-      ]);
-      for (const c of columns.keys())
-        if (!declared.has(c))
-          refused.push(`${r.name}.${c} is stored but no longer declared: it would be dropped`);
-    }
-    for (const f of columnsOf(r)) if (f.index) statements.push(indexSql(r, f));
-    // Newest-first lists (`sort=-createdAt`) and createdAt filters read this index.
-    const createdAt = r.allFields.get('createdAt');
-    if (createdAt) statements.push(indexSql(r, createdAt));
+  const exec = ({ sql, values = [] }: SchemaStatement) => {
+    const statement = db.prepare(sql);
+    if (statement.reader) return statement.all(...values) as Record<string, unknown>[];
+    statement.run(...values);
+    return [];
+  };
+  db.pragma('foreign_keys = OFF');
+  try {
+    db.transaction(() => runTaskSync(syncSchema(sqliteSchemaDialect, model), exec)).immediate();
+  } finally {
+    db.pragma('foreign_keys = ON');
   }
-  if (refused.length) throw new SchemaChangeRefused(refused);
-  for (const s of statements) db.exec(s);
-  for (const r of storedResources(model))
-    for (const f of columnsOf(r)) remember.run(r.name, f.name, f.storage);
 }

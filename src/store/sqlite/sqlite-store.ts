@@ -1,11 +1,19 @@
 /** The embedded store: better-sqlite3, WAL, foreign keys on, statements prepared once per shape. */
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { type Model, type ResourceDef, storedResources } from '../../model/model-types.js';
 import type { Filter, ListQuery } from '../query-types.js';
-import { compileCount, compileSelect, compileWhere, Params } from '../sql/sql-compiler.js';
+import { presentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
+import { compileCount, compileSelect } from '../sql/sql-compiler.js';
+import {
+  compileDeleteById,
+  compileDeleteWhere,
+  compileGetById,
+  compileInsert,
+  compileUpdate,
+  encodeValues,
+} from '../sql/write-compiler.js';
 import type { Change, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
 import { MissingReference, StillReferenced, UniqueViolation } from '../store-errors.js';
 import { sqliteDialect as d, rowDecoder } from './sqlite-dialect.js';
@@ -17,7 +25,6 @@ import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.j
 interface Prepared {
   get: Database.Statement;
   decode: (row: Record<string, unknown>) => Row;
-  columns: string[];
   /** INSERTs by their column list (joined with commas): built once per shape, not per request. */
   insert: Map<string, Database.Statement>;
   /** The one UPDATE every replace and patch runs: declared fields, updatedAt, _version. */
@@ -65,20 +72,14 @@ export class SqliteStore implements Store {
   }
 
   async sync(model: Model): Promise<void> {
-    this.guard(() => this.db.transaction(() => syncSqliteSchema(this.db, model)).immediate());
+    this.guard(() => syncSqliteSchema(this.db, model));
     this.kv.init();
     for (const r of storedResources(model)) {
-      const columns = ['id', ...r.fields.map((f) => f.name), 'createdAt', 'updatedAt', '_version'];
-      const sets = [...r.fields.map((f) => f.name), 'updatedAt', '_version'];
       this.prepared.set(r.name, {
-        get: this.db.prepare(`SELECT * FROM ${d.quote(r.name)} WHERE id = ?`).safeIntegers(true),
+        get: this.db.prepare(compileGetById(d, r)).safeIntegers(true),
         decode: rowDecoder(r.allFields.values()),
-        columns,
         insert: new Map(),
-        update: {
-          sql: `UPDATE ${d.quote(r.name)} SET ${sets.map((n) => `${d.quote(n)} = ?`).join(', ')} WHERE id = ? RETURNING *`,
-          names: sets,
-        },
+        update: compileUpdate(d, r),
       });
     }
   }
@@ -137,34 +138,21 @@ export class SqliteStore implements Store {
     return Number((this.guard(() => this.statement(c.sql).get(...c.values)) as { n: bigint }).n);
   }
 
-  private encodeValues(r: ResourceDef, values: Row, names: string[]): unknown[] {
-    return names.map((n) => {
-      const f = r.allFields.get(n);
-      return f ? d.encode(values[n], f.storage) : (values[n] ?? null);
-    });
-  }
-
   private insertRow(r: ResourceDef, values: Row): Row {
-    const now = new Date().toISOString();
-    const row: Row = { ...values, createdAt: now, updatedAt: now, _version: 1 };
-    if (row.id === undefined && r.idType === 'uuid') row.id = randomUUID();
-    const names = Object.keys(row).filter((n) => row[n] !== undefined);
+    const row = stampInsert(r, values);
+    const names = presentColumns(row);
     const m = this.meta(r);
     const shape = names.join(',');
     let insert = m.insert.get(shape);
     if (!insert) {
-      insert = this.db
-        .prepare(
-          `INSERT INTO ${d.quote(r.name)} (${names.map(d.quote).join(', ')}) VALUES (${names.map(() => '?').join(', ')}) RETURNING *`,
-        )
-        .safeIntegers(true);
+      insert = this.db.prepare(compileInsert(d, r, names)).safeIntegers(true);
       if (m.insert.size >= 64) m.insert.clear();
       m.insert.set(shape, insert);
     }
     const statement = insert;
     // .all(), not .get(): stepping to the end completes the statement, so in autocommit the COMMIT
     // runs (and fails, e.g. disk full) inside this call rather than after the row was handed back.
-    const out = this.writeGuard(r, row, () => statement.all(...this.encodeValues(r, row, names))[0]) as Row;
+    const out = this.writeGuard(r, row, () => statement.all(...encodeValues(d, r, row, names))[0]) as Row;
     return m.decode(out);
   }
 
@@ -177,13 +165,9 @@ export class SqliteStore implements Store {
 
   private updateRow(r: ResourceDef, id: unknown, current: Row, values: Row): Row {
     const m = this.meta(r);
-    const row: Row = {
-      ...values,
-      updatedAt: new Date().toISOString(),
-      _version: (current._version ?? 0) + 1,
-    };
+    const row = stampUpdate(current, values);
     const out = this.writeGuard(r, row, () =>
-      this.statement(m.update.sql).get(...this.encodeValues(r, row, m.update.names), this.key(r, id)),
+      this.statement(m.update.sql).get(...encodeValues(d, r, row, m.update.names), this.key(r, id)),
     ) as Row;
     return m.decode(out);
   }
@@ -206,9 +190,7 @@ export class SqliteStore implements Store {
         case 'update':
           return { kind: 'updated', row: this.updateRow(r, id, current!, change.values) };
         case 'delete':
-          this.writeGuard(r, undefined, () =>
-            this.statement(`DELETE FROM ${d.quote(r.name)} WHERE id = ?`).run(this.key(r, id)),
-          );
+          this.writeGuard(r, undefined, () => this.statement(compileDeleteById(d, r)).run(this.key(r, id)));
           return { kind: 'deleted', row: current! };
       }
     };
@@ -216,10 +198,8 @@ export class SqliteStore implements Store {
   }
 
   async deleteWhere(r: ResourceDef, where: Filter[]): Promise<number> {
-    const p = new Params(d);
-    const cond = compileWhere(d, r, where, p);
-    const sql = `DELETE FROM ${d.quote(r.name)}${cond ? ` WHERE ${cond}` : ''}`;
-    const run = () => this.writeGuard(r, undefined, () => this.statement(sql).run(...p.values)).changes;
+    const c = compileDeleteWhere(d, r, where);
+    const run = () => this.writeGuard(r, undefined, () => this.statement(c.sql).run(...c.values)).changes;
     return this.guard(() => this.tx.immediate(run) as number);
   }
 
@@ -237,14 +217,14 @@ export class SqliteStore implements Store {
         err.code === 'SQLITE_CONSTRAINT_FOREIGNKEY' ||
         (err.code === 'SQLITE_CONSTRAINT_TRIGGER' && /FOREIGN KEY/.test(err.message))
       ) {
+        // SQLite does not say which key failed: the model's reference fields are checked one by one;
+        // should none be missing (a key still on an old table), every set reference is named.
         if (row) {
-          const missing = r.fields.filter(
-            (f) =>
-              f.reference &&
-              row[f.name] != null &&
-              !this.exists(f.reference.resource, d.encode(row[f.name], f.storage)),
+          const set = r.fields.filter((f) => f.reference && row[f.name] != null);
+          const missing = set.filter(
+            (f) => !this.exists(f.reference!.resource, d.encode(row[f.name], f.storage)),
           );
-          throw new MissingReference(missing.map((f) => f.name));
+          throw new MissingReference((missing.length ? missing : set).map((f) => f.name));
         }
         throw new StillReferenced(r.toMany.filter((t) => t.onDelete === 'restrict').map((t) => t.resource));
       }

@@ -1,0 +1,23 @@
+/**
+ * What a store sets on every row it writes, written once for every dialect: createdAt, updatedAt,
+ * _version, and a generated uuid when a uuid-keyed record comes without one.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ResourceDef } from '../model/model-types.js';
+import type { Row } from './store.js';
+
+/** A new row: both timestamps now, version 1, `id` kept when given (client-chosen or natural key). */
+export function stampInsert(r: ResourceDef, values: Row): Row {
+  const now = new Date().toISOString();
+  const row: Row = { ...values, createdAt: now, updatedAt: now, _version: 1 };
+  if (row.id === undefined && r.idType === 'uuid') row.id = randomUUID();
+  return row;
+}
+
+/** An updated row: updatedAt now, the version after the current one. */
+export function stampUpdate(current: Row, values: Row): Row {
+  return { ...values, updatedAt: new Date().toISOString(), _version: (current._version ?? 0) + 1 };
+}
+
+/** The columns an INSERT names: those with a value. */
+export const presentColumns = (row: Row): string[] => Object.keys(row).filter((n) => row[n] !== undefined);

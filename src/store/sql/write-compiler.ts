@@ -1,0 +1,55 @@
+/**
+ * INSERT, UPDATE, DELETE and the by-id reads for any SqlDialect, and the API → driver value coding
+ * of a row. Identifiers come only from the model; values are always bound.
+ */
+import type { ResourceDef } from '../../model/model-types.js';
+import type { Filter } from '../query-types.js';
+import type { Row } from '../store.js';
+import { compileWhere, Params } from './sql-compiler.js';
+import type { SqlDialect } from './sql-dialect.js';
+
+/** `INSERT … RETURNING *` of the named columns, bound in that order. */
+export function compileInsert(d: SqlDialect, r: ResourceDef, names: string[]): string {
+  const params = names.map((_, i) => d.param(i + 1)).join(', ');
+  return `INSERT INTO ${d.quote(r.name)} (${names.map(d.quote).join(', ')}) VALUES (${params}) RETURNING *`;
+}
+
+/**
+ * The one UPDATE every replace and patch runs: every declared field, updatedAt and _version, bound
+ * in `names` order, then the id.
+ */
+export function compileUpdate(d: SqlDialect, r: ResourceDef): { sql: string; names: string[] } {
+  const names = [...r.fields.map((f) => f.name), 'updatedAt', '_version'];
+  const sets = names.map((n, i) => `${d.quote(n)} = ${d.param(i + 1)}`).join(', ');
+  return {
+    sql: `UPDATE ${d.quote(r.name)} SET ${sets} WHERE id = ${d.param(names.length + 1)} RETURNING *`,
+    names,
+  };
+}
+
+/** One row by id; `lock` takes a row lock where the dialect has them (`rowLocks`). */
+export function compileGetById(d: SqlDialect, r: ResourceDef, lock = false): string {
+  return `SELECT * FROM ${d.quote(r.name)} WHERE id = ${d.param(1)}${lock && d.rowLocks ? ' FOR UPDATE' : ''}`;
+}
+
+export function compileDeleteById(d: SqlDialect, r: ResourceDef): string {
+  return `DELETE FROM ${d.quote(r.name)} WHERE id = ${d.param(1)}`;
+}
+
+export function compileDeleteWhere(
+  d: SqlDialect,
+  r: ResourceDef,
+  where: Filter[],
+): { sql: string; values: unknown[] } {
+  const p = new Params(d);
+  const cond = compileWhere(d, r, where, p);
+  return { sql: `DELETE FROM ${d.quote(r.name)}${cond ? ` WHERE ${cond}` : ''}`, values: p.values };
+}
+
+/** The row's values for `names`, as the driver binds them. */
+export function encodeValues(d: SqlDialect, r: ResourceDef, row: Row, names: string[]): unknown[] {
+  return names.map((n) => {
+    const f = r.allFields.get(n);
+    return f ? d.encode(row[n], f.storage) : (row[n] ?? null);
+  });
+}
