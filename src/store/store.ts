@@ -15,6 +15,9 @@ export type Change =
   | { kind: 'delete' }
   | { kind: 'none' };
 
+/** Sees the current row (undefined when there is none) and decides; synchronous, may throw to abort. */
+export type Decide = (current: Row | undefined) => Change;
+
 export type ModifyResult =
   | { kind: 'updated'; row: Row }
   | { kind: 'inserted'; row: Row }
@@ -51,11 +54,7 @@ export interface Store {
    * Reads the row under a lock, calls `decide` (synchronous; may throw to abort), applies its
    * change, all in one transaction.
    */
-  modify(
-    resource: ResourceDef,
-    id: unknown,
-    decide: (current: Row | undefined) => Change,
-  ): Promise<ModifyResult>;
+  modify(resource: ResourceDef, id: unknown, decide: Decide): Promise<ModifyResult>;
   /** Deletes every matching row in one transaction; all or nothing (restrict → StillReferenced). */
   deleteWhere(resource: ResourceDef, where: Filter[]): Promise<number>;
   close(): Promise<void>;

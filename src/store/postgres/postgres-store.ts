@@ -12,7 +12,7 @@ import {
   compileUpdate,
   encodeValues,
 } from '../sql/write-compiler.js';
-import type { Change, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
+import type { Change, Decide, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
 import { StoreUnavailable, UniqueViolation } from '../store-errors.js';
 import { pgDialect as d, pgDriverTypes, toPgParams } from './postgres-dialect.js';
 import { type Operation, translatePgError } from './postgres-errors.js';
@@ -208,11 +208,7 @@ export class PostgresStore implements Store {
    * same id collide on the primary key; the loser runs again and decides on the winner's row, as
    * it would have under SQLite's one-writer-at-a-time transactions.
    */
-  async modify(
-    r: ResourceDef,
-    id: unknown,
-    decide: (current: Row | undefined) => Change,
-  ): Promise<ModifyResult> {
+  async modify(r: ResourceDef, id: unknown, decide: Decide): Promise<ModifyResult> {
     const m = this.m(r);
     for (let attempt = 1; ; attempt++) {
       let kind: Change['kind'] | undefined;

@@ -14,7 +14,7 @@ import {
   compileUpdate,
   encodeValues,
 } from '../sql/write-compiler.js';
-import type { Change, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
+import type { Change, Decide, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
 import { MissingReference, StillReferenced, UniqueViolation } from '../store-errors.js';
 import { sqliteDialect as d, rowDecoder } from './sqlite-dialect.js';
 import { type SqliteError, translateIoError, uniqueFieldsFromMessage } from './sqlite-errors.js';
@@ -172,11 +172,7 @@ export class SqliteStore implements Store {
     return m.decode(out);
   }
 
-  async modify(
-    r: ResourceDef,
-    id: unknown,
-    decide: (current: Row | undefined) => Change,
-  ): Promise<ModifyResult> {
+  async modify(r: ResourceDef, id: unknown, decide: Decide): Promise<ModifyResult> {
     const m = this.meta(r);
     const run = (): ModifyResult => {
       const raw = m.get.get(this.key(r, id)) as Row | undefined;
