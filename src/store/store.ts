@@ -43,7 +43,10 @@ export interface KeyValueStore {
 export interface Store {
   readonly capabilities: StoreCapabilities;
   readonly kv: KeyValueStore;
-  /** Creates tables and adds new columns; throws SchemaChangeRefused for destructive changes. */
+  /**
+   * Brings the database to the model (schema/schema-planner.ts: tables, columns, references, indexes);
+   * throws SchemaChangeRefused for changes that would drop or retype data.
+   */
   sync(model: Model): Promise<void>;
   get(resource: ResourceDef, id: unknown): Promise<Row | undefined>;
   list(resource: ResourceDef, query: ListQuery): Promise<Row[]>;

@@ -25,6 +25,8 @@ resources:
     fields:
       memberId: { type: reference, to: members, onDelete: restrict }
       note: string
+  fines:
+    fields: { loanId: { type: reference, to: loans, onDelete: cascade } }
 `;
 const AFTER = `
 resources:
@@ -35,6 +37,8 @@ resources:
     fields:
       memberId: { type: reference, to: readers, onDelete: restrict }
       note: string
+  fines:
+    fields: { loanId: { type: reference, to: loans, onDelete: cascade } }
 `;
 
 /** Syncs `yaml` on `db` and inserts rows: `{ resource: [values…] }`. */
@@ -76,6 +80,7 @@ describe('schema evolution on a database with data', () => {
           { id: 'bob', name: 'Bob' },
         ],
         loans: [{ memberId: 'ann', note: 'kept' }],
+        fines: [{ loanId: 1 }],
       });
       const server = await startServer({ db: getDb(), yaml: AFTER });
       try {
@@ -84,6 +89,10 @@ describe('schema evolution on a database with data', () => {
         expect(loans.json.map((l: { memberId: string; note: string }) => [l.memberId, l.note])).toEqual([
           ['ann', 'kept'],
         ]);
+        // Moving the loans' key rebuilt nothing it should not: the fine on loan 1 is still there.
+        expect((await server.request('GET', '/fines')).json.map((f: { loanId: number }) => f.loanId)).toEqual(
+          [1],
+        );
         // bob is only a reader: accepted, so the key checks readers.
         const ok = await server.request('POST', '/loans', { body: { memberId: 'bob' } });
         expect(ok.status, ok.text).toBe(201);
