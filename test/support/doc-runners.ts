@@ -120,11 +120,26 @@ interface Ran {
   stderr: string;
 }
 
+/**
+ * Runs a block in its own process group, and ends the whole group when the block is done or too
+ * slow, so nothing a block starts (a server, a job in the background) outlives it.
+ */
 function run(command: string, args: string[], ws: DocWorkspace): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ws.dir, env: ws.env(), timeout: BLOCK_TIMEOUT_MS });
-    let stdout = '';
+    const child = spawn(command, args, { cwd: ws.dir, env: ws.env(), detached: true });
+    const endGroup = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // the group has already ended
+      }
+    };
     let stderr = '';
+    const timer = setTimeout(() => {
+      stderr += `\ndocs-test: stopped after ${BLOCK_TIMEOUT_MS} ms`;
+      endGroup();
+    }, BLOCK_TIMEOUT_MS);
+    let stdout = '';
     child.stdout.on('data', (d: Buffer) => {
       stdout += d;
     });
@@ -132,6 +147,10 @@ function run(command: string, args: string[], ws: DocWorkspace): Promise<Ran> {
       stderr += d;
     });
     child.on('error', reject);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      endGroup();
+    });
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
