@@ -7,10 +7,10 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { MESSAGE_KEYS } from '../../src/http/validation/validation-messages.js';
 import { ConfigError } from '../../src/model/config-problem.js';
 import { fieldTypes } from '../../src/model/field-registry.js';
 import { buildModel, parseConfigText } from '../../src/model/index.js';
+import { MESSAGE_KEYS } from '../../src/write/validation-messages.js';
 import { expectEnvelope, useServer } from '../support/http-harness.js';
 import { describeEachStore } from '../support/store-targets.js';
 

@@ -4,12 +4,7 @@
  * that differ (`DdlDialect`); the steps come from schema-planner.ts.
  */
 import type { StorageKind } from '../../model/field-type.js';
-import {
-  type FieldDef,
-  type Model,
-  type ResourceDef,
-  storedResources,
-} from '../../model/model-types.js';
+import { type FieldDef, type Model, type ResourceDef, storedResources } from '../../model/model-types.js';
 import { idKindOf } from '../../model/system-fields.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
 import type { IndexSpec, SchemaStep } from './schema-plan.js';

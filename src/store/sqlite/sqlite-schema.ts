@@ -33,7 +33,6 @@ const ON_DELETE: Record<string, string> = {
   'SET NULL': 'set-null',
 };
 
-
 function* introspectTable(name: string): SchemaTask<DbTable> {
   const columns = yield* run(`PRAGMA table_info(${q(name)})`);
   const keys = yield* run(`PRAGMA foreign_key_list(${q(name)})`);
