@@ -4,6 +4,7 @@
  * and the `Resources` map that types `createClient<Resources>()` from `verbo/client`.
  */
 import type { FieldDef, Model, ResourceDef } from '../model/model-types.js';
+import { idKindOf } from '../model/system-fields.js';
 import { recordTypeNames } from './type-names.js';
 
 const JSON_VALUE = `/** Any JSON value (the type of \`json\` fields). */
@@ -13,14 +14,14 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 const quote = (s: string): string =>
   `'${JSON.stringify(s).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
 
-const idTypeOf = (r: ResourceDef): string => (r.idType === 'integer' ? 'number' : 'string');
+/** The TypeScript type of a resource's id: its id field's value type. */
+const idTypeOf = (r: ResourceDef): string => valueType(r.allFields.get('id')!);
 
-/** The TypeScript type of a field's non-null value, from its JSON Schema. */
-function valueType(model: Model, f: FieldDef): string {
-  if (f.reference) {
-    const target = model.byName.get(f.reference.resource);
-    return target ? idTypeOf(target) : f.reference.idType === 'integer' ? 'number' : 'string';
-  }
+/**
+ * The TypeScript type of a field's non-null value, from its JSON Schema (a reference's schema is
+ * its target id's, model/field-types/reference-field.ts).
+ */
+function valueType(f: FieldDef): string {
   const schema = f.type.jsonSchema(f);
   if (Array.isArray(schema.enum))
     return schema.enum.map((v) => (typeof v === 'string' ? quote(v) : JSON.stringify(v))).join(' | ');
@@ -63,21 +64,22 @@ function docOf(f: FieldDef, indent: string): string {
   return notes.length ? `${indent}/** ${notes.join(' ')} */\n` : '';
 }
 
-function readShape(model: Model, r: ResourceDef, name: string): string {
+function readShape(r: ResourceDef, name: string): string {
   const lines: string[] = [];
   for (const f of r.allFields.values()) {
     const nullable = !f.system && !f.required;
-    const type = f.name === 'id' ? idTypeOf(r) : valueType(model, f);
+    const type = f.name === 'id' ? idTypeOf(r) : valueType(f);
     lines.push(`${docOf(f, '  ')}  ${f.name}: ${orNull(type, nullable)};`);
   }
   const about = r.description ? `${r.description.replace(/\*\//g, '*\\/')} ` : '';
   return `/** ${about}A record of \`${r.name}\`, as the API returns it. */\nexport interface ${name} {\n${lines.join('\n')}\n}`;
 }
 
-function createShape(model: Model, r: ResourceDef, name: string): string {
+function createShape(r: ResourceDef, name: string): string {
   const lines: string[] = [];
-  if (r.idType !== 'integer') {
-    const required = r.idType === 'string';
+  const assignedBy = idKindOf(r).assignedBy;
+  if (assignedBy !== 'store') {
+    const required = assignedBy === 'client';
     lines.push(
       `  /** ${required ? 'The key chosen by the client.' : 'Optional: the server generates one when absent.'} */`,
     );
@@ -85,16 +87,14 @@ function createShape(model: Model, r: ResourceDef, name: string): string {
   }
   for (const f of r.fields) {
     lines.push(
-      `${docOf(f, '  ')}  ${f.name}${optionalOnWrite(f) ? '?' : ''}: ${orNull(valueType(model, f), !f.required)};`,
+      `${docOf(f, '  ')}  ${f.name}${optionalOnWrite(f) ? '?' : ''}: ${orNull(valueType(f), !f.required)};`,
     );
   }
   return `/** Body of \`POST /${r.name}\` and of \`PUT /${r.name}/{id}\` (a full replacement). */\nexport interface ${name}Create {\n${lines.join('\n')}\n}`;
 }
 
-function updateShape(model: Model, r: ResourceDef, name: string): string {
-  const lines = r.fields.map(
-    (f) => `${docOf(f, '  ')}  ${f.name}?: ${orNull(valueType(model, f), !f.required)};`,
-  );
+function updateShape(r: ResourceDef, name: string): string {
+  const lines = r.fields.map((f) => `${docOf(f, '  ')}  ${f.name}?: ${orNull(valueType(f), !f.required)};`);
   return `/** Body of \`PATCH /${r.name}/{id}\` as a JSON Merge Patch (RFC 7396): \`null\` clears a field. */\nexport interface ${name}Update {\n${lines.join('\n')}\n}`;
 }
 
@@ -140,7 +140,7 @@ export function generateRecordTypes(model: Model, options: RecordTypesOptions = 
   ];
   for (const r of model.resources) {
     const n = names.get(r.name)!;
-    parts.push(readShape(model, r, n), createShape(model, r, n), updateShape(model, r, n));
+    parts.push(readShape(r, n), createShape(r, n), updateShape(r, n));
   }
   parts.push(resourcesMap(model, names));
   return `${parts.join('\n\n')}\n`;

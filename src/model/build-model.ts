@@ -5,10 +5,9 @@ import type { LoadedConfig } from './config-loader.js';
 import { ConfigError, type ConfigProblem } from './config-problem.js';
 import { checkFieldDefault } from './field-default.js';
 import { COMMON_OPTIONS, fieldTypes } from './field-registry.js';
-import type { OnDelete } from './field-types/reference-field.js';
 import { readLimits } from './limits-config.js';
-import type { FieldDef, IdType, Model, ResourceDef } from './model-types.js';
-import { systemFields } from './system-fields.js';
+import type { FieldDef, IdType, Model, OnDelete, ResourceDef } from './model-types.js';
+import { ID_TYPES, systemFields } from './system-fields.js';
 
 const TOP_KEYS = [
   'name',
@@ -25,9 +24,10 @@ const TOP_KEYS = [
   'resources',
 ];
 const RESOURCE_KEYS = ['id', 'fields', 'movedFrom', 'requireIfMatch', 'description', 'access'];
+/** A resource without `id` in its config (docs/config.md). */
+const DEFAULT_ID_TYPE = 'integer';
 const RESOURCE_NAME = /^[a-z][a-z0-9_]*$/;
 const FIELD_NAME = /^[a-zA-Z][a-zA-Z0-9_]*$/;
-const ID_TYPES: IdType[] = ['integer', 'uuid', 'string'];
 
 type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -123,8 +123,9 @@ function readResource(name: string, raw: unknown, report: Report): ResourceDef |
   for (const key of Object.keys(raw))
     if (!RESOURCE_KEYS.includes(key))
       report([...at, key], `unknown key (expected one of ${RESOURCE_KEYS.join(', ')})`);
-  const idType = (raw.id ?? 'integer') as IdType;
-  if (!ID_TYPES.includes(idType)) report([...at, 'id'], `must be one of ${ID_TYPES.join(', ')}`);
+  const declaredId = String(raw.id ?? DEFAULT_ID_TYPE);
+  if (!ID_TYPES.includes(declaredId)) report([...at, 'id'], `must be one of ${ID_TYPES.join(', ')}`);
+  const idType: IdType = ID_TYPES.includes(declaredId) ? declaredId : DEFAULT_ID_TYPE;
   const movedFrom = raw.movedFrom ?? [];
   if (!Array.isArray(movedFrom) || !movedFrom.every((m) => typeof m === 'string' && RESOURCE_NAME.test(m))) {
     report([...at, 'movedFrom'], 'must be a list of former resource names');
@@ -196,17 +197,17 @@ function readField(
     storage: type.storage,
     required: decl.required === true,
     unique: decl.unique === true,
-    index: decl.index === true || decl.unique === true || type.name === 'reference',
+    index: decl.index === true || decl.unique === true || type.reference === true,
     default: decl.default,
     description: typeof decl.description === 'string' ? decl.description : undefined,
     options,
     system: false,
   };
-  if (type.name === 'reference') {
+  if (type.reference) {
     field.reference = {
       resource: String(decl.to),
       onDelete: (decl.onDelete as OnDelete) ?? 'restrict',
-      idType: 'integer',
+      idType: DEFAULT_ID_TYPE,
     };
   }
   return field;
@@ -224,8 +225,10 @@ function resolveRelations(resources: ResourceDef[], byName: Map<string, Resource
       }
       if (f.reference.onDelete === 'set-null' && f.required)
         report([...at, 'onDelete'], 'set-null needs a field that is not required');
+      const idField = target.allFields.get('id')!;
       f.reference.idType = target.idType;
-      f.storage = target.idType === 'integer' ? 'integer' : 'text';
+      f.reference.idField = idField;
+      f.storage = idField.storage;
       const toOneName = f.name.endsWith('Id') && f.name.length > 2 ? f.name.slice(0, -2) : f.name;
       r.toOne.push({ name: toOneName, resource: target.name, field: f.name });
       target.toMany.push({ name: r.name, resource: r.name, field: f.name, onDelete: f.reference.onDelete });

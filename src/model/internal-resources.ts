@@ -61,7 +61,12 @@ export function internalResources(): { users: ResourceDef; tokens: ResourceDef }
       field('userId', 'reference', {
         required: true,
         index: true,
-        reference: { resource: USERS_TABLE, onDelete: 'cascade', idType: 'integer' },
+        reference: {
+          resource: USERS_TABLE,
+          onDelete: 'cascade',
+          idType: users.idType,
+          idField: users.allFields.get('id'),
+        },
         options: { to: USERS_TABLE, onDelete: 'cascade' },
       }),
       field('name', 'string', { required: true }),

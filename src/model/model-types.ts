@@ -3,15 +3,21 @@
 import type { AccessRules } from './access-rules.js';
 import type { AuthSettings, RateLimitSettings, TrustProxy } from './auth-config.js';
 import type { FieldType, StorageKind } from './field-type.js';
-import type { OnDelete } from './field-types/reference-field.js';
 import type { RequestLimits } from './limits-config.js';
 
-export type IdType = 'integer' | 'uuid' | 'string';
+/** The name of a field type that can be an id (one with `id`, see field-type.ts): integer, uuid, string. */
+export type IdType = string;
+
+/** What happens to referencing records when their target is deleted. */
+export const ON_DELETE = ['restrict', 'cascade', 'set-null'] as const;
+export type OnDelete = (typeof ON_DELETE)[number];
 
 export interface ReferenceDef {
   resource: string;
   onDelete: OnDelete;
   idType: IdType;
+  /** The target's `id` field, once resolved: the reference takes its type (field-types/reference-field.ts). */
+  idField?: FieldDef;
 }
 
 export interface FieldDef {

@@ -8,7 +8,8 @@ export const isOptionalOnWrite = (f: FieldDef): boolean => !f.required || f.defa
 export function fieldSchema(f: FieldDef, nullable: boolean): JsonSchema {
   const base = f.type.jsonSchema(f);
   const schema: JsonSchema = f.description ? { ...base, description: f.description } : { ...base };
-  if (!nullable || f.type.name === 'json') return schema;
+  // A schema without `type` (json: any value) already admits null.
+  if (!nullable) return schema;
   if (typeof schema.type === 'string') {
     schema.type = [schema.type, 'null'];
     if (Array.isArray(schema.enum)) schema.enum = [...(schema.enum as unknown[]), null];

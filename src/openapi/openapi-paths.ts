@@ -5,6 +5,7 @@
 import type { AccessAction } from '../model/access-rules.js';
 import type { JsonSchema } from '../model/field-type.js';
 import type { InverseRelation, Model, ResourceDef } from '../model/model-types.js';
+import { idKindOf } from '../model/system-fields.js';
 import type { ErrorStatus } from './openapi-errors.js';
 import { parameterRef } from './openapi-headers.js';
 import type { ResourceNames } from './openapi-names.js';
@@ -20,25 +21,12 @@ export interface PathContext {
   createSchemas: Map<string, JsonSchema>;
 }
 
-const ID_PARAM: Record<ResourceDef['idType'], JsonSchema> = {
-  // 1 to 19 digits: every positive signed 64-bit integer (model/exact-integer.ts); beyond 2^63 − 1 names no record.
-  integer: { type: 'string', pattern: '^[1-9][0-9]{0,18}$', maxLength: 19, examples: ['42'] },
-  uuid: { type: 'string', format: 'uuid', maxLength: 36, examples: ['3f2b8c1e-6a4d-4c1b-9e7a-5d2f1b0c8a94'] },
-  string: {
-    type: 'string',
-    minLength: 1,
-    maxLength: 200,
-    pattern: '^[A-Za-z0-9._~-]+$',
-    examples: ['ada-lovelace'],
-  },
-};
-
 const idParameter = (r: ResourceDef) => ({
   name: 'id',
   in: 'path',
   required: true,
   description: `The id of a ${r.name} record. A value that cannot be an id of ${r.name} names no record: 404.`,
-  schema: ID_PARAM[r.idType],
+  schema: idKindOf(r).pathSchema,
 });
 
 interface Op {
@@ -183,7 +171,7 @@ function itemPath(ctx: PathContext, r: ResourceDef) {
     errors: [400, 404],
   });
   const putSuccess: Record<string, unknown> = { 200: res.written(n, false), 204: res.writtenMinimal(false) };
-  if (r.idType !== 'integer') putSuccess[201] = res.created(n, 'PUT');
+  if (idKindOf(r).assignedBy !== 'store') putSuccess[201] = res.created(n, 'PUT');
   return {
     parameters: [idParameter(r)],
     get: operation(ctx, get(false)),
@@ -191,12 +179,12 @@ function itemPath(ctx: PathContext, r: ResourceDef) {
     put: operation(ctx, {
       ...base,
       id: `replace${n}`,
-      actions: r.idType === 'integer' ? ['update'] : ['update', 'create'],
+      actions: idKindOf(r).assignedBy === 'store' ? ['update'] : ['update', 'create'],
       write: true,
       flavour: 'Patch',
       summary: `Replace a record of ${r.name}`,
       description:
-        r.idType === 'integer'
+        idKindOf(r).assignedBy === 'store'
           ? 'Full replacement: fields left out are cleared. The id is assigned by the server, so an absent record → 404.'
           : 'Full replacement: fields left out are cleared. An absent record is created with this id (201 + Location).',
       parameters: [...conditional, parameterRef('PreferReturn')],

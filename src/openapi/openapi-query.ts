@@ -3,7 +3,6 @@
  * `status[ne]=lead&amount[gte]=10` is exactly how OpenAPI serializes `{ status: { ne: 'lead' } }`;
  * `status=lead` is the short form of `status[eq]=lead`.
  */
-import { integerSchema } from '../model/exact-integer.js';
 import type { JsonSchema } from '../model/field-type.js';
 import type { FieldDef, ResourceDef } from '../model/model-types.js';
 import { parameterRef } from './openapi-headers.js';
@@ -12,45 +11,30 @@ import { headString, int, MAX_HEAD_BYTES, MAX_IN_VALUES } from './openapi-limits
 /** Query names a GET never reads as filters (a field with such a name is filterable on DELETE only). */
 export const RESERVED_QUERY = ['sort', 'limit', 'offset', 'cursor', 'fields', 'embed', 'count'];
 
-const TEXT_STORAGE = new Set(['text', 'date', 'datetime']);
-
-/** Any signed 64-bit integer, exact: a number within ±2^53, its digits beyond (model/exact-integer.ts). */
-function int64Value(): JsonSchema {
-  const [number, digits] = integerSchema().anyOf as JsonSchema[];
-  return { anyOf: [int(number.minimum as number, number.maximum as number), digits] };
-}
-
-/** One filter value as the query string carries it (the field's own limits are not applied to filters). */
+/**
+ * One filter value as the query string carries it, from the field's type (`querySchema`; the
+ * field's own limits are not applied to filters), bounded as OpenAPI wants: integers with a format,
+ * strings by the request head.
+ */
 function valueSchema(f: FieldDef): JsonSchema {
-  switch (f.type.name) {
-    case 'integer':
-      return int64Value();
-    case 'number':
-      return { type: 'number' };
-    case 'boolean':
-      return { type: 'boolean' };
-    case 'enum':
-      return { type: 'string', enum: f.options.values as unknown[] };
-    case 'uuid':
-      return { type: 'string', format: 'uuid', maxLength: 36 };
-    case 'date':
-      return { type: 'string', format: 'date', maxLength: 10 };
-    case 'datetime':
-      return headString({ format: 'date-time' });
-    case 'reference':
-      return f.reference?.idType === 'integer' ? int64Value() : headString();
-    default:
-      return headString();
-  }
+  const bound = (s: JsonSchema): JsonSchema => {
+    const out: JsonSchema = { ...s };
+    if (Array.isArray(out.anyOf)) out.anyOf = (out.anyOf as JsonSchema[]).map(bound);
+    if (out.type === 'integer') {
+      const { type: _type, format: _format, minimum, maximum, ...rest } = out;
+      return int(minimum as number, maximum as number, rest);
+    }
+    if (out.type === 'string' && out.maxLength === undefined && out.enum === undefined)
+      return headString(out);
+    return out;
+  };
+  return bound(f.type.querySchema(f));
 }
 
 function filterSchema(f: FieldDef): JsonSchema {
-  const nullOp = { type: 'boolean', description: '`true`: the field is null; `false`: it is not.' };
-  if (f.type.name === 'json')
-    return { type: 'object', properties: { null: nullOp }, additionalProperties: false };
   const v = valueSchema(f);
   const list = headString({ description: `Comma-separated values, at most ${MAX_IN_VALUES}.` });
-  const properties: Record<string, JsonSchema> = {
+  const candidates: Record<string, JsonSchema> = {
     eq: { ...v, description: 'Equals (the same as the plain `name=value`).' },
     ne: { ...v, description: 'Differs.' },
     gt: { ...v, description: 'Greater than.' },
@@ -59,14 +43,14 @@ function filterSchema(f: FieldDef): JsonSchema {
     lte: { ...v, description: 'Less than or equal.' },
     in: { ...list, description: `One of these comma-separated values (at most ${MAX_IN_VALUES}).` },
     nin: { ...list, description: `None of these comma-separated values (at most ${MAX_IN_VALUES}).` },
+    like: headString({ description: 'Matches a pattern where `*` stands for any text (case-sensitive).' }),
+    ilike: headString({ description: 'Like `like`, ignoring case.' }),
+    null: { type: 'boolean', description: '`true`: the field is null; `false`: it is not.' },
   };
-  if (TEXT_STORAGE.has(f.storage)) {
-    properties.like = headString({
-      description: 'Matches a pattern where `*` stands for any text (case-sensitive).',
-    });
-    properties.ilike = headString({ description: 'Like `like`, ignoring case.' });
-  }
-  properties.null = nullOp;
+  // The operators the field's type accepts (the filter parser asks the same question).
+  const properties = Object.fromEntries(
+    Object.entries(candidates).filter(([op]) => f.type.refuseOperator(op, f) === undefined),
+  );
   return { type: 'object', properties, additionalProperties: false };
 }
 
@@ -89,7 +73,7 @@ export function resourceParameters(r: ResourceDef): Record<string, unknown> {
       example: {},
     };
   }
-  const sortable = [...r.allFields.values()].filter((f) => f.type.name !== 'json').map((f) => f.name);
+  const sortable = [...r.allFields.values()].filter((f) => f.type.sortable).map((f) => f.name);
   out[`${r.name}.sort`] = {
     name: 'sort',
     in: 'query',

@@ -5,21 +5,16 @@
 import type { JsonSchema } from '../model/field-type.js';
 import type { FieldDef, ResourceDef } from '../model/model-types.js';
 import { fieldSchema, writeSchema } from '../model/record-schema.js';
+import { idKindOf } from '../model/system-fields.js';
 import { recordExample } from './openapi-examples.js';
 import { bounded, type Limits, UNCAPPED_ITEMS } from './openapi-limits.js';
 import type { ResourceNames } from './openapi-names.js';
 
 export const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
-const ID_DESCRIPTION: Record<ResourceDef['idType'], string> = {
-  integer: 'Primary key, assigned by the server.',
-  uuid: 'Primary key: a UUID, chosen by the client on create or assigned by the server.',
-  string: 'Primary key: a natural key chosen by the client (letters, digits, `.`, `_`, `~`, `-`).',
-};
-
 function systemProperty(f: FieldDef, r: ResourceDef, limits: Limits): JsonSchema {
   const base = bounded(fieldSchema(f, !f.required && f.name !== 'id'), limits);
-  if (f.name === 'id') base.description = ID_DESCRIPTION[r.idType];
+  if (f.name === 'id') base.description = idKindOf(r).description;
   return { ...base, readOnly: true };
 }
 
@@ -80,9 +75,10 @@ const idProperty = (r: ResourceDef, limits: Limits, description: string): JsonSc
 function createSchema(r: ResourceDef, limits: Limits): JsonSchema {
   const { properties, required } = writeProperties(r, limits);
   const props: Record<string, JsonSchema> = {};
-  if (r.idType === 'string')
+  const assignedBy = idKindOf(r).assignedBy;
+  if (assignedBy === 'client')
     props.id = idProperty(r, limits, 'The natural key of the new record (required).');
-  if (r.idType === 'uuid')
+  if (assignedBy === 'server')
     props.id = idProperty(
       r,
       limits,
@@ -93,7 +89,7 @@ function createSchema(r: ResourceDef, limits: Limits): JsonSchema {
     type: 'object',
     description: `A new ${r.name} record. Fields left out get their default, or null.`,
     properties: props,
-    required: r.idType === 'string' ? ['id', ...required] : required,
+    required: assignedBy === 'client' ? ['id', ...required] : required,
     additionalProperties: false,
   };
   return withExample(schema, recordExample(r, 'write'));

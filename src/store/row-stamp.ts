@@ -1,16 +1,20 @@
 /**
  * What a store sets on every row it writes, written once for every dialect: createdAt, updatedAt,
- * _version, and a generated uuid when a uuid-keyed record comes without one.
+ * _version, and a generated id when a record whose id the server makes (uuid) comes without one.
  */
-import { randomUUID } from 'node:crypto';
 import type { ResourceDef } from '../model/model-types.js';
+import { idKindOf } from '../model/system-fields.js';
 import type { Row } from './store.js';
 
 /** A new row: both timestamps now, version 1, `id` kept when given (client-chosen or natural key). */
 export function stampInsert(r: ResourceDef, values: Row): Row {
   const now = new Date().toISOString();
   const row: Row = { ...values, createdAt: now, updatedAt: now, _version: 1 };
-  if (row.id === undefined && r.idType === 'uuid') row.id = randomUUID();
+  // A server-made id (a uuid) when the client sent none; store-assigned ids come from the table.
+  if (row.id === undefined) {
+    const made = idKindOf(r).generate?.();
+    if (made !== undefined) row.id = made;
+  }
   return row;
 }
 

@@ -5,6 +5,7 @@
 // Known upward import (test/architecture/layers.test.ts): the error types move to a layer-neutral module.
 import { ApiError, type Problem } from '../http/errors/api-error.js';
 import type { ResourceDef } from '../model/model-types.js';
+import { idKindOf } from '../model/system-fields.js';
 import type { Row } from '../store/store.js';
 import { nulProblems } from './nul-characters.js';
 import { parseId } from './record-id.js';
@@ -61,20 +62,20 @@ export function planWrite(r: ResourceDef, validator: RecordValidator, body: unkn
           ...readOnly('id', 'it differs from the id in the URL'),
           internalMessage: `id in the body (${JSON.stringify(input.id)}) differs from the id in the URL (${String(urlId)})`,
         });
-    } else if (r.idType === 'integer') {
+    } else if (idKindOf(r).assignedBy === 'store') {
       problems.push(readOnly('id', 'ids are assigned by the server'));
     } else {
       const id = typeof input.id === 'string' ? parseId(r, input.id) : undefined;
       if (id === undefined)
         problems.push({
           code: 'VALIDATION_FAILED',
-          internalMessage: `id must be a valid ${r.idType === 'uuid' ? 'UUID' : 'key ([A-Za-z0-9._~-], 1..200)'}`,
+          internalMessage: `id must be ${idKindOf(r).expected}`,
           userMessage: { en: 'The id is not valid.', es: 'El identificador no es válido.' },
           pointer: '/id',
         });
       else values.id = id;
     }
-  } else if (mode.kind === 'create' && mode.id === undefined && r.idType === 'string') {
+  } else if (mode.kind === 'create' && mode.id === undefined && idKindOf(r).assignedBy === 'client') {
     problems.push({
       code: 'VALIDATION_FAILED',
       internalMessage: 'id is required: this resource uses client-chosen keys',
@@ -98,7 +99,7 @@ export function planWrite(r: ResourceDef, validator: RecordValidator, body: unkn
     const v = Object.hasOwn(declared, f.name) ? declared[f.name] : undefined;
     if (v === undefined || v === null)
       values[f.name] = v === undefined && f.default !== undefined ? structuredClone(f.default) : null;
-    else values[f.name] = f.type.normalize ? f.type.normalize(v) : v;
+    else values[f.name] = f.type.normalize ? f.type.normalize(v, f) : v;
   }
   return values;
 }

@@ -4,6 +4,7 @@ import addFormatsImport from 'ajv-formats';
 // Known upward import (test/architecture/layers.test.ts): the error types move to a layer-neutral module.
 import type { Problem } from '../http/errors/api-error.js';
 import { isInexactInteger } from '../model/exact-integer.js';
+import type { MessageKeys } from '../model/field-type.js';
 import type { ResourceDef } from '../model/model-types.js';
 import { writeSchema } from '../model/record-schema.js';
 import { validationMessage } from './validation-messages.js';
@@ -16,7 +17,10 @@ export function createAjv(): Ajv2020 {
   return addFormats(new Ajv2020({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false }));
 }
 
-export function problemsFromAjv(errors: ErrorObject[]): Problem[] {
+/** Message keys of a body member's type (model/field-type.ts `messageKeys`), by member name. */
+export type MessageKeysOf = (field: string) => MessageKeys | undefined;
+
+export function problemsFromAjv(errors: ErrorObject[], keysOf: MessageKeysOf = () => undefined): Problem[] {
   const seen = new Set<string>();
   const out: Problem[] = [];
   for (const e of errors) {
@@ -35,7 +39,7 @@ export function problemsFromAjv(errors: ErrorObject[]): Problem[] {
     out.push({
       code: 'VALIDATION_FAILED',
       internalMessage: internal,
-      userMessage: validationMessage(e, field),
+      userMessage: validationMessage(e, field, keysOf(field)?.[e.keyword]),
       pointer,
     });
   }
@@ -86,7 +90,7 @@ export class RecordValidator {
   validate(r: ResourceDef, body: Record<string, unknown>): Problem[] {
     const fn = this.compiled.get(r.name)!;
     if (fn(body)) return [];
-    const problems = problemsFromAjv(fn.errors ?? []);
+    const problems = problemsFromAjv(fn.errors ?? [], (name) => r.allFields.get(name)?.type.messageKeys);
     const wide = this.wide.get(r.name);
     if (!wide) return problems;
     // Only invalid bodies get here: an inexact number never passes the schema.

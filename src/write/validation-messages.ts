@@ -20,7 +20,38 @@ const typeName = (t: unknown, lang: Language): string =>
     .map((x) => TYPE_NAMES[x]?.[lang] ?? x)
     .join(lang === 'en' ? ' or ' : ' o ');
 
-export function validationMessage(e: ErrorObject, field: string): Record<Language, string> {
+type Texts = Record<Language, string>;
+
+/**
+ * Messages a field type names by key (its `messageKeys`, model/field-type.ts), for a value that
+ * fails one JSON Schema keyword. The texts stay here, with the other validation messages.
+ */
+const KEYED: Record<string, (field: string) => Texts> = {
+  'invalid-email': () => ({
+    en: 'The email address is not valid.',
+    es: 'El correo electrónico no es válido.',
+  }),
+  'invalid-url': (field) => ({
+    en: `“${field}” must be a valid URL.`,
+    es: `«${field}» debe ser una URL válida.`,
+  }),
+  'invalid-date': (field) => ({
+    en: `“${field}” must be a date (YYYY-MM-DD).`,
+    es: `«${field}» debe ser una fecha (AAAA-MM-DD).`,
+  }),
+  'invalid-datetime': (field) => ({
+    en: `“${field}” must be a date and time (RFC 3339).`,
+    es: `«${field}» debe ser una fecha y hora (RFC 3339).`,
+  }),
+};
+
+/** The keys `validationMessage` knows (a test checks every field type's keys are among them). */
+export const MESSAGE_KEYS: readonly string[] = Object.keys(KEYED);
+
+/** The message of one Ajv error on `field`; `key` is the field type's message key for the keyword, if any. */
+export function validationMessage(e: ErrorObject, field: string, key?: string): Texts {
+  const keyed = key === undefined ? undefined : KEYED[key];
+  if (keyed) return keyed(field);
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'required':
@@ -33,20 +64,6 @@ export function validationMessage(e: ErrorObject, field: string): Record<Languag
         es: `«${field}» debe ser ${typeName(p.type, 'es')}.`,
       };
     case 'format':
-      if (p.format === 'email')
-        return { en: 'The email address is not valid.', es: 'El correo electrónico no es válido.' };
-      if (p.format === 'uri')
-        return { en: `“${field}” must be a valid URL.`, es: `«${field}» debe ser una URL válida.` };
-      if (p.format === 'date')
-        return {
-          en: `“${field}” must be a date (YYYY-MM-DD).`,
-          es: `«${field}» debe ser una fecha (AAAA-MM-DD).`,
-        };
-      if (p.format === 'date-time')
-        return {
-          en: `“${field}” must be a date and time (RFC 3339).`,
-          es: `«${field}» debe ser una fecha y hora (RFC 3339).`,
-        };
       return { en: `“${field}” is not a valid ${p.format}.`, es: `«${field}» no es un ${p.format} válido.` };
     case 'enum': {
       const values = (p.allowedValues as unknown[]).filter((v) => v !== null).join(', ');

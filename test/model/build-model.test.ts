@@ -58,7 +58,10 @@ resources:
     expect(things.fields.find((f) => f.name === 'b')!.storage).toBe('boolean');
     const parts = model.byName.get('parts')!;
     expect(parts.idType).toBe('uuid');
-    expect(parts.fields[0].reference).toEqual({ resource: 'things', onDelete: 'cascade', idType: 'integer' });
+    const { idField, ...reference } = parts.fields[0].reference!;
+    expect(reference).toEqual({ resource: 'things', onDelete: 'cascade', idType: 'integer' });
+    // The reference takes its target's id field (its type, storage and options).
+    expect(idField).toBe(things.allFields.get('id'));
     expect(parts.toOne).toEqual([{ name: 'thing', resource: 'things', field: 'thingId' }]);
     expect(things.toMany).toEqual([
       { name: 'parts', resource: 'parts', field: 'thingId', onDelete: 'cascade' },

@@ -2,6 +2,7 @@
 
 import type { FastifyRequest } from 'fastify';
 import type { AuthSettings } from '../../model/auth-config.js';
+import type { MessageKeys } from '../../model/field-type.js';
 import { createAjv, problemsFromAjv } from '../../write/record-validator.js';
 import { ApiError } from '../errors/api-error.js';
 import { requireBody } from '../request/body-media-type.js';
@@ -23,11 +24,18 @@ export interface TokenBody {
   expiresInSeconds?: number;
 }
 
+/** The bodies' members that carry an email address or an instant get those values' messages. */
+const MESSAGE_KEYS: Record<string, MessageKeys> = {
+  email: { format: 'invalid-email' },
+  expiresAt: { format: 'invalid-datetime' },
+};
+
 function checker<T>(schema: Record<string, unknown>): (req: FastifyRequest) => T {
   const validate = ajv.compile(schema);
   return (req) => {
     requireBody(req, ['application/json'], 'accept-post');
-    if (!validate(req.body)) throw new ApiError(problemsFromAjv(validate.errors ?? []));
+    if (!validate(req.body))
+      throw new ApiError(problemsFromAjv(validate.errors ?? [], (name) => MESSAGE_KEYS[name]));
     return req.body as T;
   };
 }

@@ -1,6 +1,6 @@
 /** POST/GET /auth/tokens and GET/DELETE /auth/tokens/{id}: a user's API tokens (§8). */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { parseInteger } from '../../model/field-types/integer-field.js';
+import { parseExactInteger } from '../../model/exact-integer.js';
 import { ApiError } from '../errors/api-error.js';
 import { authBodies, tokenExpiry } from './auth-bodies.js';
 import type { AuthServices } from './auth-services.js';
@@ -12,8 +12,9 @@ const tokenNotFound = (raw: string) =>
   ApiError.of('RECORD_NOT_FOUND', `auth/tokens/${raw} does not exist (or is not one of the caller's tokens)`);
 
 function tokenId(raw: string): number {
-  const p = parseInteger(raw);
-  if (!p.ok || p.value < 1) throw tokenNotFound(raw);
+  // Token ids are safe integers; anything else (digits beyond 2^53 included) names no token.
+  const p = parseExactInteger(raw);
+  if (!p.ok || typeof p.value !== 'number' || p.value < 1) throw tokenNotFound(raw);
   return p.value;
 }
 

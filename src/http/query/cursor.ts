@@ -6,9 +6,6 @@
  * server issued it.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { parseExactInteger } from '../../model/exact-integer.js';
-import { isCalendarDate } from '../../model/field-types/date-field.js';
-import { toUtcIso } from '../../model/field-types/datetime-field.js';
 import type { FieldDef, ResourceDef } from '../../model/model-types.js';
 import type { Keyset, SortKey } from '../../store/query-types.js';
 
@@ -61,30 +58,11 @@ export function decodeCursor(raw: string): CursorPayload | undefined {
   }
 }
 
-/** A sort value of the field's storage kind (or null): what the store will bind. */
+/** A sort value the store could have sent for the field (its type decides), or null: what the store will bind. */
 function fits(f: FieldDef, v: unknown): boolean {
   // A required field may still hold NULL in rows written before the field was added.
   if (v === null) return !f.system;
-  switch (f.storage) {
-    case 'integer':
-      // The store's own form (model/exact-integer.ts): a safe number, or the digits of a 64-bit integer beyond.
-      return (
-        Number.isSafeInteger(v) ||
-        (typeof v === 'string' && parseExactInteger(v).ok && !Number.isSafeInteger(Number(v)))
-      );
-    case 'real':
-      return typeof v === 'number' && Number.isFinite(v);
-    case 'boolean':
-      return typeof v === 'boolean';
-    case 'date':
-      return typeof v === 'string' && isCalendarDate(v);
-    case 'datetime':
-      return typeof v === 'string' && toUtcIso(v) !== undefined;
-    case 'text':
-      return typeof v === 'string';
-    default:
-      return false;
-  }
+  return f.type.isStoredValue(v, f);
 }
 
 /** The keyset values match the sort's fields one for one, each of its field's kind. */

@@ -85,12 +85,10 @@ function parseFilterValue(
     if (raw === 'true' || raw === 'false') return { value: raw === 'true' };
     return { error: 'null takes true or false' };
   }
-  if (op === 'like' || op === 'ilike') {
-    if (field.storage !== 'text' && field.storage !== 'date' && field.storage !== 'datetime')
-      return { error: `${op} works on text fields only` };
-    return { value: raw };
-  }
-  if (field.type.name === 'json') return { error: 'json fields can be filtered with null only' };
+  // The field's type says which operators apply (field-types/define-field-type.ts).
+  const refused = field.type.refuseOperator(op, field);
+  if (refused) return { error: refused };
+  if (op === 'like' || op === 'ilike') return { value: raw };
   const parts = op === 'in' || op === 'nin' ? raw.split(',') : [raw];
   const values: unknown[] = [];
   for (const part of parts) {

@@ -49,7 +49,7 @@ function parseSort(
     const desc = part.startsWith('-');
     const name = desc ? part.slice(1) : part;
     const f = r.allFields.get(name);
-    if (!f || f.type.name === 'json') {
+    if (!f?.type.sortable) {
       problems.push(bad(parameter, `cannot sort by "${part}"`));
       return undefined;
     }

@@ -7,30 +7,12 @@
  * (src/openapi/ documents them); these schemas only choose the fast path.
  */
 import type { FastifySchema } from 'fastify';
-import type { FieldDef, ResourceDef } from '../../model/model-types.js';
-
-function outputType(f: FieldDef): Record<string, unknown> {
-  if (f.name === 'id') return { type: ['integer', 'string', 'null'] };
-  switch (f.storage) {
-    case 'integer':
-      return { type: ['integer', 'string', 'null'] };
-    case 'real':
-      return { type: ['number', 'null'] };
-    case 'boolean':
-      return { type: ['boolean', 'null'] };
-    case 'text':
-    case 'date':
-    case 'datetime':
-      return { type: ['string', 'null'] };
-    default:
-      return {};
-  }
-}
+import type { ResourceDef } from '../../model/model-types.js';
 
 /** One record as the API sends it. */
 export function recordOutputSchema(r: ResourceDef): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
-  for (const f of r.allFields.values()) properties[f.name] = outputType(f);
+  for (const f of r.allFields.values()) properties[f.name] = f.type.outputSchema(f);
   return { type: 'object', additionalProperties: true, properties };
 }
 

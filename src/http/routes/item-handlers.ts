@@ -1,6 +1,7 @@
 /** GET, PUT, PATCH and DELETE on /{r}/{id}: request → plan → execute (one transaction) → respond. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ResourceDef } from '../../model/model-types.js';
+import { idKindOf } from '../../model/system-fields.js';
 import { planWrite } from '../../write/plan-write.js';
 import { parseId } from '../../write/record-id.js';
 import { ApiError } from '../errors/api-error.js';
@@ -55,10 +56,10 @@ export function itemHandlers(ctx: AppContext, r: ResourceDef) {
 
     async put(req: IdRequest, reply: FastifyReply) {
       // PUT may create with a client-chosen id: one that can never be a key is a 422, not a 404.
-      if (r.idType !== 'integer' && parseId(r, req.params.id) === undefined) {
+      if (idKindOf(r).assignedBy !== 'store' && parseId(r, req.params.id) === undefined) {
         throw ApiError.of(
           'VALIDATION_FAILED',
-          `id ${JSON.stringify(req.params.id)} is not a valid ${r.idType === 'uuid' ? 'UUID' : 'key ([A-Za-z0-9._~-], 1..200)'}`,
+          `id ${JSON.stringify(req.params.id)} is not ${idKindOf(r).expected}`,
           {
             pointer: '/id',
             userMessage: { en: 'The id is not valid.', es: 'El identificador no es válido.' },
@@ -71,7 +72,7 @@ export function itemHandlers(ctx: AppContext, r: ResourceDef) {
         const access = authorize(req, r, current ? 'update' : 'create', current);
         checkWritePreconditions(r, req.headers, current);
         if (!current) {
-          if (r.idType === 'integer') throw notFound(r, id);
+          if (idKindOf(r).assignedBy === 'store') throw notFound(r, id);
           return {
             kind: 'insert',
             values: access.stamp(planWrite(r, ctx.validator, req.body, { kind: 'create', id })),

@@ -1,6 +1,6 @@
-import type { FieldType } from '../field-type.js';
+import { defineFieldType } from './define-field-type.js';
 
-export const booleanField: FieldType = {
+export const booleanField = defineFieldType({
   name: 'boolean',
   options: [],
   storage: 'boolean',
@@ -11,4 +11,6 @@ export const booleanField: FieldType = {
     if (raw === 'false') return { ok: true, value: false };
     return { ok: false, expected: 'true or false' };
   },
-};
+  querySchema: () => ({ type: 'boolean' }),
+  example: () => true,
+});

@@ -1,11 +1,18 @@
-import type { FieldType } from '../field-type.js';
-import { pick } from './option-checks.js';
+import type { OptionProblem } from '../field-type.js';
+import { defineFieldType } from './define-field-type.js';
+import { checkNonNegativeInteger, pick } from './option-checks.js';
 
-export const emailField: FieldType = {
+export const emailField = defineFieldType({
   name: 'email',
   options: ['maxLength'],
   storage: 'text',
-  checkOptions: () => [],
+  checkOptions(raw) {
+    const out: OptionProblem[] = [];
+    checkNonNegativeInteger(raw, 'maxLength', out);
+    return out;
+  },
   jsonSchema: (f) => ({ type: 'string', format: 'email', maxLength: 320, ...pick(f.options, ['maxLength']) }),
   parseQuery: (raw) => ({ ok: true, value: raw }),
-};
+  example: () => 'ada@example.com',
+  messageKeys: { format: 'invalid-email' },
+});

@@ -1,8 +1,10 @@
-import type { FieldType, OptionProblem } from '../field-type.js';
+import type { OptionProblem } from '../field-type.js';
+import type { FieldDef } from '../model-types.js';
+import { defineFieldType } from './define-field-type.js';
 
-const valuesOf = (options: Record<string, unknown>): string[] => (options.values as string[]) ?? [];
+const valuesOf = (f: FieldDef): string[] => (f.options.values as string[]) ?? [];
 
-export const enumField: FieldType = {
+export const enumField = defineFieldType({
   name: 'enum',
   options: ['values'],
   storage: 'text',
@@ -16,9 +18,11 @@ export const enumField: FieldType = {
     }
     return out;
   },
-  jsonSchema: (f) => ({ type: 'string', enum: valuesOf(f.options) }),
+  jsonSchema: (f) => ({ type: 'string', enum: valuesOf(f) }),
   parseQuery: (raw, f) =>
-    valuesOf(f.options).includes(raw)
+    valuesOf(f).includes(raw)
       ? { ok: true, value: raw }
-      : { ok: false, expected: `one of ${valuesOf(f.options).join(', ')}` },
-};
+      : { ok: false, expected: `one of ${valuesOf(f).join(', ')}` },
+  querySchema: (f) => ({ type: 'string', enum: valuesOf(f) }),
+  example: (f) => valuesOf(f)[0],
+});

@@ -1,18 +1,12 @@
 import { integerSchema, parseExactInteger } from '../exact-integer.js';
-import type { FieldType, OptionProblem } from '../field-type.js';
+import type { OptionProblem } from '../field-type.js';
+import { clampToRange, defineFieldType } from './define-field-type.js';
 import { checkFiniteNumber, checkOrdered } from './option-checks.js';
 
-const INTEGER = /^-?(0|[1-9][0-9]*)$/;
+/** Any signed 64-bit integer: a number within ±2^53, its digits beyond (model/exact-integer.ts). */
+const int64 = integerSchema();
 
-/** A safe integer (±2^53) from text; record values use `parseExactInteger` (64 bits). */
-export function parseInteger(raw: string): { ok: true; value: number } | { ok: false; expected: string } {
-  if (!INTEGER.test(raw)) return { ok: false, expected: 'an integer' };
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value)) return { ok: false, expected: 'an integer within ±2^53' };
-  return { ok: true, value };
-}
-
-export const integerField: FieldType = {
+export const integerField = defineFieldType({
   name: 'integer',
   options: ['minimum', 'maximum'],
   storage: 'integer',
@@ -27,4 +21,21 @@ export const integerField: FieldType = {
   jsonSchema: (f) =>
     integerSchema(f.options.minimum as number | undefined, f.options.maximum as number | undefined),
   parseQuery: (raw) => parseExactInteger(raw),
-};
+  querySchema: () => structuredClone(int64),
+  example: (f) => Math.ceil(clampToRange(7, f)),
+  id: {
+    assignedBy: 'store',
+    options: { minimum: 1 },
+    // A number, or beyond 2^53 its digits (model/exact-integer.ts), never a rounded number.
+    parse(raw) {
+      const p = parseExactInteger(raw);
+      if (!p.ok) return undefined;
+      return (typeof p.value === 'number' ? p.value > 0 : p.value[0] !== '-') ? p.value : undefined;
+    },
+    expected: 'a positive integer',
+    // 1 to 19 digits: every positive signed 64-bit integer; beyond 2^63 − 1 names no record.
+    pathSchema: { type: 'string', pattern: '^[1-9][0-9]{0,18}$', maxLength: 19, examples: ['42'] },
+    description: 'Primary key, assigned by the server.',
+    example: 42,
+  },
+});

@@ -1,17 +1,21 @@
-import { integerSchema, parseExactInteger } from '../exact-integer.js';
-import type { FieldType, OptionProblem } from '../field-type.js';
+import type { OptionProblem } from '../field-type.js';
+import type { FieldDef } from '../model-types.js';
+import { ON_DELETE, type OnDelete } from '../model-types.js';
+import { defineFieldType } from './define-field-type.js';
 
-export const ON_DELETE = ['restrict', 'cascade', 'set-null'] as const;
-export type OnDelete = (typeof ON_DELETE)[number];
+/** The target's id field; a reference is read, parsed, checked and documented as that id. */
+const idOf = (f: FieldDef): FieldDef | undefined => f.reference?.idField;
 
 /**
- * A reference to a record of another resource (`to`). Its JSON shape follows the target's id;
- * the model resolves `field.reference` after every resource is known.
+ * A reference to a record of another resource (`to`). It takes its target's id type: the same
+ * schema, query parsing, canonical form, errors and examples (docs/config.md). The model resolves
+ * `field.reference.idField` (and the field's storage kind) once every resource is known.
  */
-export const referenceField: FieldType = {
+export const referenceField = defineFieldType({
   name: 'reference',
   options: ['to', 'onDelete'],
   storage: 'integer',
+  reference: true,
   checkOptions(raw) {
     const out: OptionProblem[] = [];
     if (typeof raw.to !== 'string' || raw.to === '')
@@ -21,9 +25,25 @@ export const referenceField: FieldType = {
     }
     return out;
   },
-  // An integer id: 1 to 2^63 − 1, a digit string beyond 2^53 (as the id itself is sent).
-  jsonSchema: (f) =>
-    f.reference?.idType === 'integer' ? integerSchema(1) : { type: 'string', minLength: 1 },
-  parseQuery: (raw, f) =>
-    f.reference?.idType === 'integer' ? parseExactInteger(raw) : { ok: true, value: raw },
-};
+  jsonSchema(f) {
+    const id = idOf(f);
+    return id ? id.type.jsonSchema(id) : { type: 'string', minLength: 1 };
+  },
+  parseQuery(raw, f) {
+    const id = idOf(f);
+    return id ? id.type.parseQuery(raw, id) : { ok: true, value: raw };
+  },
+  querySchema(f) {
+    const id = idOf(f);
+    return id ? id.type.querySchema(id) : { type: 'string' };
+  },
+  isStoredValue(v, f) {
+    const id = idOf(f);
+    return id?.type.isStoredValue(v, id) === true;
+  },
+  normalize(v, f) {
+    const id = idOf(f);
+    return id?.type.normalize ? id.type.normalize(v, id) : v;
+  },
+  example: (f) => idOf(f)?.type.id?.example,
+});

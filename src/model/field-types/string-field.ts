@@ -1,9 +1,11 @@
-import type { FieldType, OptionProblem } from '../field-type.js';
+import type { OptionProblem } from '../field-type.js';
+import { defineFieldType, textOfLength } from './define-field-type.js';
 import { checkNonNegativeInteger, checkOrdered, pick } from './option-checks.js';
 
 const OPTIONS = ['minLength', 'maxLength', 'pattern'] as const;
+const KEY = /^[A-Za-z0-9._~-]{1,200}$/;
 
-export const stringField: FieldType = {
+export const stringField = defineFieldType({
   name: 'string',
   options: OPTIONS,
   storage: 'text',
@@ -27,4 +29,21 @@ export const stringField: FieldType = {
   },
   jsonSchema: (f) => ({ type: 'string', ...pick(f.options, OPTIONS) }),
   parseQuery: (raw) => ({ ok: true, value: raw }),
-};
+  // A custom pattern cannot be met by a generic value.
+  example: (f) => (f.options.pattern !== undefined ? undefined : textOfLength(`Example ${f.name}`, f)),
+  id: {
+    assignedBy: 'client',
+    options: { minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._~-]+$' },
+    parse: (raw) => (KEY.test(raw) ? raw : undefined),
+    expected: 'a valid key ([A-Za-z0-9._~-], 1..200)',
+    pathSchema: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      pattern: '^[A-Za-z0-9._~-]+$',
+      examples: ['ada-lovelace'],
+    },
+    description: 'Primary key: a natural key chosen by the client (letters, digits, `.`, `_`, `~`, `-`).',
+    example: 'ada-lovelace',
+  },
+});

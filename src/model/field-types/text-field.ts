@@ -1,8 +1,9 @@
-import type { FieldType, OptionProblem } from '../field-type.js';
+import type { OptionProblem } from '../field-type.js';
+import { defineFieldType, textOfLength } from './define-field-type.js';
 import { checkNonNegativeInteger, pick } from './option-checks.js';
 
 /** Long free text: like string, without pattern, meant for bodies and notes. */
-export const textField: FieldType = {
+export const textField = defineFieldType({
   name: 'text',
   options: ['maxLength'],
   storage: 'text',
@@ -13,4 +14,5 @@ export const textField: FieldType = {
   },
   jsonSchema: (f) => ({ type: 'string', ...pick(f.options, ['maxLength']) }),
   parseQuery: (raw) => ({ ok: true, value: raw }),
-};
+  example: (f) => textOfLength(`A longer text for ${f.name}.`, f),
+});

@@ -7,7 +7,6 @@ import type { StorageKind } from '../../model/field-type.js';
 import {
   extraSystemFields,
   type FieldDef,
-  type IdType,
   type Model,
   type ResourceDef,
   storedResources,
@@ -17,7 +16,8 @@ import type { DbSchema, DbTable, IndexSpec, ReferenceTarget, SchemaPlan, SchemaS
 /** Type names as the dialect's introspection reports them, to compare with the model. */
 export interface StoredTypeNames {
   storedType(storage: StorageKind): string;
-  storedIdType(idType: IdType): string;
+  /** The id column's type as introspection reports it, for the id's storage kind. */
+  storedIdType(storage: StorageKind): string;
 }
 
 /** Declared fields plus server-set extra columns (ownerId), which are nullable and indexed. */
@@ -67,7 +67,7 @@ function diffTable(
   plan: SchemaPlan,
 ): void {
   const idType = table.columns.get('id')?.type;
-  if (idType && idType !== names.storedIdType(r.idType))
+  if (idType && idType !== names.storedIdType(r.allFields.get('id')!.storage))
     plan.refused.push(`${r.name}.id would change type from ${idType} to ${r.idType}`);
   const changes: SchemaStep[] = [];
   for (const f of columnsOf(r)) {

@@ -4,13 +4,8 @@
  * that differ (`DdlDialect`); the steps come from schema-planner.ts.
  */
 import type { StorageKind } from '../../model/field-type.js';
-import {
-  type FieldDef,
-  type IdType,
-  type Model,
-  type ResourceDef,
-  storedResources,
-} from '../../model/model-types.js';
+import { type FieldDef, type Model, type ResourceDef, storedResources } from '../../model/model-types.js';
+import { idKindOf } from '../../model/system-fields.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
 import type { IndexSpec, SchemaStep } from './schema-plan.js';
 import { columnsOf, resourceOf, type StoredTypeNames } from './schema-planner.js';
@@ -18,8 +13,8 @@ import { columnsOf, resourceOf, type StoredTypeNames } from './schema-planner.js
 export interface DdlDialect extends SqlDialect, StoredTypeNames {
   /** Column type for a storage kind in CREATE TABLE / ADD COLUMN. */
   columnType(storage: StorageKind): string;
-  /** The id column's whole definition. */
-  idColumn(idType: IdType): string;
+  /** The id column's whole definition: its storage kind, and whether the database assigns it (auto-increment). */
+  idColumn(storage: StorageKind, storeAssigned: boolean): string;
   /** Appended to CREATE TABLE (SQLite: ` STRICT`). */
   tableOptions: string;
   /** The column list of an index (PostgreSQL orders nullable columns NULLS FIRST and ends with id). */
@@ -51,7 +46,7 @@ export interface CreateTableOptions {
 
 export function createTableSql(d: DdlDialect, r: ResourceDef, o: CreateTableOptions = {}): string {
   const cols = [
-    d.idColumn(r.idType),
+    d.idColumn(r.allFields.get('id')!.storage, idKindOf(r).assignedBy === 'store'),
     ...columnsOf(r).map((f) => columnSql(d, f, o.notNull ? o.notNull(f) : f.required)),
     `${d.quote('createdAt')} ${d.columnType('datetime')} NOT NULL`,
     `${d.quote('updatedAt')} ${d.columnType('datetime')} NOT NULL`,

@@ -10,7 +10,8 @@
  * what PostgreSQL does (drop and add the constraint), where a refusal would leave a user no way on.
  */
 import type Database from 'better-sqlite3';
-import type { IdType, Model } from '../../model/model-types.js';
+import type { Model } from '../../model/model-types.js';
+import { idKindOf } from '../../model/system-fields.js';
 import type { DbTable, SchemaStep } from '../schema/schema-plan.js';
 import { indexesOf, resourceOf } from '../schema/schema-planner.js';
 import { createIndexSql, createTableSql } from '../schema/schema-sql.js';
@@ -31,8 +32,6 @@ const ON_DELETE: Record<string, string> = {
   CASCADE: 'cascade',
   'SET NULL': 'set-null',
 };
-
-const ID_TYPES: Record<IdType, string> = { integer: 'INTEGER', uuid: 'TEXT', string: 'TEXT' };
 
 function* introspectTable(name: string): SchemaTask<DbTable> {
   const columns = yield* run(`PRAGMA table_info(${q(name)})`);
@@ -71,7 +70,7 @@ function rebuildSql(step: SchemaStep, { model, db, rebuilt }: RenderContext): st
     `INSERT INTO ${q(temp)} (${cols}) SELECT ${cols} FROM ${q(r.name)}`,
   ];
   // AUTOINCREMENT's high-water mark moves with the table, so a deleted id is never handed out again.
-  if (r.idType === 'integer')
+  if (idKindOf(r).assignedBy === 'store')
     sql.push(
       `DELETE FROM sqlite_sequence WHERE name = '${temp}'`,
       `INSERT INTO sqlite_sequence (name, seq) SELECT '${temp}', seq FROM sqlite_sequence WHERE name = '${r.name}'`,
@@ -85,9 +84,9 @@ export const sqliteSchemaDialect: SchemaDialect = {
   ...sqliteDialect,
   columnType: (storage) => SQLITE_TYPES[storage],
   storedType: (storage) => SQLITE_TYPES[storage],
-  idColumn: (idType) =>
-    idType === 'integer' ? 'id INTEGER PRIMARY KEY AUTOINCREMENT' : 'id TEXT PRIMARY KEY NOT NULL',
-  storedIdType: (idType) => ID_TYPES[idType],
+  idColumn: (storage, storeAssigned) =>
+    `id ${SQLITE_TYPES[storage]} PRIMARY KEY ${storeAssigned ? 'AUTOINCREMENT' : 'NOT NULL'}`,
+  storedIdType: (storage) => SQLITE_TYPES[storage],
   tableOptions: ' STRICT',
   indexColumns: (index) => q(index.field),
   *introspect() {

@@ -115,7 +115,7 @@ export class SqliteStore implements Store {
 
   /** An id as the driver binds it: an integer id beyond 2^53 arrives as its digits (model/exact-integer.ts). */
   private key(r: ResourceDef, id: unknown): unknown {
-    return r.idType === 'integer' && typeof id === 'string' ? BigInt(id) : id;
+    return r.allFields.get('id')!.storage === 'integer' && typeof id === 'string' ? BigInt(id) : id;
   }
 
   async get(r: ResourceDef, id: unknown): Promise<Row | undefined> {
