@@ -1,16 +1,11 @@
-import type { OptionProblem } from '../field-type.js';
 import { defineFieldType } from './define-field-type.js';
-import { checkNonNegativeInteger, pick } from './option-checks.js';
+import { checkMaxLengthOnly, pick } from './option-checks.js';
 
 export const emailField = defineFieldType({
   name: 'email',
   options: ['maxLength'],
   storage: 'text',
-  checkOptions(raw) {
-    const out: OptionProblem[] = [];
-    checkNonNegativeInteger(raw, 'maxLength', out);
-    return out;
-  },
+  checkOptions: checkMaxLengthOnly,
   jsonSchema: (f) => ({ type: 'string', format: 'email', maxLength: 320, ...pick(f.options, ['maxLength']) }),
   parseQuery: (raw) => ({ ok: true, value: raw }),
   example: () => 'ada@example.com',

@@ -37,3 +37,10 @@ export function pick(raw: Record<string, unknown>, names: readonly string[]): Re
   for (const n of names) if (raw[n] !== undefined) out[n] = raw[n];
   return out;
 }
+
+/** The option check of the text-like types whose only option is `maxLength` (text, email, url). */
+export function checkMaxLengthOnly(raw: Record<string, unknown>): OptionProblem[] {
+  const out: OptionProblem[] = [];
+  checkNonNegativeInteger(raw, 'maxLength', out);
+  return out;
+}

@@ -1,17 +1,12 @@
-import type { OptionProblem } from '../field-type.js';
 import { defineFieldType, textOfLength } from './define-field-type.js';
-import { checkNonNegativeInteger, pick } from './option-checks.js';
+import { checkMaxLengthOnly, pick } from './option-checks.js';
 
 /** Long free text: like string, without pattern, meant for bodies and notes. */
 export const textField = defineFieldType({
   name: 'text',
   options: ['maxLength'],
   storage: 'text',
-  checkOptions(raw) {
-    const out: OptionProblem[] = [];
-    checkNonNegativeInteger(raw, 'maxLength', out);
-    return out;
-  },
+  checkOptions: checkMaxLengthOnly,
   jsonSchema: (f) => ({ type: 'string', ...pick(f.options, ['maxLength']) }),
   parseQuery: (raw) => ({ ok: true, value: raw }),
   example: (f) => textOfLength(`A longer text for ${f.name}.`, f),
