@@ -1,5 +1,6 @@
 /** Argument parsing shared by the commands: node:util parseArgs, one-line errors plus usage. */
 import { parseArgs } from 'node:util';
+import { closestName } from '../model/closest-name.js';
 
 export class UsageError extends Error {}
 
@@ -25,6 +26,13 @@ export function parseCommandArgs<T extends OptionSpec>(
     });
     return { values: parsed.values as Values<T>, positionals: parsed.positionals };
   } catch (e) {
+    const unknown = /^Unknown option '(-{1,2})([^']+)'/.exec((e as Error).message);
+    if (unknown) {
+      const near = closestName(unknown[2], Object.keys(options));
+      throw new UsageError(
+        `unknown option ${unknown[1]}${unknown[2]}${near ? `. Did you mean --${near}?` : ''}`,
+      );
+    }
     throw new UsageError((e as Error).message.split('\n')[0]);
   }
 }

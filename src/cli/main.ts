@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 /** The `verbo` command: thin sub-commands over the same app object. */
+import { createRequire } from 'node:module';
+import { closestName } from '../model/closest-name.js';
 import { ConfigError, formatProblem } from '../model/config-problem.js';
 import { SchemaChangeRefused } from '../store/store-errors.js';
 import { CHECK_USAGE, checkCommand } from './check-command.js';
@@ -15,8 +17,12 @@ Commands:
   serve [CONFIG]   serve the REST API declared in CONFIG
   check [CONFIG]   validate CONFIG and list every problem
   openapi [CONFIG] print the OpenAPI 3.1 document of the API
-  types [CONFIG]   write TypeScript types of the records (for verbo/client)
+  types [CONFIG]   write TypeScript types of the records (for verbo-api/client)
   users add|list   manage the users of a config with an auth section
+
+Options:
+  -v, --version    print the version
+  -h, --help       show this help
 
 Run 'verbo <command> --help' for its options.`;
 
@@ -34,9 +40,16 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return name ? 0 : 1;
   }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    console.log(packageVersion());
+    return 0;
+  }
   const command = COMMANDS[name];
   if (!command) {
-    console.error(`verbo: unknown command '${name}'\n\n${USAGE}`);
+    const near = closestName(name, Object.keys(COMMANDS));
+    console.error(
+      `verbo: unknown command '${name}'${near ? `. Did you mean 'verbo ${near}'?` : ''}\n\n${USAGE}`,
+    );
     return 2;
   }
   try {
@@ -60,6 +73,11 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`verbo: ${(e as Error).message}`);
     return 1;
   }
+}
+
+/** The installed package's version (dist/cli/main.js → ../../package.json). */
+function packageVersion(): string {
+  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 }
 
 // `verbo openapi | head`: a closed pipe is the reader's choice, not an error.

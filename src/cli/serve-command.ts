@@ -1,11 +1,16 @@
 /** `verbo serve`: loads the config, opens the store, serves until SIGTERM/SIGINT. */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { buildApp } from '../http/app.js';
-import { loadModel } from '../model/index.js';
+import { loadModel, type Model } from '../model/index.js';
 import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import { StoreUnavailable } from '../store/store-errors.js';
 import { parseCommandArgs, UsageError } from './cli-args.js';
 import { runCluster, type Serving, untilStopSignal } from './cluster-runner.js';
 import { configPath } from './config-path.js';
+import { databaseLabel } from './database-label.js';
+import { logFormatOf, loggerOptions } from './log-options.js';
 import { seedIfEmpty } from './seed-data.js';
 
 export const SERVE_USAGE = `Usage: verbo serve [CONFIG] [options]
@@ -23,6 +28,8 @@ Options:
   --tls-cert FILE   serve HTTPS with this certificate (PEM) …
   --tls-key FILE    … and this key (PEM)
   --log-level LVL   pino level: fatal, error, warn, info (default), debug, silent
+  --log-format F    pretty (one readable line per request; the default at a terminal)
+                    or json (pino JSON lines, RFC 3339 times; the default otherwise)
   --shutdown-grace S  on SIGTERM, seconds in-flight requests get to finish before their
                     connections are cut (default 10; a client trickling a body never holds exit up)
   -h, --help        show this help`;
@@ -39,6 +46,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
     'log-level': { type: 'string' },
+    'log-format': { type: 'string' },
     'shutdown-grace': { type: 'string' },
   });
   if (values.help) {
@@ -54,29 +62,46 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const workers = positiveInteger('--workers', values.workers) ?? 1;
   const poolSize = positiveInteger('--pool-size', values['pool-size']);
   const graceMs = (positiveInteger('--shutdown-grace', values['shutdown-grace']) ?? 10) * 1000;
+  const logger = await loggerOptions(
+    values['log-level'] ?? 'info',
+    logFormatOf(values['log-format'], process.stdout.isTTY === true),
+  );
   const model = loadModel(configPath(positionals[0]));
   const db = values.db ?? process.env.DATABASE_URL ?? 'data/verbo.sqlite';
   const https = values['tls-cert']
-    ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']!) }
+    ? { cert: readFile(values['tls-cert'], '--tls-cert'), key: readFile(values['tls-key']!, '--tls-key') }
     : undefined;
-  const banner = (address: string) =>
-    `verbo: serving ${model.resources.map((r) => r.name).join(', ')} at ${address}${model.basePath}`;
-  /** Opens and syncs the store (safe in several processes at once: the sync takes a lock), builds the app, listens. */
-  const serve = async (seed?: string): Promise<Serving> => {
+  const host = values.host ?? '127.0.0.1';
+  const banner = (address: string) => bannerText(model, address, db);
+  /** Opens and syncs the store; a database that cannot be reached is named (never with its password). */
+  const openSynced = async (poolSize?: number, check?: (store: Store) => void): Promise<Store> => {
     const store = await openStore(db, { poolSize });
     try {
+      check?.(store);
       await store.sync(model);
+      return store;
+    } catch (e) {
+      await store.close().catch(() => undefined);
+      if (e instanceof StoreUnavailable)
+        throw new Error(`cannot use the database (${databaseLabel(db)}): ${e.message}`, { cause: e });
+      throw e;
+    }
+  };
+  /** Opens and syncs the store (safe in several processes at once: the sync takes a lock), builds the app, listens. */
+  const serve = async (seed?: string): Promise<Serving> => {
+    const store = await openSynced(poolSize);
+    try {
       if (seed) await seedIfEmpty(model, store, seed);
       const app = await buildApp({
         model,
         store,
         production: values.production || process.env.NODE_ENV === 'production',
-        logger: { level: values['log-level'] ?? 'info' },
+        logger,
         https,
       });
-      const address = await app.listen({ port, host: values.host ?? '127.0.0.1' }).catch(async (e) => {
+      const address = await app.listen({ port, host }).catch(async (e) => {
         await app.close();
-        throw e;
+        throw listenError(e, host, port);
       });
       const close = async () => {
         // In-flight requests finish with their real answer; whatever is still open after the grace
@@ -99,13 +124,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
 
   if (workers > 1) {
     const prepare = async () => {
-      const store = await openStore(db, { poolSize: 1 });
-      try {
-        if (!store.capabilities.multiProcess)
+      const store = await openSynced(1, (opened) => {
+        if (!opened.capabilities.multiProcess)
           throw new UsageError(
             `--workers needs a database several processes can share (a file or PostgreSQL), not ${db}`,
           );
-        await store.sync(model);
+      });
+      try {
         if (values.seed) await seedIfEmpty(model, store, values.seed);
       } finally {
         await store.close();
@@ -126,4 +151,47 @@ function positiveInteger(flag: string, raw: string | undefined): number | undefi
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < 1)
     throw new UsageError(`${flag} must be a whole number of at least 1, got ${raw}`);
   return n;
+}
+
+/** The lines printed once the server listens: where the API, its docs and its data are. */
+function bannerText(model: Model, address: string, db: string): string {
+  const api = `${address}${model.basePath}`;
+  const n = model.resources.length;
+  return [
+    `verbo: serving ${model.resources.map((r) => r.name).join(', ')} at ${api}`,
+    `  API       ${api}/${model.resources[0].name}  (${n} resource${n === 1 ? '' : 's'})`,
+    `  docs      ${api}/docs`,
+    `  OpenAPI   ${api}/openapi.json`,
+    `  database  ${databaseLabel(db)}`,
+  ].join('\n');
+}
+
+/** What to do about a port that cannot be taken. */
+function listenError(e: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (e.code === 'EADDRINUSE')
+    return new Error(
+      `port ${port} on ${host} is already in use: use --port to pick another (--port 0 picks a free one)`,
+    );
+  if (e.code === 'EACCES')
+    return new Error(
+      `not allowed to listen on port ${port} on ${host} (EACCES): use --port with a port above 1023`,
+    );
+  if (e.code === 'EADDRNOTAVAIL')
+    return new Error(`${host} is not an address of this machine (EADDRNOTAVAIL): check --host`);
+  return e;
+}
+
+function readFile(path: string, flag: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'cannot be read (permission denied)'
+          : `cannot be read (${code})`;
+    throw new Error(`${flag} ${resolve(path)} ${why}`, { cause: e });
+  }
 }

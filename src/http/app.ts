@@ -26,6 +26,7 @@ import { integerMembersOf } from './request/integer-members.js';
 import { registerRateLimit } from './request/rate-limit.js';
 import { languageFrom, traceIdFrom } from './request/request-context.js';
 import { limitJsonBodies, registerRequestLimits } from './request/request-limits.js';
+import { registerRequestLog } from './request/request-log.js';
 import { registerShutdownGuard } from './request/shutdown-guard.js';
 import type { AppContext } from './routes/app-context.js';
 import { notFoundHandler } from './routes/not-found.js';
@@ -156,21 +157,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ttlMs: model.idempotency.ttlSeconds * 1000,
     scopeOf: callerScope,
   });
-  // One pino line per request; no hook at all when logging is off.
-  if (!isSilent(app.log)) {
-    app.addHook('onResponse', (req, reply, done) => {
-      req.log.info(
-        {
-          method: req.method,
-          path: req.url.split('?')[0],
-          status: reply.statusCode,
-          durationMs: Math.round(reply.elapsedTime * 100) / 100,
-        },
-        'request',
-      );
-      done();
-    });
-  }
+  // One pino line per request (request-log.ts); no hook at all when logging is off.
+  if (!isSilent(app.log)) registerRequestLog(app);
 
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply, errorOptions));
   for (const r of model.resources) registerResourceRoutes(app, ctx, r);

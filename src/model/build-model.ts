@@ -1,6 +1,7 @@
 /** Validates a loaded config and resolves it into a Model; reports every problem at once. */
 
 import { applyAuth } from './auth-config.js';
+import { didYouMean } from './closest-name.js';
 import type { LoadedConfig } from './config-loader.js';
 import { ConfigError, type ConfigProblem } from './config-problem.js';
 import { checkFieldDefault } from './field-default.js';
@@ -43,7 +44,7 @@ export function buildModel(loaded: LoadedConfig): Model {
     throw new ConfigError(problems);
   }
   for (const key of Object.keys(data))
-    if (!TOP_KEYS.includes(key)) report([key], `unknown key (expected one of ${TOP_KEYS.join(', ')})`);
+    if (!TOP_KEYS.includes(key)) report([key], unknownKey(key, TOP_KEYS, 'expected one of'));
 
   const basePath = readBasePath(data.basePath, report);
   const resources: ResourceDef[] = [];
@@ -95,6 +96,12 @@ export function buildModel(loaded: LoadedConfig): Model {
 
 type Report = (path: (string | number)[], message: string) => void;
 
+/** `unknown key (expected one of a, b). Did you mean "fields"?` */
+function unknownKey(key: string, known: Iterable<string>, listed: string, what = 'unknown key'): string {
+  const names = [...known];
+  return `${what} (${listed}: ${names.join(', ')}).${didYouMean(key, names)}`;
+}
+
 function readBasePath(v: unknown, report: Report): string {
   if (v === undefined || v === '' || v === '/') return '';
   if (typeof v !== 'string' || !/^(\/[a-zA-Z0-9._~-]+)+$/.test(v)) {
@@ -121,8 +128,7 @@ function readResource(name: string, raw: unknown, report: Report): ResourceDef |
     return undefined;
   }
   for (const key of Object.keys(raw))
-    if (!RESOURCE_KEYS.includes(key))
-      report([...at, key], `unknown key (expected one of ${RESOURCE_KEYS.join(', ')})`);
+    if (!RESOURCE_KEYS.includes(key)) report([...at, key], unknownKey(key, RESOURCE_KEYS, 'expected one of'));
   const declaredId = String(raw.id ?? DEFAULT_ID_TYPE);
   if (!ID_TYPES.includes(declaredId)) report([...at, 'id'], `must be one of ${ID_TYPES.join(', ')}`);
   const idType: IdType = ID_TYPES.includes(declaredId) ? declaredId : DEFAULT_ID_TYPE;
@@ -176,14 +182,16 @@ function readField(
   if (!type) {
     report(
       [...at, 'type'],
-      `unknown type ${JSON.stringify(decl.type)} (expected one of ${[...fieldTypes.keys()].join(', ')})`,
+      typeof decl.type === 'string'
+        ? unknownKey(decl.type, fieldTypes.keys(), 'expected one of', `unknown type "${decl.type}"`)
+        : `unknown type ${JSON.stringify(decl.type)} (expected one of ${[...fieldTypes.keys()].join(', ')})`,
     );
     return undefined;
   }
   const allowed = new Set<string>([...COMMON_OPTIONS, ...type.options]);
   for (const key of Object.keys(decl))
     if (!allowed.has(key))
-      report([...at, key], `unknown option for type ${type.name} (allowed: ${[...allowed].join(', ')})`);
+      report([...at, key], unknownKey(key, allowed, 'allowed', `unknown option for type ${type.name}`));
   for (const key of ['required', 'unique', 'index'] as const) {
     if (decl[key] !== undefined && typeof decl[key] !== 'boolean')
       report([...at, key], 'must be true or false');
@@ -205,7 +213,8 @@ function readField(
   };
   if (type.reference) {
     field.reference = {
-      resource: String(decl.to),
+      // A missing or empty `to` is reported by the type's option check; no second error about it.
+      resource: typeof decl.to === 'string' ? decl.to : '',
       onDelete: (decl.onDelete as OnDelete) ?? 'restrict',
       idType: DEFAULT_ID_TYPE,
     };
@@ -216,7 +225,7 @@ function readField(
 function resolveRelations(resources: ResourceDef[], byName: Map<string, ResourceDef>, report: Report): void {
   for (const r of resources) {
     for (const f of r.fields) {
-      if (!f.reference) continue;
+      if (!f.reference?.resource) continue;
       const target = byName.get(f.reference.resource);
       const at = ['resources', r.name, 'fields', f.name];
       if (!target) {

@@ -1,7 +1,5 @@
 /** The embedded store: better-sqlite3, WAL, foreign keys on, statements prepared once per shape. */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { type Model, type ResourceDef, storedResources } from '../../model/model-types.js';
 import type { Filter, ListQuery } from '../query-types.js';
 import { presentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
@@ -16,6 +14,7 @@ import {
 } from '../sql/write-compiler.js';
 import type { Change, Decide, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
 import { MissingReference, StillReferenced, UniqueViolation } from '../store-errors.js';
+import { openDatabaseFile } from './database-file.js';
 import { sqliteDialect as d, rowDecoder } from './sqlite-dialect.js';
 import { type SqliteError, translateIoError, uniqueFieldsFromMessage } from './sqlite-errors.js';
 import { SqliteKeyValue } from './sqlite-kv.js';
@@ -53,10 +52,9 @@ export class SqliteStore implements Store {
   private readonly checkpointer: WalCheckpointer | undefined;
 
   constructor(options: SqliteStoreOptions) {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     // An in-memory database belongs to one process; a file in WAL mode can be shared by several.
     this.capabilities = { maxBindParams: 32766, multiProcess: options.path !== ':memory:' };
-    const db = new Database(options.path);
+    const db = openDatabaseFile(options.path);
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     if (options.path !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
