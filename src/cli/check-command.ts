@@ -2,12 +2,15 @@
 import { buildModel } from '../model/build-model.js';
 import { loadConfigFile } from '../model/config-loader.js';
 import { ConfigError, formatProblem } from '../model/config-problem.js';
+import { configWarnings } from '../model/config-warnings.js';
 import { parseCommandArgs } from './cli-args.js';
 import { configPath } from './config-path.js';
 
 export const CHECK_USAGE = `Usage: verbo check [CONFIG]
 
-Validates CONFIG (default: ./verbo.yaml or ./verbo.json) and lists every problem.`;
+Validates CONFIG (default: ./verbo.yaml or ./verbo.json) and lists every problem (exit 1),
+then warnings about a config that serves but cannot do all it seems to (exit 0): required
+references in a cycle, field names that are also query parameters.`;
 
 export async function checkCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {});
@@ -17,8 +20,13 @@ export async function checkCommand(argv: string[]): Promise<number> {
   }
   const file = configPath(positionals[0]);
   try {
-    const model = buildModel(loadConfigFile(file));
-    console.log(`${file}: OK (${model.resources.map((r) => r.name).join(', ')})`);
+    const loaded = loadConfigFile(file);
+    const model = buildModel(loaded);
+    const warnings = configWarnings(model, loaded);
+    const note = warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : '';
+    console.log(`${file}: OK (${model.resources.map((r) => r.name).join(', ')})${note}`);
+    // Warnings do not fail the check: the config serves, but does not do all it seems to.
+    for (const w of warnings) console.log(`  warning: ${formatProblem(w)}`);
     return 0;
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;

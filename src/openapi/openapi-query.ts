@@ -5,11 +5,12 @@
  */
 import type { JsonSchema } from '../model/field-type.js';
 import type { FieldDef, ResourceDef } from '../model/model-types.js';
+import { QUERY_PARAMETERS } from '../model/query-parameters.js';
 import { parameterRef } from './openapi-headers.js';
 import { headString, int, MAX_HEAD_BYTES, MAX_IN_VALUES } from './openapi-limits.js';
 
 /** Query names a GET never reads as filters (a field with such a name is filterable on DELETE only). */
-export const RESERVED_QUERY = ['sort', 'limit', 'offset', 'cursor', 'fields', 'embed', 'count'];
+export const RESERVED_QUERY: readonly string[] = QUERY_PARAMETERS;
 
 /**
  * One filter value as the query string carries it, from the field's type (`querySchema`; the

@@ -8,13 +8,14 @@
  * `npm_config_better_sqlite3_binary_host`) for the version installed here; another version compiles.
  * Either way the install script must run in the new project (npm's `allowScripts` lets it).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -40,7 +41,12 @@ function prebuildMirror(): Promise<Server> {
 }
 
 const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
-  execFileSync(cmd, args, { cwd: project, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 200_000 });
+  execFileSync(cmd, args, {
+    cwd: project,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 200_000,
+  });
 
 beforeAll(async () => {
   // dist/ is built before the CLI tests run (npm install's prepare, or `npm run build`).
@@ -57,9 +63,16 @@ beforeAll(async () => {
   mirror = await prebuildMirror();
   const host = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}`;
   // The dependencies come from npm's cache (--prefer-offline): --offline also needs their metadata cached.
-  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, tgz)], {
-    npm_config_better_sqlite3_binary_host: host,
-  });
+  // Asynchronously: the mirror in this process must answer while npm runs.
+  await promisify(execFile)(
+    'npm',
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, tgz)],
+    {
+      cwd: project,
+      env: { ...process.env, npm_config_better_sqlite3_binary_host: host },
+      timeout: 200_000,
+    },
+  );
   writeFileSync(
     join(project, 'verbo.yaml'),
     'resources:\n  customers:\n    fields:\n      name: { type: string, required: true }\n',

@@ -4,6 +4,7 @@
  * only identifiers of the model and bound values ever reach SQL.
  */
 import type { FieldDef, ResourceDef } from '../../model/model-types.js';
+import { QUERY_PARAMETERS } from '../../model/query-parameters.js';
 import type { Filter, FilterOp } from '../../store/query-types.js';
 import type { Problem } from '../errors/api-error.js';
 
@@ -20,7 +21,7 @@ export const OPS = new Set<FilterOp>([
   'ilike',
   'null',
 ]);
-export const RESERVED = new Set(['sort', 'limit', 'offset', 'cursor', 'fields', 'embed', 'count']);
+export const RESERVED = new Set<string>(QUERY_PARAMETERS);
 /** `field` or `field[op]`; anything else is an unknown field. */
 const FILTER_KEY = /^([^[\]]+)(?:\[([^[\]]*)\])?$/;
 
