@@ -170,7 +170,7 @@ function bannerText(model: Model, address: string, db: string): string {
 function listenError(e: NodeJS.ErrnoException, host: string, port: number): Error {
   if (e.code === 'EADDRINUSE')
     return new Error(
-      `port ${port} on ${host} is already in use: use --port to pick another (--port 0 picks a free one)`,
+      `port ${port} on ${host} is already in use (EADDRINUSE): use --port to pick another (--port 0 picks a free one)`,
     );
   if (e.code === 'EACCES')
     return new Error(

@@ -79,7 +79,7 @@ describe('verbo serve', () => {
     expect(JSON.parse(line!)).toMatchObject({
       traceId: 'log-check-1',
       method: 'GET',
-      path: '/customers',
+      url: '/customers?count=true&limit=1',
       status: 200,
     });
     expect(typeof JSON.parse(line!).durationMs).toBe('number');
