@@ -1,4 +1,4 @@
-/** `verbo types [CONFIG] [--out FILE]`: TypeScript types of the records, for code and for `verbo/client`. */
+/** `verbo types [CONFIG] [--out FILE]`: TypeScript types of the records, for code and for `verbo-api/client`. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { generateRecordTypes } from '../codegen/record-types.js';
@@ -10,7 +10,7 @@ export const TYPES_USAGE = `Usage: verbo types [CONFIG] [--out FILE]
 
 Writes TypeScript types for the records of CONFIG (default: ./verbo.yaml or ./verbo.json):
 for each resource its read shape (Customer), create shape (CustomerCreate) and merge-patch
-update shape (CustomerUpdate), and the Resources map for createClient<Resources>() from verbo/client.
+update shape (CustomerUpdate), and the Resources map for createClient<Resources>() from verbo-api/client.
 
 Options:
   --out FILE   write to FILE (e.g. src/api-types.ts) instead of standard output

@@ -1,5 +1,5 @@
 /**
- * `verbo/client`: a typed client for verbo APIs. No dependencies and no imports outside this
+ * `verbo-api/client`: a typed client for verbo APIs. No dependencies and no imports outside this
  * folder: it runs on the global fetch in Node 20+ and in browsers.
  */
 

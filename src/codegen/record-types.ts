@@ -1,7 +1,7 @@
 /**
  * `verbo types`: TypeScript types of each resource's records, from the model alone.
  * Read shape (what the API returns), create shape (POST/PUT body), update shape (merge patch body)
- * and the `Resources` map that types `createClient<Resources>()` from `verbo/client`.
+ * and the `Resources` map that types `createClient<Resources>()` from `verbo-api/client`.
  */
 import type { FieldDef, Model, ResourceDef } from '../model/model-types.js';
 import { idKindOf } from '../model/system-fields.js';
@@ -123,7 +123,7 @@ function resourcesMap(model: Model, names: Map<string, string>): string {
       '  };',
     ].join('\n');
   });
-  return `/** Every resource of the API, for \`createClient<Resources>()\` from \`verbo/client\`. */\nexport interface Resources {\n${entries.join('\n')}\n}`;
+  return `/** Every resource of the API, for \`createClient<Resources>()\` from \`verbo-api/client\`. */\nexport interface Resources {\n${entries.join('\n')}\n}`;
 }
 
 export interface RecordTypesOptions {

@@ -9,7 +9,15 @@
  * Either way the install script must run in the new project (npm's `allowScripts` lets it).
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -86,8 +94,16 @@ afterAll(async () => {
 });
 
 describe(`the packed ${pkg.name} package, installed into an empty project`, () => {
-  it('installs under its own name with the verbo command', () => {
+  it('installs under its own name with the verbo command, which the README and docs use', () => {
     expect(pkg.name).toBe('verbo-api');
+    // The name `verbo` on npm is someone else's package: no doc may send a reader there.
+    for (const file of ['README.md', ...readdirSync(join(ROOT, 'docs')).map((f) => `docs/${f}`)]) {
+      if (!file.endsWith('.md')) continue;
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      expect(text, file).not.toMatch(/['"]verbo\/client['"]|npm (i|install) verbo\b(?!-)/);
+      // Without an install, npx must be given the package name: `npx verbo-api serve …`.
+      expect(text, file).not.toMatch(/^npx verbo (serve|check|openapi) /m);
+    }
     expect(run('npx', ['verbo', '--version']).trim()).toBe(pkg.version);
     // A package whose one bin has another name: npx runs that bin (docs/ use `npx verbo-api …`).
     expect(run('npx', ['verbo-api', '--version']).trim()).toBe(pkg.version);

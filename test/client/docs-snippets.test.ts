@@ -27,7 +27,7 @@ function program(blocks: string[]): string {
     return `export async function snippet${i}(): Promise<void> {\n${lines.filter((l) => !l.startsWith('import ')).join('\n')}\n}`;
   });
   const client = importPath(dir, CLIENT_SOURCE);
-  const head = [...imports].map((l) => l.replace("'verbo/client'", `'${client}'`));
+  const head = [...imports].map((l) => l.replace("'verbo-api/client'", `'${client}'`));
   return [
     `import type { VerboClient as AnyClient } from '${client}';`,
     ...head,
