@@ -3,6 +3,7 @@ import type { Model, ResourceDef } from '../../model/model-types.js';
 import type { Filter } from '../../store/query-types.js';
 import type { Row, Store } from '../../store/store.js';
 import { toOutput } from '../respond/representation.js';
+import type { EmbedNode } from './embed-parser.js';
 
 async function rowsWhereIn(
   store: Store,
@@ -27,8 +28,11 @@ async function rowsWhereIn(
 }
 
 /**
- * Adds each requested relation to the output records (which are in the same order as `rows`).
- * `scopeOf` gives the access filters of an embedded resource (§8: owners see only their records).
+ * Adds each requested relation to the output records (which are in the same order as `rows`),
+ * then, level by level, the relations embedded in those (docs/query.md): one query per relation
+ * per level, however many records. `scopeOf` gives the access filters of an embedded resource and
+ * refuses (401/403) a resource the caller may not read, exactly as a direct read would (§8: owners
+ * see only their records, at every depth).
  */
 export async function embedRelations(
   model: Model,
@@ -36,10 +40,11 @@ export async function embedRelations(
   r: ResourceDef,
   rows: Row[],
   outputs: Record<string, unknown>[],
-  embed: string[],
+  embed: EmbedNode[],
   scopeOf: (target: ResourceDef) => Filter[] = () => [],
 ): Promise<void> {
-  for (const name of embed) {
+  for (const node of embed) {
+    const name = node.relation;
     const toOne = r.toOne.find((t) => t.name === name);
     if (toOne) {
       const target = model.byName.get(toOne.resource)!;
@@ -50,7 +55,9 @@ export async function embedRelations(
         rows.map((row) => row[toOne.field]),
         scopeOf(target),
       );
-      const byId = new Map(found.map((t) => [String(t.id), toOutput(target, t)]));
+      const shown = found.map((t) => toOutput(target, t, node.fields));
+      if (node.embed.length) await embedRelations(model, store, target, found, shown, node.embed, scopeOf);
+      const byId = new Map(found.map((t, i) => [String(t.id), shown[i]]));
       rows.forEach((row, i) => {
         outputs[i][name] = row[toOne.field] == null ? null : (byId.get(String(row[toOne.field])) ?? null);
       });
@@ -65,13 +72,15 @@ export async function embedRelations(
       rows.map((row) => row.id),
       scopeOf(child),
     );
+    const shown = found.map((c) => toOutput(child, c, node.fields));
+    if (node.embed.length) await embedRelations(model, store, child, found, shown, node.embed, scopeOf);
     const groups = new Map<string, Record<string, unknown>[]>();
-    for (const c of found) {
+    found.forEach((c, i) => {
       const key = String(c[toMany.field]);
       const g = groups.get(key);
-      if (g) g.push(toOutput(child, c));
-      else groups.set(key, [toOutput(child, c)]);
-    }
+      if (g) g.push(shown[i]);
+      else groups.set(key, [shown[i]]);
+    });
     rows.forEach((row, i) => {
       outputs[i][name] = groups.get(String(row.id)) ?? [];
     });

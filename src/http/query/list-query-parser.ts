@@ -3,10 +3,11 @@
  * Every problem names its query parameter; identifiers are checked against the model here, so
  * nothing from the URL reaches SQL except as a bound value.
  */
-import type { ResourceDef } from '../../model/model-types.js';
+import type { Model, ResourceDef } from '../../model/model-types.js';
 import type { Filter, Keyset, ListQuery, SortKey } from '../../store/query-types.js';
 import { ApiError, type Problem } from '../errors/api-error.js';
 import { decodeCursor, keysetValuesFit, sortSpec } from './cursor.js';
+import { type EmbedNode, parseEmbed } from './embed-parser.js';
 import { bad, parseFilters, type QueryInput } from './filter-parser.js';
 
 export { parseFilters, type QueryInput, RESERVED } from './filter-parser.js';
@@ -19,7 +20,7 @@ export interface ListPlan {
   resource: string;
   query: ListQuery & { limit: number };
   fields?: string[];
-  embed: string[];
+  embed: EmbedNode[];
   count: boolean;
   /** How the client pages, so Link answers in kind. */
   paging: 'offset' | 'cursor';
@@ -59,7 +60,12 @@ function parseSort(
   return keys;
 }
 
-export function parseListQuery(r: ResourceDef, q: QueryInput, extraWhere: Filter[] = []): ListPlan {
+export function parseListQuery(
+  model: Model,
+  r: ResourceDef,
+  q: QueryInput,
+  extraWhere: Filter[] = [],
+): ListPlan {
   const problems: Problem[] = [];
   const where = [...extraWhere, ...parseFilters(r, q, problems)];
   const limitRaw = single(q, 'limit', problems);
@@ -96,7 +102,7 @@ export function parseListQuery(r: ResourceDef, q: QueryInput, extraWhere: Filter
       keyset = c.keyset;
     }
   }
-  const { fields, embed } = parseSelection(r, q, problems);
+  const { fields, embed } = parseSelection(model, r, q, problems);
   const countRaw = single(q, 'count', problems);
   if (countRaw !== undefined && countRaw !== 'true' && countRaw !== 'false')
     problems.push(bad('count', 'must be true or false'));
@@ -113,10 +119,11 @@ export function parseListQuery(r: ResourceDef, q: QueryInput, extraWhere: Filter
 
 /** `fields` and `embed`, shared by collections and single records. */
 export function parseSelection(
+  model: Model,
   r: ResourceDef,
   q: QueryInput,
   problems: Problem[],
-): { fields?: string[]; embed: string[] } {
+): { fields?: string[]; embed: EmbedNode[] } {
   const fieldsRaw = single(q, 'fields', problems);
   let fields: string[] | undefined;
   if (fieldsRaw !== undefined) {
@@ -126,27 +133,22 @@ export function parseSelection(
       problems.push(bad('fields', `unknown field(s): ${unknown.join(', ') || '(empty)'}`));
   }
   const embedRaw = single(q, 'embed', problems);
-  const embed = embedRaw === undefined ? [] : [...new Set(embedRaw.split(','))];
-  const relations = [...r.toOne.map((t) => t.name), ...r.toMany.map((t) => t.name)];
-  const unknownEmbed = embed.filter((e) => !relations.includes(e));
-  if (unknownEmbed.length)
-    problems.push(
-      bad(
-        'embed',
-        `unknown relation(s): ${unknownEmbed.join(', ')} (relations: ${relations.join(', ') || 'none'})`,
-      ),
-    );
+  const embed = embedRaw === undefined ? [] : parseEmbed(model, r, embedRaw, problems);
   return { fields, embed };
 }
 
 /** Query of `GET /{r}/{id}`: only `fields` and `embed`; anything else → 400 naming it. */
-export function parseItemQuery(r: ResourceDef, q: QueryInput): { fields?: string[]; embed: string[] } {
+export function parseItemQuery(
+  model: Model,
+  r: ResourceDef,
+  q: QueryInput,
+): { fields?: string[]; embed: EmbedNode[] } {
   const problems: Problem[] = [];
   for (const key of Object.keys(q)) {
     if (key !== 'fields' && key !== 'embed')
       problems.push(bad(key, 'a single record takes only fields and embed'));
   }
-  const selection = parseSelection(r, q, problems);
+  const selection = parseSelection(model, r, q, problems);
   if (problems.length) throw new ApiError(problems);
   return selection;
 }

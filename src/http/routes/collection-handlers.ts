@@ -42,7 +42,7 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
   return {
     async list(req: Req, reply: FastifyReply) {
       const readable = authorize(req, r, 'read').where;
-      const plan = parseListQuery(r, req.query, [...(await parentFilter(req)), ...readable]);
+      const plan = parseListQuery(ctx.model, r, req.query, [...(await parentFilter(req)), ...readable]);
       const wanted = { ...plan.query, limit: plan.query.limit + 1 };
       const countExact = parsePrefer(req.headers.prefer).countExact;
       addVary(reply, 'Prefer');

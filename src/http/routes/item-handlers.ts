@@ -24,7 +24,7 @@ export function itemHandlers(ctx: AppContext, r: ResourceDef) {
   return {
     async get(req: IdRequest, reply: FastifyReply) {
       const id = itemId(r, req.params.id);
-      const selection = parseItemQuery(r, req.query as QueryInput);
+      const selection = parseItemQuery(ctx.model, r, req.query as QueryInput);
       const row = await ctx.store.get(r, id);
       authorize(req, r, 'read', row);
       if (!row) throw notFound(r, id);
