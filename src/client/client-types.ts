@@ -42,11 +42,44 @@ type TargetOf<M, N> = N extends keyof M ? (M[N] extends { resource: infer T } ? 
 export type EmbedName<R, K extends keyof R> = (keyof Shape<R, K>['toOne'] | keyof Shape<R, K>['toMany']) &
   string;
 
+/**
+ * One `embed` item (docs/query.md): a relation name, or a relation followed by a field list
+ * and/or a nested relation, e.g. `customer(name,email)` or `orders(id,amount).customer`.
+ */
+export type EmbedItem<R, K extends keyof R> =
+  | EmbedName<R, K>
+  | `${EmbedName<R, K>}(${string})${string}`
+  | `${EmbedName<R, K>}.${string}`;
+
+/** The relation an embed item starts with: `orders(id).customer` → `orders`. */
+type EmbedHead<S extends string> = S extends `${infer H}(${string}`
+  ? H extends `${infer D}.${string}`
+    ? D
+    : H
+  : S extends `${infer H}.${string}`
+    ? H
+    : S;
+
+/** A plain item embeds whole records; one with a field list or nested embeds, a partial one. */
+type EmbeddedRecord<Read, S extends string, N extends string> = [Exclude<S, N>] extends [never]
+  ? Read
+  : Partial<Read> & Record<string, unknown>;
+
+type ItemsOf<E extends string, N extends string> = Extract<E, N | `${N}(${string}` | `${N}.${string}`>;
+
 /** What `embed` adds to each record: a to-one record (or null) or a to-many array. */
 export type Embedded<R, K extends keyof R, E extends string> = {
-  [N in E & keyof Shape<R, K>['toOne']]: ReadByName<R, TargetOf<Shape<R, K>['toOne'], N>> | null;
+  [N in EmbedHead<E> & keyof Shape<R, K>['toOne']]: EmbeddedRecord<
+    ReadByName<R, TargetOf<Shape<R, K>['toOne'], N>>,
+    ItemsOf<E, N>,
+    N
+  > | null;
 } & {
-  [N in E & keyof Shape<R, K>['toMany']]: ReadByName<R, TargetOf<Shape<R, K>['toMany'], N>>[];
+  [N in EmbedHead<E> & keyof Shape<R, K>['toMany']]: EmbeddedRecord<
+    ReadByName<R, TargetOf<Shape<R, K>['toMany'], N>>,
+    ItemsOf<E, N>,
+    N
+  >[];
 };
 
 /** A record as returned with `fields` (a subset) and `embed` (relations added). */

@@ -4,7 +4,7 @@ import type { RequestSpec } from './client-options.js';
 import type {
   CallOptions,
   CreateOptions,
-  EmbedName,
+  EmbedItem,
   ListQuery,
   ReadOf,
   Selected,
@@ -21,7 +21,7 @@ export interface CollectionClient<R, K extends keyof R, Body = Shape<R, K>['crea
    * One page of records (`await`), or every record across pages (`for await … of`).
    * `where`, `sort`, `limit`, `offset`, `cursor`, `fields`, `embed`, `count` follow §6.
    */
-  list<F extends keyof ReadOf<R, K> = keyof ReadOf<R, K>, E extends EmbedName<R, K> = never>(
+  list<F extends keyof ReadOf<R, K> = keyof ReadOf<R, K>, E extends EmbedItem<R, K> = never>(
     query?: ListQuery<ReadOf<R, K>, F, E>,
   ): PagePromise<Selected<R, K, F, E>>;
   /** POST: the created record (201). An Idempotency-Key is added when retries are on. */

@@ -7,6 +7,7 @@ export type { ApiResponse, ClientOptions, RequestSpec, TokenSource } from './cli
 export type {
   CallOptions,
   CreateOptions,
+  EmbedItem,
   EmbedName,
   FieldFilter,
   GetOptions,

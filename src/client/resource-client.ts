@@ -3,7 +3,7 @@
 import type {
   CallOptions,
   CreateOptions,
-  EmbedName,
+  EmbedItem,
   GetOptions,
   IdOf,
   JsonPatchOperation,
@@ -48,7 +48,7 @@ export type NestedClients<R, K extends keyof R> = {
 
 export interface ResourceClient<R, K extends keyof R> extends CollectionClient<R, K> {
   /** GET one record; `fields` and `embed` as in list. */
-  get<F extends keyof ReadOf<R, K> = keyof ReadOf<R, K>, E extends EmbedName<R, K> = never>(
+  get<F extends keyof ReadOf<R, K> = keyof ReadOf<R, K>, E extends EmbedItem<R, K> = never>(
     id: IdOf<R, K>,
     options?: GetOptions<F, E>,
   ): Promise<Selected<R, K, F, E>>;

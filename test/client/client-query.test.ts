@@ -130,6 +130,12 @@ describeEachStore('verbo/client: lists, pages, nested, embed', (_target, getDb) 
     expect(orders.items[0].customer).toEqual(expect.objectContaining({ id: made[1].id, name: made[1].name }));
   });
 
+  it('nested embed with fields inside: orders(id,amount).customer(name)', async () => {
+    const one = await api.customers.get(made[1].id, { embed: ['orders(id,amount).customer(name)'] });
+    expect(rec.sent.at(-1)!.url).toContain('embed=orders(id,amount).customer(name)');
+    expect(one.orders).toEqual([{ id: expect.anything(), amount: 500, customer: { name: made[1].name } }]);
+  });
+
   it('a bad query is a 400 VerboError naming the parameter', async () => {
     const loose = createClient({ baseUrl: server().url });
     const e = await caught(loose.customers.list({ where: { nope: 1 } }));

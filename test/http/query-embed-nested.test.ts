@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type AuthServer, addUser, signIn, startAuthServer } from '../support/auth-harness.js';
-import { expectEnvelope, useServer } from '../support/http-harness.js';
+import { expectEnvelope, type TestServer, useServer } from '../support/http-harness.js';
 import { countListCalls, type Rec } from '../support/query-fixtures.js';
 import { describeEachStore } from '../support/store-targets.js';
 
@@ -45,16 +45,7 @@ const RULES: Record<string, string> = {
 };
 const SECURE = `name: library\nauth: { registration: closed }\n${resources((n) => RULES[n])}`;
 
-type Req = (
-  method: string,
-  path: string,
-  o?: { body?: unknown; headers?: Record<string, string> },
-) => Promise<{
-  status: number;
-  json: any;
-  headers: Headers;
-  text: string;
-}>;
+type Req = TestServer['request'];
 
 async function post(request: Req, path: string, body: Rec, headers: Record<string, string> = {}) {
   const res = await request('POST', path, { body, headers });
