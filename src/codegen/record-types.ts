@@ -67,7 +67,8 @@ function docOf(f: FieldDef, indent: string): string {
 function readShape(r: ResourceDef, name: string): string {
   const lines: string[] = [];
   for (const f of r.allFields.values()) {
-    const nullable = !f.system && !f.required;
+    // ownerId is null on records made before an owner rule existed, or by the seed (docs/auth.md).
+    const nullable = f.name === 'ownerId' || (!f.system && !f.required);
     const type = f.name === 'id' ? idTypeOf(r) : valueType(f);
     lines.push(`${docOf(f, '  ')}  ${f.name}: ${orNull(type, nullable)};`);
   }

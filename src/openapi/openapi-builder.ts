@@ -9,8 +9,8 @@ import { type ErrorCodes, errorResponses, errorSchemas } from './openapi-errors.
 import { responseHeaders, sharedParameters } from './openapi-headers.js';
 import { int, limitsOf, MAX_HEAD_BYTES, maxPatchOperations } from './openapi-limits.js';
 import { resourceNames } from './openapi-names.js';
-import { type PathContext, resourcePaths } from './openapi-paths.js';
-import { resourceParameters } from './openapi-query.js';
+import { idParameter, type PathContext, resourcePaths } from './openapi-paths.js';
+import { filterSchemas, resourceParameters } from './openapi-query.js';
 import { recordSchemas, schemaRef } from './openapi-record-schemas.js';
 import { authPaths, defaultSecurity, securitySchemes } from './openapi-security.js';
 
@@ -84,6 +84,78 @@ function describe(model: Model): string {
   ].join('\n');
 }
 
+/**
+ * Shares the digit-string schemas of 64-bit integers (patterns of 1 to 3 KB, model/exact-integer.ts):
+ * each distinct one becomes a `components.schemas` entry (`IntegerDigits`, `IntegerDigits2`, …) and
+ * every copy a `$ref` to it.
+ */
+function shareIntegerDigits(doc: Record<string, unknown>): void {
+  const components = doc.components as Record<string, Record<string, unknown>>;
+  const named = new Map<string, string>();
+  const shared: Record<string, unknown> = {};
+  const canonical = (v: object) => JSON.stringify(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (!v || typeof v !== 'object') return v;
+    const pattern = (v as JsonSchema).pattern;
+    if (typeof pattern === 'string' && pattern.length > 512 && (v as JsonSchema).type === 'string') {
+      const key = canonical(v);
+      let name = named.get(key);
+      if (!name) {
+        name = `IntegerDigits${named.size ? named.size + 1 : ''}`;
+        named.set(key, name);
+        shared[name] = v;
+      }
+      return schemaRef(name);
+    }
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+  };
+  doc.paths = walk(doc.paths);
+  for (const kind of Object.keys(components))
+    components[kind] = walk(components[kind]) as Record<string, unknown>;
+  Object.assign(components.schemas, shared);
+}
+
+/**
+ * Parameters that are the same in several resources (a `createdAt[gte]` filter) become one
+ * component: `filter.createdAt.gte` when every copy is a filter and the name is free, else the
+ * first copy's key. Every `$ref` to a copy then points at it.
+ */
+function shareParameters(doc: Record<string, unknown>): void {
+  const components = doc.components as Record<string, Record<string, unknown>>;
+  const params = components.parameters;
+  const groups = new Map<string, string[]>();
+  for (const [key, p] of Object.entries(params)) {
+    const text = JSON.stringify(p);
+    groups.set(text, [...(groups.get(text) ?? []), key]);
+  }
+  const renamed = new Map<string, string>();
+  for (const keys of groups.values()) {
+    if (keys.length < 2) continue;
+    const tail = keys[0].replace(/^[^.]+\.filter\./, 'filter.');
+    const common = keys.every((k) => k.replace(/^[^.]+\.filter\./, 'filter.') === tail);
+    const target = common && tail !== keys[0] && !(tail in params) ? tail : keys[0];
+    if (target !== keys[0]) params[target] = params[keys[0]];
+    for (const k of keys) {
+      if (k !== target) {
+        renamed.set(k, target);
+        delete params[k];
+      }
+    }
+  }
+  if (!renamed.size) return;
+  const prefix = '#/components/parameters/';
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (!v || typeof v !== 'object') return v;
+    const ref = (v as { $ref?: unknown }).$ref;
+    if (typeof ref === 'string' && ref.startsWith(prefix) && renamed.has(ref.slice(prefix.length)))
+      return { $ref: prefix + renamed.get(ref.slice(prefix.length)) };
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+  };
+  doc.paths = walk(doc.paths);
+}
+
 /** Deletes components nothing refers to (each error status, header and parameter is emitted only when used). */
 function pruneComponents(doc: Record<string, unknown>): void {
   const components = doc.components as Record<string, Record<string, unknown>>;
@@ -114,12 +186,12 @@ export function buildOpenApi(model: Model, options: OpenApiOptions = {}): Record
     const own = recordSchemas(r, names, limits);
     Object.assign(schemas, own);
     createSchemas.set(r.name, own[`${names.get(r.name)!.record}Create`]);
-    Object.assign(parameters, resourceParameters(r));
+    Object.assign(parameters, resourceParameters(r), { [`${r.name}.id`]: idParameter(r) });
   }
-  Object.assign(schemas, errorSchemas(model, limits), jsonPatchSchemas(model));
+  Object.assign(schemas, errorSchemas(model, limits), jsonPatchSchemas(model), filterSchemas());
   if (model.auth) Object.assign(schemas, authSchemas(model));
 
-  const ctx: PathContext = { model, names, createSchemas };
+  const ctx: PathContext = { model, names, createSchemas, responses: {}, schemas };
   const paths: Record<string, unknown> = {};
   for (const r of model.resources) Object.assign(paths, resourcePaths(ctx, r));
   Object.assign(paths, authPaths(model));
@@ -149,12 +221,14 @@ export function buildOpenApi(model: Model, options: OpenApiOptions = {}): Record
     paths,
     components: {
       schemas,
-      responses: errorResponses(model, options.errorCodes),
+      responses: { ...ctx.responses, ...errorResponses(model, options.errorCodes) },
       headers: { ...responseHeaders(model, locationMax, linkMax), ...(model.auth ? authHeaders() : {}) },
       parameters,
       ...(schemes ? { securitySchemes: schemes } : {}),
     },
   };
+  shareIntegerDigits(doc);
+  shareParameters(doc);
   pruneComponents(doc);
   return doc;
 }

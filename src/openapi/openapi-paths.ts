@@ -19,9 +19,19 @@ export interface PathContext {
   names: Map<string, ResourceNames>;
   /** The Create schema of each resource, to derive a nested create body. */
   createSchemas: Map<string, JsonSchema>;
+  /** Success responses shared by operations (`components.responses`), filled as paths are built. */
+  responses: Record<string, unknown>;
+  /** Schemas derived while building paths (nested create bodies), for `components.schemas`. */
+  schemas: Record<string, JsonSchema>;
 }
 
-const idParameter = (r: ResourceDef) => ({
+/** A `$ref` to the success response `name`, made once by `make`. */
+function shared(ctx: PathContext, name: string, make: () => unknown) {
+  ctx.responses[name] ??= make();
+  return { $ref: `#/components/responses/${name}` };
+}
+
+export const idParameter = (r: ResourceDef) => ({
   name: 'id',
   in: 'path',
   required: true,
@@ -87,11 +97,13 @@ function collectionItem(
   let createBody = schemaRef(`${n.record}Create`) as JsonSchema;
   if (nested) {
     const base = ctx.createSchemas.get(r.name)!;
-    createBody = {
-      ...base,
+    const name = `${n.record}CreateIn${ctx.names.get(nested.parent.name)!.record}`;
+    const { examples: _examples, ...rest } = base;
+    ctx.schemas[name] ??= {
+      ...rest,
       required: (base.required as string[]).filter((f) => f !== nested.relation.field),
     };
-    delete createBody.examples;
+    createBody = schemaRef(name);
   }
   const base = { tag: r.name, r };
   const list = (head: boolean): Op => ({
@@ -103,7 +115,10 @@ function collectionItem(
     summary: `${head ? 'Headers of' : 'List'} ${r.name}${where}`,
     description: `Filter, sort, page, select and embed (§6). Default order: id ascending; default page: 25.${head ? ' HEAD: as GET, without a body.' : ''}`,
     parameters: listParams,
-    success: { 200: res.listOk(n.record, head), 304: res.notModified('list') },
+    success: {
+      200: shared(ctx, head ? 'PageHead' : `${n.record}Page`, () => res.listOk(n.record, head)),
+      304: shared(ctx, 'NotModifiedPage', () => res.notModified('list')),
+    },
     errors: [400, ...parentMissing],
   });
   return {
@@ -119,7 +134,7 @@ function collectionItem(
       description: `Validates every field at once (422 lists each failure). 201 with Location.${nested ? ` \`${nested.relation.field}\` is set from the URL (a different value in the body → 422).` : ''}`,
       parameters: [parameterRef('PreferReturn'), parameterRef('IdempotencyKey'), ...conditional],
       body: { 'application/json': { schema: createBody } },
-      success: { 201: res.created(n.record, 'POST') },
+      success: { 201: shared(ctx, `${n.record}CreatedByPost`, () => res.created(n.record, 'POST')) },
       errors: [...withBody, 409, 412, 422, 507, ...parentMissing],
     }),
     delete: operation(ctx, {
@@ -131,7 +146,7 @@ function collectionItem(
       summary: `Delete the records of ${r.name}${where} that match the filters`,
       description: `Bulk delete by query-string filter; at least one filter is required (400 otherwise). All or nothing.${r.requireIfMatch ? ' This resource requires `If-Match: *` (428 without it).' : ''}`,
       parameters: [...deleteParameterRefs(r), ...conditional],
-      success: { 200: res.bulkDeleted() },
+      success: { 200: shared(ctx, 'BulkDeleted', res.bulkDeleted) },
       errors: [...withBody, 409, 412, ...(r.requireIfMatch ? [428 as const] : []), 507, ...parentMissing],
     }),
     options: operation(ctx, {
@@ -142,7 +157,7 @@ function collectionItem(
       flavour: 'Post',
       summary: `Methods of ${r.name}${where}`,
       description: 'Allow and Accept-Post; CORS preflights are answered here too.',
-      success: { 204: res.options(ctx.model, 'Post') },
+      success: { 204: shared(ctx, 'OptionsPost', () => res.options(ctx.model, 'Post')) },
       errors: withBody,
     }),
   };
@@ -167,13 +182,21 @@ function itemPath(ctx: PathContext, r: ResourceDef) {
     summary: `${head ? 'Headers of' : 'Get'} a record of ${r.name}`,
     description: 'With ETag and Last-Modified; 304 when If-None-Match / If-Modified-Since still match.',
     parameters: [parameterRef('IfNoneMatch'), parameterRef('IfModifiedSince')],
-    success: { 200: res.recordOk(n, head), 304: res.notModified('record') },
+    success: {
+      200: shared(ctx, head ? 'RecordHead' : `${n}Record`, () => res.recordOk(n, head)),
+      304: shared(ctx, 'NotModifiedRecord', () => res.notModified('record')),
+    },
     errors: [400, 404],
   });
-  const putSuccess: Record<string, unknown> = { 200: res.written(n, false), 204: res.writtenMinimal(false) };
-  if (idKindOf(r).assignedBy !== 'store') putSuccess[201] = res.created(n, 'PUT');
+  const written = (idem: boolean) => ({
+    200: shared(ctx, `${n}Written${idem ? 'Idempotent' : ''}`, () => res.written(n, idem)),
+    204: shared(ctx, `WrittenMinimal${idem ? 'Idempotent' : ''}`, () => res.writtenMinimal(idem)),
+  });
+  const putSuccess: Record<string, unknown> = written(false);
+  if (idKindOf(r).assignedBy !== 'store')
+    putSuccess[201] = shared(ctx, `${n}CreatedByPut`, () => res.created(n, 'PUT'));
   return {
-    parameters: [idParameter(r)],
+    parameters: [parameterRef(`${r.name}.id`)],
     get: operation(ctx, get(false)),
     head: operation(ctx, get(true)),
     put: operation(ctx, {
@@ -208,7 +231,7 @@ function itemPath(ctx: PathContext, r: ResourceDef) {
         'application/json-patch+json': { schema: schemaRef('JsonPatch') },
         'application/json': { schema: schemaRef(`${n}MergePatch`) },
       },
-      success: { 200: res.written(n, true), 204: res.writtenMinimal(true) },
+      success: written(true),
       errors: [...withBody, ...preconditions, 409, 422, 507],
     }),
     delete: operation(ctx, {
@@ -220,7 +243,7 @@ function itemPath(ctx: PathContext, r: ResourceDef) {
       summary: `Delete a record of ${r.name}`,
       description: 'No body. 409 while other records still reference it (onDelete: restrict).',
       parameters: conditional,
-      success: { 204: res.deleted() },
+      success: { 204: shared(ctx, 'Deleted', res.deleted) },
       errors: [...withBody, ...preconditions, 409, 507],
     }),
     options: operation(ctx, {
@@ -231,7 +254,7 @@ function itemPath(ctx: PathContext, r: ResourceDef) {
       flavour: 'Patch',
       summary: `Methods of a record of ${r.name}`,
       description: 'Allow and Accept-Patch; CORS preflights are answered here too.',
-      success: { 204: res.options(ctx.model, 'Patch') },
+      success: { 204: shared(ctx, 'OptionsPatch', () => res.options(ctx.model, 'Patch')) },
       errors: withBody,
     }),
   };
@@ -246,7 +269,7 @@ export function resourcePaths(ctx: PathContext, r: ResourceDef): Record<string, 
   for (const relation of r.toMany) {
     const child = ctx.model.byName.get(relation.resource)!;
     out[`/${r.name}/{id}/${relation.name}`] = {
-      parameters: [idParameter(r)],
+      parameters: [parameterRef(`${r.name}.id`)],
       ...collectionItem(ctx, child, { parent: r, relation }),
     };
   }

@@ -1,21 +1,41 @@
 /**
- * Query parameters of a collection (§6). A filter is one `deepObject` parameter per field, so
- * `status[ne]=lead&amount[gte]=10` is exactly how OpenAPI serializes `{ status: { ne: 'lead' } }`;
- * `status=lead` is the short form of `status[eq]=lead`.
+ * Query parameters of a collection (§6). Each filter is its own scalar parameter, named as the
+ * query string carries it (`status`, `status[ne]`, `amount[gte]`), so Swagger UI shows an input
+ * field for each; `status=lead` is the short form of `status[eq]=lead`.
  */
+import { integerSchema } from '../model/exact-integer.js';
 import type { JsonSchema } from '../model/field-type.js';
 import type { FieldDef, ResourceDef } from '../model/model-types.js';
 import { QUERY_PARAMETERS } from '../model/query-parameters.js';
 import { parameterRef } from './openapi-headers.js';
 import { headString, int, MAX_HEAD_BYTES, MAX_IN_VALUES } from './openapi-limits.js';
+import { schemaRef } from './openapi-record-schemas.js';
 
 /** Query names a GET never reads as filters (a field with such a name is filterable on DELETE only). */
 export const RESERVED_QUERY: readonly string[] = QUERY_PARAMETERS;
 
 /**
+ * `components.schemas` shared by the filter parameters. A query value is text: a 64-bit integer
+ * is its decimal digits (the long form beyond ±2^53 is model/exact-integer.ts's own pattern).
+ */
+export function filterSchemas(): Record<string, JsonSchema> {
+  const [, digits] = integerSchema().anyOf as JsonSchema[];
+  return {
+    FilterInt64: {
+      type: 'string',
+      maxLength: 20,
+      description: 'A signed 64-bit integer, in decimal digits.',
+      anyOf: [{ type: 'string', pattern: '^-?(0|[1-9][0-9]{0,15})$', maxLength: 17 }, digits],
+      examples: ['42'],
+    },
+    FilterList: headString({ description: `Comma-separated values, at most ${MAX_IN_VALUES}.` }),
+  };
+}
+
+/**
  * One filter value as the query string carries it, from the field's type (`querySchema`; the
- * field's own limits are not applied to filters), bounded as OpenAPI wants: integers with a format,
- * strings by the request head.
+ * field's own limits are not applied to filters), bounded as OpenAPI wants: strings by the request
+ * head; 64-bit integers as the shared `FilterInt64` (their digits).
  */
 function valueSchema(f: FieldDef): JsonSchema {
   const bound = (s: JsonSchema): JsonSchema => {
@@ -29,51 +49,77 @@ function valueSchema(f: FieldDef): JsonSchema {
       return headString(out);
     return out;
   };
-  return bound(f.type.querySchema(f));
+  const raw = f.type.querySchema(f);
+  if (Array.isArray(raw.anyOf) && (raw.anyOf as JsonSchema[]).some((s) => s.type === 'integer'))
+    return schemaRef('FilterInt64');
+  return bound(raw);
 }
 
-function filterSchema(f: FieldDef): JsonSchema {
-  const v = valueSchema(f);
-  const list = headString({ description: `Comma-separated values, at most ${MAX_IN_VALUES}.` });
-  const candidates: Record<string, JsonSchema> = {
-    eq: { ...v, description: 'Equals (the same as the plain `name=value`).' },
-    ne: { ...v, description: 'Differs.' },
-    gt: { ...v, description: 'Greater than.' },
-    gte: { ...v, description: 'Greater than or equal.' },
-    lt: { ...v, description: 'Less than.' },
-    lte: { ...v, description: 'Less than or equal.' },
-    in: { ...list, description: `One of these comma-separated values (at most ${MAX_IN_VALUES}).` },
-    nin: { ...list, description: `None of these comma-separated values (at most ${MAX_IN_VALUES}).` },
-    like: headString({ description: 'Matches a pattern where `*` stands for any text (case-sensitive).' }),
-    ilike: headString({ description: 'Like `like`, ignoring case.' }),
-    null: { type: 'boolean', description: '`true`: the field is null; `false`: it is not.' },
-  };
-  // The operators the field's type accepts (the filter parser asks the same question).
-  const properties = Object.fromEntries(
-    Object.entries(candidates).filter(([op]) => f.type.refuseOperator(op, f) === undefined),
-  );
-  return { type: 'object', properties, additionalProperties: false };
-}
+const OPERATORS: [op: string, text: string][] = [
+  ['ne', 'differs from'],
+  ['gt', 'is greater than'],
+  ['gte', 'is greater than or equal to'],
+  ['lt', 'is less than'],
+  ['lte', 'is less than or equal to'],
+  ['in', `is one of these comma-separated values (at most ${MAX_IN_VALUES})`],
+  ['nin', `is none of these comma-separated values (at most ${MAX_IN_VALUES})`],
+  ['like', 'matches this pattern, where `*` stands for any text (case-sensitive)'],
+  ['ilike', 'matches this pattern, where `*` stands for any text, ignoring case'],
+];
 
-const filterKey = (r: ResourceDef, f: FieldDef) => `${r.name}.filter.${f.name}`;
+/** Whether the field's type takes this operator (the filter parser asks the same question). */
+const takes = (f: FieldDef, op: string) => f.type.refuseOperator(op, f) === undefined;
+
+/** The operators a field takes besides `eq` and `null`. */
+const operatorsOf = (f: FieldDef): [string, string][] => OPERATORS.filter(([op]) => takes(f, op));
+
+const filterKey = (r: ResourceDef, f: FieldDef, op?: string) =>
+  `${r.name}.filter.${f.name}${op ? `.${op}` : ''}`;
 const alternation = (names: string[]) => `(${names.join('|')})`;
 
-/** `components.parameters` of one resource: a filter per field, and sort/fields/embed. */
+/** The component keys of a field's filters, in the order an operation lists them. */
+function filterKeys(r: ResourceDef, f: FieldDef): string[] {
+  const ops = operatorsOf(f).map(([op]) => filterKey(r, f, op));
+  return [
+    ...(takes(f, 'eq') ? [filterKey(r, f)] : []),
+    ...ops,
+    ...(takes(f, 'null') ? [filterKey(r, f, 'null')] : []),
+  ];
+}
+
+/**
+ * One scalar query parameter per field and operator (`status`, `status[ne]`, `amount[gte]`, …), so
+ * interactive docs offer each as an input field; several filters are ANDed (§6).
+ */
+function filterParameters(r: ResourceDef, f: FieldDef): Record<string, unknown> {
+  const param = (name: string, description: string, schema: JsonSchema) => ({
+    name,
+    in: 'query',
+    description,
+    schema,
+  });
+  const out: Record<string, unknown> = {};
+  const v = valueSchema(f);
+  const list = schemaRef('FilterList');
+  if (takes(f, 'eq'))
+    out[filterKey(r, f)] = param(f.name, `Filter: \`${f.name}\` equals (also \`${f.name}[eq]\`).`, v);
+  for (const [op, text] of operatorsOf(f)) {
+    const schema = op === 'in' || op === 'nin' ? list : op.endsWith('like') ? headString() : v;
+    out[filterKey(r, f, op)] = param(`${f.name}[${op}]`, `Filter: \`${f.name}\` ${text}.`, schema);
+  }
+  if (takes(f, 'null'))
+    out[filterKey(r, f, 'null')] = param(
+      `${f.name}[null]`,
+      `Filter: \`true\`, \`${f.name}\` is null; \`false\`, it is not.`,
+      { type: 'boolean' },
+    );
+  return out;
+}
+
+/** `components.parameters` of one resource: the filters of each field, and sort/fields/embed. */
 export function resourceParameters(r: ResourceDef): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const f of r.allFields.values()) {
-    out[filterKey(r, f)] = {
-      name: f.name,
-      in: 'query',
-      required: false,
-      style: 'deepObject',
-      explode: true,
-      description: `Filter on \`${f.name}\`: \`${f.name}=value\` (equals) or \`${f.name}[op]=value\`; several filters are ANDed. An unknown field, operator or a value of the wrong type → 400 naming the parameter.`,
-      schema: filterSchema(f),
-      // No filter unless asked: keeps interactive docs from pre-filling every operator.
-      example: {},
-    };
-  }
+  for (const f of r.allFields.values()) Object.assign(out, filterParameters(r, f));
   const sortable = [...r.allFields.values()].filter((f) => f.type.sortable).map((f) => f.name);
   out[`${r.name}.sort`] = {
     name: 'sort',
@@ -123,7 +169,7 @@ export function resourceParameters(r: ResourceDef): Record<string, unknown> {
 export function listParameterRefs(r: ResourceDef): unknown[] {
   const filters = [...r.allFields.values()]
     .filter((f) => !RESERVED_QUERY.includes(f.name))
-    .map((f) => parameterRef(filterKey(r, f)));
+    .flatMap((f) => filterKeys(r, f).map(parameterRef));
   const paging = ['limit', 'offset', 'cursor', 'count'].map(parameterRef);
   const shape = [
     `${r.name}.sort`,
@@ -135,4 +181,4 @@ export function listParameterRefs(r: ResourceDef): unknown[] {
 
 /** Parameters of a bulk DELETE: filters only (every query name is a field there). */
 export const deleteParameterRefs = (r: ResourceDef): unknown[] =>
-  [...r.allFields.values()].map((f) => parameterRef(filterKey(r, f)));
+  [...r.allFields.values()].flatMap((f) => filterKeys(r, f).map(parameterRef));

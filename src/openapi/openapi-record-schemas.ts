@@ -12,8 +12,11 @@ import type { ResourceNames } from './openapi-names.js';
 
 export const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
+/** Set on every record by the server: never null in a response (ownerId may be: docs/auth.md). */
+const ALWAYS_SET = new Set(['id', 'createdAt', 'updatedAt']);
+
 function systemProperty(f: FieldDef, r: ResourceDef, limits: Limits): JsonSchema {
-  const base = bounded(fieldSchema(f, !f.required && f.name !== 'id'), limits);
+  const base = bounded(fieldSchema(f, !f.required && !ALWAYS_SET.has(f.name)), limits);
   if (f.name === 'id') base.description = idKindOf(r).description;
   return { ...base, readOnly: true };
 }
