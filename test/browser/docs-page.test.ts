@@ -67,8 +67,18 @@ if (!existsSync(CHROMIUM)) {
       const op = page.locator('#operations-customers-listCustomers');
       await op.locator('.opblock-summary').click();
       await op.locator('button.try-out__btn').click();
+      // Filters are input fields (a text box, a list for an enum), not JSON boxes to fill by hand.
+      const row = (name: string) => op.locator(`tr[data-param-name="${name}"][data-param-in="query"]`);
+      await expect.poll(() => row('name').locator('input').count()).toBe(1);
+      expect(await row('name[like]').locator('input').count()).toBe(1);
+      expect(await row('status').locator('select').count()).toBe(1);
+      expect(await op.locator('.parameters textarea').count()).toBe(0);
+      await row('name[like]').locator('input').fill('Grace*');
       const answered = page.waitForResponse(
-        (r) => new URL(r.url()).pathname === '/customers' && r.request().method() === 'GET',
+        (r) =>
+          new URL(r.url()).pathname === '/customers' &&
+          new URL(r.url()).searchParams.get('name[like]') === 'Grace*' &&
+          r.request().method() === 'GET',
       );
       await op.locator('button.execute').click();
       expect((await answered).status()).toBe(200);
