@@ -149,15 +149,22 @@ export function resourceParameters(r: ResourceDef): Record<string, unknown> {
   };
   const relations = [...r.toOne.map((t) => t.name), ...r.toMany.map((t) => t.name)];
   if (relations.length) {
+    // docs/query.md: item = relation ["(" field *("," field) ")"] ["." item], at most 3 levels.
+    const name = '[A-Za-z_][A-Za-z0-9_]*';
+    const fieldList = `(\\(${name}(,${name})*\\))?`;
+    const item = `${alternation(relations)}${fieldList}(\\.${name}${fieldList}){0,2}`;
     out[`${r.name}.embed`] = {
       name: 'embed',
       in: 'query',
       required: false,
-      description: `Comma-separated relations to include in each record: ${relations.map((n) => `\`${n}\``).join(', ')} (one extra query per relation per page).`,
+      description:
+        `Comma-separated relations to include in each record: ${relations.map((n) => `\`${n}\``).join(', ')}. ` +
+        'Each may name the fields to return, `customer(name,email)`, and a relation of the embedded records, ' +
+        '`orders(id,amount).customer`, at most 3 levels deep (docs/query.md). One extra query per relation per level.',
       schema: {
         type: 'string',
         maxLength: MAX_HEAD_BYTES,
-        pattern: `^${alternation(relations)}(,${alternation(relations)})*$`,
+        pattern: `^${item}(,${item})*$`,
         examples: [relations[0]],
       },
     };

@@ -35,8 +35,12 @@ function readSchema(r: ResourceDef, names: Map<string, ResourceNames>, limits: L
   }
   for (const rel of r.toOne) {
     properties[rel.name] = {
-      description: `Only with \`embed=${rel.name}\`: the ${rel.resource} record that \`${rel.field}\` names, or null.`,
-      anyOf: [schemaRef(names.get(rel.resource)!.record), { type: 'null' }],
+      description: `Only with \`embed=${rel.name}\`: the ${rel.resource} record that \`${rel.field}\` names, or null (only the fields named with \`embed=${rel.name}(…)\`).`,
+      anyOf: [
+        schemaRef(names.get(rel.resource)!.record),
+        schemaRef(`${names.get(rel.resource)!.record}Fields`),
+        { type: 'null' },
+      ],
     };
   }
   for (const rel of r.toMany) {
@@ -45,7 +49,12 @@ function readSchema(r: ResourceDef, names: Map<string, ResourceNames>, limits: L
         `Only with \`embed=${rel.name}\`: every ${rel.resource} record whose \`${rel.field}\` is this record's id ` +
         '(all of them: the server does not cap this list).',
       type: 'array',
-      items: schemaRef(names.get(rel.resource)!.record),
+      items: {
+        anyOf: [
+          schemaRef(names.get(rel.resource)!.record),
+          schemaRef(`${names.get(rel.resource)!.record}Fields`),
+        ],
+      },
       maxItems: UNCAPPED_ITEMS,
     };
   }
