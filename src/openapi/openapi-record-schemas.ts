@@ -34,6 +34,8 @@ function readSchema(r: ResourceDef, names: Map<string, ResourceNames>, limits: L
     properties[rel.name] = {
       description: `Only with \`embed=${rel.name}\`: the ${rel.resource} record that \`${rel.field}\` names, or null.`,
       anyOf: [schemaRef(names.get(rel.resource)!.record), { type: 'null' }],
+      // Which field links the two, for tools that show relations (the admin app, docs/admin.md).
+      'x-verbo-relation': { kind: 'to-one', field: rel.field, resource: rel.resource },
     };
   }
   for (const rel of r.toMany) {
@@ -44,6 +46,7 @@ function readSchema(r: ResourceDef, names: Map<string, ResourceNames>, limits: L
       type: 'array',
       items: schemaRef(names.get(rel.resource)!.record),
       maxItems: UNCAPPED_ITEMS,
+      'x-verbo-relation': { kind: 'to-many', field: rel.field, resource: rel.resource },
     };
   }
   const schema: JsonSchema = {
