@@ -148,7 +148,8 @@ export function TableView({ model, resource, initial, may }: Props) {
     }
   };
 
-  const toggleSort = (name: string) => setSort(sort === name ? `-${name}` : sort === `-${name}` ? '' : name);
+  const toggleSort = (name: string) =>
+    setSort((now) => (now === name ? `-${name}` : now === `-${name}` ? '' : name));
 
   const count = async () => {
     try {
