@@ -26,5 +26,7 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
-const sizes = Object.entries(result.metafile.outputs).map(([f, o]) => `${f.replace(/^.*dist\//, 'dist/')} ${o.bytes} B`);
+const sizes = Object.entries(result.metafile.outputs).map(
+  ([f, o]) => `${f.replace(/^.*dist\//, 'dist/')} ${o.bytes} B`,
+);
 console.log(`admin app: ${sizes.join(', ')}`);

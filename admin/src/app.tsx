@@ -1,6 +1,7 @@
 /** The shell: sign-in when auth is on, the sidebar of resources, and the page the hash names. */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiFailure, request } from './api.js';
+import { type ApiFailure, request } from './api.js';
 import { Banner } from './banner.js';
 import { t } from './i18n.js';
 import { LoginForm } from './login-form.js';
@@ -43,7 +44,7 @@ export function App({ settings }: { settings: Settings }) {
   const caller = session.state === 'in' ? session.caller : null;
   const resource = route.resource ? model?.byName.get(route.resource) : undefined;
 
-  let main;
+  let main: ComponentChildren;
   if (error) main = <Banner problems={error.problems} />;
   else if (!model || session.state === 'loading') main = <p>{t('loading')}</p>;
   else if (session.state === 'out')
@@ -79,9 +80,9 @@ export function App({ settings }: { settings: Settings }) {
   const signedIn = session.state === 'in';
   return (
     <div class="shell">
-      <a class="skip" href="#main" onClick={(e) => skipTo(e)}>
+      <button type="button" class="skip" onClick={() => document.getElementById('main')?.focus()}>
         {t('skip')}
-      </a>
+      </button>
       <header class="topbar">
         <button
           type="button"
@@ -129,10 +130,3 @@ export function App({ settings }: { settings: Settings }) {
     </div>
   );
 }
-
-/** The skip link moves focus without changing the hash route. */
-function skipTo(e: Event) {
-  e.preventDefault();
-  document.getElementById('main')?.focus();
-}
-

@@ -1,4 +1,5 @@
 /** One form control per field type, from the OpenAPI schema: enum → select, boolean → switch, … */
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { t } from './i18n.js';
 import type { AppModel, FieldInfo } from './model.js';
@@ -27,7 +28,9 @@ function toLocalInput(v: unknown): string {
 
 export function FieldInput({ model, field: f, value, onChange, onLocalError, error, disabled }: Props) {
   const id = `field-${f.name}`;
-  const describedBy = [error ? `${id}-error` : '', f.description ? `${id}-hint` : ''].filter(Boolean).join(' ');
+  const describedBy = [error ? `${id}-error` : '', f.description ? `${id}-hint` : '']
+    .filter(Boolean)
+    .join(' ');
   const common = {
     id,
     name: f.name,
@@ -37,11 +40,15 @@ export function FieldInput({ model, field: f, value, onChange, onLocalError, err
     'aria-required': f.required || undefined,
   };
   const text = (v: string) => onChange(v === '' ? null : v);
-  let control;
+  let control: ComponentChildren;
   switch (f.kind) {
     case 'enum':
       control = (
-        <select {...common} value={value == null ? '' : String(value)} onChange={(e) => text(e.currentTarget.value)}>
+        <select
+          {...common}
+          value={value == null ? '' : String(value)}
+          onChange={(e) => text(e.currentTarget.value)}
+        >
           <option value="">{t('none')}</option>
           {f.values?.map((v) => (
             <option key={v} value={v}>
@@ -57,6 +64,7 @@ export function FieldInput({ model, field: f, value, onChange, onLocalError, err
           {...common}
           type="checkbox"
           role="switch"
+          aria-checked={value === true}
           class="switch"
           checked={value === true}
           onChange={(e) => onChange(e.currentTarget.checked)}
@@ -65,7 +73,12 @@ export function FieldInput({ model, field: f, value, onChange, onLocalError, err
       break;
     case 'date':
       control = (
-        <input {...common} type="date" value={(value as string) ?? ''} onInput={(e) => text(e.currentTarget.value)} />
+        <input
+          {...common}
+          type="date"
+          value={(value as string) ?? ''}
+          onInput={(e) => text(e.currentTarget.value)}
+        />
       );
       break;
     case 'datetime':

@@ -68,13 +68,21 @@ export function FilterBuilder(props: {
               {t('value')}
             </label>
             {row.op === 'null' || field.kind === 'boolean' ? (
-              <select id={`${id}-value`} value={row.value} onChange={(e) => set(i, { value: e.currentTarget.value })}>
+              <select
+                id={`${id}-value`}
+                value={row.value}
+                onChange={(e) => set(i, { value: e.currentTarget.value })}
+              >
                 <option value="" />
                 <option value="true">{t('yes')}</option>
                 <option value="false">{t('no')}</option>
               </select>
             ) : field.kind === 'enum' && !['in', 'nin', 'like', 'ilike'].includes(row.op) ? (
-              <select id={`${id}-value`} value={row.value} onChange={(e) => set(i, { value: e.currentTarget.value })}>
+              <select
+                id={`${id}-value`}
+                value={row.value}
+                onChange={(e) => set(i, { value: e.currentTarget.value })}
+              >
                 <option value="" />
                 {field.values?.map((v) => (
                   <option key={v} value={v}>
@@ -87,7 +95,11 @@ export function FilterBuilder(props: {
                 id={`${id}-value`}
                 value={row.value}
                 onInput={(e) => set(i, { value: e.currentTarget.value })}
-                type={(field.kind === 'date' && !['in', 'nin', 'like', 'ilike'].includes(row.op) ? 'date' : 'text') as 'text'}
+                type={
+                  (field.kind === 'date' && !['in', 'nin', 'like', 'ilike'].includes(row.op)
+                    ? 'date'
+                    : 'text') as 'text'
+                }
               />
             )}
             <button

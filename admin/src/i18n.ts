@@ -46,7 +46,8 @@ const en = {
   search: 'Search',
   pick: 'Choose {resource}',
   conflictTitle: 'This record was changed by someone else',
-  conflictText: 'The server now has the version below. Reload it (your changes are lost) or overwrite it with yours.',
+  conflictText:
+    'The server now has the version below. Reload it (your changes are lost) or overwrite it with yours.',
   reload: 'Reload',
   overwrite: 'Overwrite',
   readOnly: 'You may not change this record.',

@@ -1,6 +1,6 @@
 /** `POST /auth/login` (docs/auth.md): the session cookie is set by the server, HttpOnly. */
 import { useState } from 'preact/hooks';
-import { ApiFailure, request } from './api.js';
+import { type ApiFailure, request } from './api.js';
 import { Banner } from './banner.js';
 import { t } from './i18n.js';
 import type { Caller } from './model.js';

@@ -174,7 +174,8 @@ export function readModel(doc: Json, apiBase: string): AppModel {
         values: kind === 'enum' ? (base.enum as unknown[]).filter((v) => v !== null).map(String) : undefined,
         minimum: typeof base.minimum === 'number' && kind !== 'integer' ? base.minimum : undefined,
         maximum: typeof base.maximum === 'number' && kind !== 'integer' ? base.maximum : undefined,
-        maxLength: typeof base.maxLength === 'number' && base.maxLength < 100_000 ? base.maxLength : undefined,
+        maxLength:
+          typeof base.maxLength === 'number' && base.maxLength < 100_000 ? base.maxLength : undefined,
         description: typeof s.description === 'string' ? s.description : undefined,
         operators: ops,
         sortable: sortable.has(name),
@@ -205,7 +206,12 @@ export function readModel(doc: Json, apiBase: string): AppModel {
       relations,
       access,
       labelField: (label ?? fields.find((f) => f.kind === 'string' && !f.readOnly))?.name,
-      can: { read: true, create: Boolean(item.post), update: Boolean(one.patch), delete: Boolean(one.delete) },
+      can: {
+        read: true,
+        create: Boolean(item.post),
+        update: Boolean(one.patch),
+        delete: Boolean(one.delete),
+      },
     });
   }
   const info = deref(doc, doc.info);
@@ -228,6 +234,8 @@ export function allowed(r: ResourceInfo, action: Action, caller: Caller | null, 
     if (rule === 'public') return true;
     if (!caller) return false;
     if (rule === 'authenticated' || rule === 'owner') return true;
-    return caller.roles.includes('admin') || (rule.startsWith('role:') && caller.roles.includes(rule.slice(5)));
+    return (
+      caller.roles.includes('admin') || (rule.startsWith('role:') && caller.roles.includes(rule.slice(5)))
+    );
   });
 }

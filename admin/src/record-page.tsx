@@ -4,7 +4,7 @@
  * a 412 shows the server's version and offers reload or overwrite (docs/http-semantics.md).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiFailure, type ApiProblem, request } from './api.js';
+import { type ApiFailure, type ApiProblem, request } from './api.js';
 import { Banner, Notice } from './banner.js';
 import { FieldInput } from './field-input.js';
 import { formatValue, type Row } from './format.js';
@@ -62,19 +62,23 @@ export function RecordPage({ model, resource, id, may }: Props) {
   const general: ApiProblem[] = [];
   for (const p of problems) {
     const name = p.pointer?.split('/')[1];
-    if (name && editable.some((f) => f.name === name)) (fieldErrors[name] ??= []).push(p.userMessage ?? p.code);
-    else general.push(p);
+    if (!name || !editable.some((f) => f.name === name)) general.push(p);
+    else fieldErrors[name] = [...(fieldErrors[name] ?? []), p.userMessage ?? p.code];
   }
 
   const changed = () =>
-    Object.fromEntries(editable.filter((f) => !same(values[f.name], original?.[f.name])).map((f) => [f.name, values[f.name]]));
+    Object.fromEntries(
+      editable.filter((f) => !same(values[f.name], original?.[f.name])).map((f) => [f.name, values[f.name]]),
+    );
 
   const save = async (ifMatch: string | null) => {
     setBusy(true);
     setNotice('');
     try {
       if (creating) {
-        const body = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== null && v !== undefined));
+        const body = Object.fromEntries(
+          Object.entries(values).filter(([, v]) => v !== null && v !== undefined),
+        );
         const r = await request<Row>('POST', resource.path, {
           body,
           headers: { prefer: 'return=representation' },

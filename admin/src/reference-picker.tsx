@@ -40,7 +40,8 @@ export function ReferencePicker({ common, target, value, onChange }: Props) {
   }, [value, target]);
 
   const text = (r: Row) => (label && r[label] != null ? `${String(r[label])} (#${r.id})` : `#${r.id}`);
-  const all = current && !options.some((o) => String(o.id) === String(current.id)) ? [current, ...options] : options;
+  const all =
+    current && !options.some((o) => String(o.id) === String(current.id)) ? [current, ...options] : options;
   return (
     <div class="picker">
       {searchable && (

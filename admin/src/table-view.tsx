@@ -3,7 +3,7 @@
  * (docs/query.md) into a virtualised table (only the rows in view are in the DOM), total on demand.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiFailure, nextLink, request } from './api.js';
+import { type ApiFailure, nextLink, request } from './api.js';
 import { Banner } from './banner.js';
 import { loadColumns, saveColumns } from './columns.js';
 import { type Filter, FilterBuilder, filterParams } from './filter-builder.js';
@@ -121,7 +121,8 @@ export function TableView({ model, resource, initial, may }: Props) {
       const top = index * ROW;
       const header = ROW;
       if (top < el.scrollTop) el.scrollTop = top;
-      else if (top + ROW + header > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW + header - el.clientHeight;
+      else if (top + ROW + header > el.scrollTop + el.clientHeight)
+        el.scrollTop = top + ROW + header - el.clientHeight;
       setScrollTop(el.scrollTop);
     }
     focusWanted.current = true;
@@ -153,7 +154,13 @@ export function TableView({ model, resource, initial, may }: Props) {
 
   const count = async () => {
     try {
-      const r = await request('GET', listUrl([['limit', '1'], ['count', 'true']]));
+      const r = await request(
+        'GET',
+        listUrl([
+          ['limit', '1'],
+          ['count', 'true'],
+        ]),
+      );
       setTotal(Number(r.headers.get('x-total-count')));
     } catch (e) {
       setFailure(e as ApiFailure);
@@ -225,7 +232,9 @@ export function TableView({ model, resource, initial, may }: Props) {
                     {f.sortable ? (
                       <button type="button" class="sort" onClick={() => toggleSort(name)}>
                         {name}
-                        <span aria-hidden="true">{state === 'ascending' ? ' ▲' : state === 'descending' ? ' ▼' : ''}</span>
+                        <span aria-hidden="true">
+                          {state === 'ascending' ? ' ▲' : state === 'descending' ? ' ▼' : ''}
+                        </span>
                       </button>
                     ) : (
                       name
@@ -241,7 +250,7 @@ export function TableView({ model, resource, initial, may }: Props) {
             </tr>
           </thead>
           <tbody onKeyDown={onKey}>
-            {first > 0 && <tr aria-hidden="true" class="spacer" style={{ height: `${first * ROW}px` }} />}
+            {first > 0 && <tr class="spacer" style={{ height: `${first * ROW}px` }} />}
             {view.map((row, k) => {
               const i = first + k;
               return (
@@ -288,7 +297,7 @@ export function TableView({ model, resource, initial, may }: Props) {
               );
             })}
             {last < rows.length && (
-              <tr aria-hidden="true" class="spacer" style={{ height: `${(rows.length - last) * ROW}px` }} />
+              <tr class="spacer" style={{ height: `${(rows.length - last) * ROW}px` }} />
             )}
           </tbody>
         </table>

@@ -18,7 +18,13 @@ import {
 } from './admin-harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+];
 const ROWS = 10_000;
 
 if (!existsSync(CHROMIUM)) {
@@ -104,7 +110,11 @@ if (!existsSync(CHROMIUM)) {
       await page.waitForURL(/#\/customers\/\d+$/);
       const id = page.url().split('/').pop();
       const stored = await server.request('GET', `/customers/${id}`, { headers: await cookieOf(context) });
-      expect(stored.json).toMatchObject({ name: 'Grace Hopper', email: 'grace@example.com', status: 'active' });
+      expect(stored.json).toMatchObject({
+        name: 'Grace Hopper',
+        email: 'grace@example.com',
+        status: 'active',
+      });
       await page.close();
     }, 30_000);
 
@@ -153,12 +163,16 @@ if (!existsSync(CHROMIUM)) {
       await page.getByLabel('Value').nth(1).fill('Customer 0000*');
       await page.getByRole('button', { name: 'Apply' }).click();
       // Customer 00002, 00005, 00008 are the churned ones below 00010 (insertCustomers: statuses in turn).
-      await expect.poll(() => firstCells(page, 'name')).toEqual(['Customer 00002', 'Customer 00005', 'Customer 00008']);
+      await expect
+        .poll(() => firstCells(page, 'name'))
+        .toEqual(['Customer 00002', 'Customer 00005', 'Customer 00008']);
       await page.getByRole('button', { name: 'name' }).click();
       await page.locator('th[aria-sort="ascending"]').waitFor();
       await page.getByRole('button', { name: 'name' }).click();
       await page.locator('th[aria-sort="descending"]').waitFor();
-      await expect.poll(() => firstCells(page, 'name')).toEqual(['Customer 00008', 'Customer 00005', 'Customer 00002']);
+      await expect
+        .poll(() => firstCells(page, 'name'))
+        .toEqual(['Customer 00008', 'Customer 00005', 'Customer 00002']);
       expect(await page.locator('th[aria-sort="descending"]').textContent()).toContain('name');
       await page.getByRole('button', { name: 'Count' }).click();
       await expect.poll(() => page.getByTestId('status').textContent()).toContain('3 records');
@@ -183,7 +197,9 @@ if (!existsSync(CHROMIUM)) {
       const status = await page.getByTestId('status').textContent();
       expect(status).toContain(`${ROWS + 2} rows loaded`);
       expect(await page.locator('tbody tr[data-index]').count()).toBeLessThan(80);
-      await expect.poll(() => page.locator('tbody tr[data-index]').last().getAttribute('data-index')).toBe(String(ROWS + 1));
+      await expect
+        .poll(() => page.locator('tbody tr[data-index]').last().getAttribute('data-index'))
+        .toBe(String(ROWS + 1));
       // Keyboard: Home goes to the first row, Enter opens it.
       const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-index'));
       await page.locator('tbody tr[data-index]').last().focus();

@@ -64,7 +64,9 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
       targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
     }));
   });
-  const grave = violations.filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical');
+  const grave = violations.filter(
+    (v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical',
+  );
   expect(grave, `${screen}: ${JSON.stringify(grave)}`).toEqual([]);
 }
 

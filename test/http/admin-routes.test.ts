@@ -4,6 +4,7 @@
  * paths answered with the error envelope. The app itself is tested in Chromium (test/browser/).
  */
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { beforeAll, expect, it } from 'vitest';
 import { ADMIN_BUILD_DIR } from '../../src/http/admin/admin-routes.js';
 import { ensureAdminBuilt } from '../browser/admin-harness.js';
@@ -54,13 +55,19 @@ describeEachStore('the admin app over HTTP', (_target, getDb) => {
     expect(css.status).toBe(200);
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
     expect(css.text).toContain('prefers-color-scheme');
+    // The whole app, Preact included, stays small (docs/admin.md: goal under 150 KB of gzip JavaScript).
+    expect(gzipSync(js.text).length).toBeLessThan(150 * 1024);
     const bare = await server().request('GET', '/_admin', { headers: BROWSER });
     expect(bare.status).toBe(301);
     expect(bare.headers.get('location')).toBe('/_admin/');
   });
 
   it('unknown admin paths are 404 and wrong methods 405 in the envelope; JSON-only Accept on the shell is 406', async () => {
-    expectEnvelope(await server().request('GET', '/_admin/nope.js', { headers: JSON_ONLY }), 404, 'ROUTE_NOT_FOUND');
+    expectEnvelope(
+      await server().request('GET', '/_admin/nope.js', { headers: JSON_ONLY }),
+      404,
+      'ROUTE_NOT_FOUND',
+    );
     const post = await server().request('POST', '/_admin/admin.js', { headers: JSON_ONLY });
     expectEnvelope(post, 405, 'METHOD_NOT_ALLOWED');
     expect(post.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
@@ -80,7 +87,11 @@ describeEachStore('the admin app over HTTP', (_target, getDb) => {
     const slash = await production().request('GET', '/_admin/', { headers: JSON_ONLY });
     expect(slash.status).toBe(301);
     expect(slash.headers.get('location')).toBe('/_admin');
-    expectEnvelope(await production().request('GET', '/_admin', { headers: JSON_ONLY }), 404, 'ROUTE_NOT_FOUND');
+    expectEnvelope(
+      await production().request('GET', '/_admin', { headers: JSON_ONLY }),
+      404,
+      'ROUTE_NOT_FOUND',
+    );
     expectEnvelope(
       await production().request('GET', '/_admin/admin.js', { headers: JSON_ONLY }),
       404,
