@@ -36,7 +36,8 @@ describeEachStore('the admin app over HTTP', (_target, getDb) => {
     expect(res.headers.get('referrer-policy')).toBe('same-origin');
     expect(res.text).not.toMatch(/<script>|<style>|\son[a-z]+=|style="/);
     const refs = [...res.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
-    expect(refs.sort()).toEqual(['/_admin/admin.css', '/_admin/admin.js']);
+    // `data:,` is the empty icon: no favicon request.
+    expect(refs.sort()).toEqual(['/_admin/admin.css', '/_admin/admin.js', 'data:,']);
     expect(res.text).toContain('data-openapi="/openapi.json"');
     expect(res.text).toContain('data-auth="off"');
     const again = await server().request('GET', '/_admin/', {

@@ -14,7 +14,11 @@ function problemsOf(top: string) {
     build(top);
   } catch (e) {
     expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).problems.map((p) => ({ path: p.path.join('.'), line: p.line, message: p.message }));
+    return (e as ConfigError).problems.map((p) => ({
+      path: p.path.join('.'),
+      line: p.line,
+      message: p.message,
+    }));
   }
   throw new Error('expected a ConfigError');
 }

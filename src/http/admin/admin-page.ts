@@ -36,6 +36,7 @@ export function adminPageHtml(model: Model, adminPath: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
+<link rel="icon" href="data:,">
 <title>${escapeAttr(model.name)} · admin</title>
 <link rel="stylesheet" href="${adminPath}/admin.css">
 <script type="module" src="${adminPath}/admin.js"></script>

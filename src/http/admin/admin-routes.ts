@@ -47,6 +47,12 @@ function send(req: FastifyRequest, reply: FastifyReply, a: Asset, csp?: string) 
   return reply.send(a.body);
 }
 
+/** Every URL the app answers (when enabled): the redirect, the shell and the built files. */
+export function adminPaths(model: Model): string[] {
+  const base = model.admin.path;
+  return [base, `${base}/`, ...Object.keys(FILES).map((f) => `${base}/${f}`)];
+}
+
 export function adminEnabled(model: Model, production: boolean): boolean {
   return model.admin.enabled ?? !production;
 }
