@@ -31,6 +31,13 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+let onUnauthenticated: (() => void) | undefined;
+
+/** Called when the API answers 401 outside `/auth/` (the session expired or ended): back to sign-in. */
+export function whenUnauthenticated(handler: () => void): void {
+  onUnauthenticated = handler;
+}
+
 /** Sends one request; resolves with 2xx answers, rejects with ApiFailure for the rest. */
 export async function request<T = unknown>(
   method: string,
@@ -60,6 +67,8 @@ export async function request<T = unknown>(
     const problems = Array.isArray(body)
       ? (body as ApiProblem[])
       : [{ code: 'HTTP_' + res.status, status: res.status, userMessage: `${res.status} ${res.statusText}` }];
+    if (res.status === 401 && !/\/auth\/(login|me)$/.test(new URL(url, location.href).pathname))
+      onUnauthenticated?.();
     throw new ApiFailure(res.status, problems, res.headers);
   }
   return { status: res.status, headers: res.headers, body: body as T };

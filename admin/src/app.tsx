@@ -1,7 +1,7 @@
 /** The shell: sign-in when auth is on, the sidebar of resources, and the page the hash names. */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { type ApiFailure, request } from './api.js';
+import { type ApiFailure, request, whenUnauthenticated } from './api.js';
 import { Banner } from './banner.js';
 import { t } from './i18n.js';
 import { LoginForm } from './login-form.js';
@@ -27,6 +27,7 @@ export function App({ settings }: { settings: Settings }) {
   const route = useRoute();
 
   useEffect(() => {
+    if (settings.auth) whenUnauthenticated(() => setSession({ state: 'out' }));
     request<Record<string, unknown>>('GET', settings.openapi)
       .then((r) => setModel(readModel(r.body, settings.api)))
       .catch((e) => setError(e as ApiFailure));

@@ -13,7 +13,7 @@ import type { Action, AppModel, ResourceInfo } from './model.js';
 import { go, href } from './router.js';
 
 const ROW = 40;
-const PAGE = 200;
+const PAGE = 500;
 const OVERSCAN = 8;
 
 interface Props {
@@ -108,11 +108,14 @@ export function TableView({ model, resource, initial, may }: Props) {
     if (!loading && next && last >= rows.length - OVERSCAN * 2) load(next, false);
   }, [last, rows.length, next, loading]);
 
-  useEffect(() => {
+  // After every render (layout effect: before the browser paints), until the wanted row exists.
+  useLayoutEffect(() => {
     if (!focusWanted.current) return;
+    const row = scroller.current?.querySelector<HTMLElement>(`tr[data-index="${active}"]`);
+    if (!row) return;
     focusWanted.current = false;
-    scroller.current?.querySelector<HTMLElement>(`tr[data-index="${active}"]`)?.focus();
-  }, [active, first, last]);
+    row.focus({ preventScroll: true });
+  });
 
   const moveTo = (i: number) => {
     const index = Math.max(0, Math.min(rows.length - 1, i));
@@ -250,7 +253,8 @@ export function TableView({ model, resource, initial, may }: Props) {
             </tr>
           </thead>
           <tbody onKeyDown={onKey}>
-            {first > 0 && <tr class="spacer" style={{ height: `${first * ROW}px` }} />}
+            {/* Both spacers always render, keyed: the rows between them are never moved in the DOM (a moved row would lose focus). */}
+            <tr key="spacer-top" class="spacer" style={{ height: `${first * ROW}px` }} />
             {view.map((row, k) => {
               const i = first + k;
               return (
@@ -296,9 +300,7 @@ export function TableView({ model, resource, initial, may }: Props) {
                 </tr>
               );
             })}
-            {last < rows.length && (
-              <tr class="spacer" style={{ height: `${(rows.length - last) * ROW}px` }} />
-            )}
+            <tr key="spacer-bottom" class="spacer" style={{ height: `${(rows.length - last) * ROW}px` }} />
           </tbody>
         </table>
         {!loading && rows.length === 0 && !failure && <p class="empty">{t('noRecords')}</p>}

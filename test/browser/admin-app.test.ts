@@ -38,6 +38,9 @@ if (!existsSync(CHROMIUM)) {
     const problems: string[] = [];
     const foreign: string[] = [];
     const shot = (page: Page, name: string) => screenshot(page, `${target.name}-${name}`);
+    // The screens do not depend on the store: axe-core (about a second a scan) runs on the first one only.
+    const scan = (page: Page, screen: string) =>
+      target.name === 'sqlite' ? expectAccessible(page, screen) : Promise.resolve();
 
     beforeAll(async () => {
       ensureAdminBuilt();
@@ -71,7 +74,7 @@ if (!existsSync(CHROMIUM)) {
       await page.goto(admin());
       await page.getByLabel('Email').waitFor();
       await shot(page, 'sign-in');
-      await expectAccessible(page, 'sign-in');
+      await scan(page, 'sign-in');
 
       // A caller without roles: may read customers, may not create them (create: role:sales).
       await page.getByLabel('Email').fill('ann@example.com');
@@ -103,7 +106,7 @@ if (!existsSync(CHROMIUM)) {
       expect(await error.textContent()).toMatch(/email/i);
       expect(await page.getByLabel('email (required)').getAttribute('aria-invalid')).toBe('true');
       await shot(page, 'form-error');
-      await expectAccessible(page, 'form with a field error');
+      await scan(page, 'form with a field error');
 
       await page.getByLabel('email (required)').fill('grace@example.com');
       await page.getByRole('button', { name: 'Create' }).click();
@@ -141,7 +144,7 @@ if (!existsSync(CHROMIUM)) {
       await conflict.waitFor();
       expect(await conflict.textContent()).toContain('Ada King');
       await shot(a, 'conflict');
-      await expectAccessible(a, 'conflict');
+      await scan(a, 'conflict');
       await a.getByRole('button', { name: 'Overwrite' }).click();
       await a.getByText('Saved.').waitFor();
       const stored = await server.request('GET', `/customers/${id}`, { headers });
@@ -163,11 +166,15 @@ if (!existsSync(CHROMIUM)) {
       await page.getByLabel('Value').nth(1).fill('Customer 0000*');
       await page.getByRole('button', { name: 'Apply' }).click();
       // Customer 00002, 00005, 00008 are the churned ones below 00010 (insertCustomers: statuses in turn).
+      // In id order first (ids need not follow names: PostgreSQL inserts them concurrently).
       await expect
-        .poll(() => firstCells(page, 'name'))
+        .poll(async () => (await firstCells(page, 'name')).sort())
         .toEqual(['Customer 00002', 'Customer 00005', 'Customer 00008']);
       await page.getByRole('button', { name: 'name' }).click();
       await page.locator('th[aria-sort="ascending"]').waitFor();
+      await expect
+        .poll(() => firstCells(page, 'name'))
+        .toEqual(['Customer 00002', 'Customer 00005', 'Customer 00008']);
       await page.getByRole('button', { name: 'name' }).click();
       await page.locator('th[aria-sort="descending"]').waitFor();
       await expect
@@ -177,7 +184,7 @@ if (!existsSync(CHROMIUM)) {
       await page.getByRole('button', { name: 'Count' }).click();
       await expect.poll(() => page.getByTestId('status').textContent()).toContain('3 records');
       await shot(page, 'table-filtered');
-      await expectAccessible(page, 'table');
+      await scan(page, 'table');
       await page.close();
     }, 30_000);
 
@@ -215,7 +222,7 @@ if (!existsSync(CHROMIUM)) {
       await page.waitForURL(/#\/customers\/1$/);
       await page.getByRole('heading', { name: 'customers 1' }).waitFor();
       await shot(page, 'record');
-      await expectAccessible(page, 'record');
+      await scan(page, 'record');
       await page.close();
     }, 40_000);
 
@@ -249,7 +256,7 @@ if (!existsSync(CHROMIUM)) {
       await error.waitFor();
       expect(await error.textContent()).toMatch(/correo/i);
       await shot(page, 'form-es-375-dark');
-      await expectAccessible(page, 'Spanish form, 375 px, dark');
+      await scan(page, 'Spanish form, 375 px, dark');
       // The sidebar folds behind the menu button at 375 px.
       expect(await page.locator('#sidebar').isVisible()).toBe(false);
       await page.getByRole('button', { name: 'Menú' }).click();
@@ -258,6 +265,21 @@ if (!existsSync(CHROMIUM)) {
       expect(width).toBeLessThanOrEqual(375);
       await es.close();
     }, 30_000);
+
+    it('an ended session brings the sign-in form back', async () => {
+      const page = watch(await context.newPage());
+      await page.goto(`${admin()}#/customers`);
+      await page.locator('tbody tr[data-index="0"]').waitFor();
+      // The session ends elsewhere (another tab signs out): the next request answers 401.
+      const headers = await cookieOf(context);
+      expect(
+        (await server.request('POST', '/auth/logout', { headers: { ...headers, origin: server.url } }))
+          .status,
+      ).toBe(204);
+      await page.getByRole('button', { name: 'Count' }).click();
+      await page.getByLabel('Password').waitFor();
+      await page.close();
+    }, 20_000);
 
     it('raised no CSP violation or page error, and asked nothing of another host', () => {
       expect(problems).toEqual([]);
