@@ -169,7 +169,8 @@ export function RecordPage({ model, resource, id, may }: Props) {
       >
         {editable.map((f) => (
           <FieldInput
-            key={f.name}
+            // A new version (saved, reloaded) remounts the controls: editors keeping their own text start over.
+            key={`${f.name}:${etag ?? ''}`}
             model={model}
             field={f}
             value={values[f.name]}
