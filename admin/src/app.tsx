@@ -75,6 +75,10 @@ export function App({ settings }: { settings: Settings }) {
         resource={resource}
         initial={route.query}
         may={(a) => allowed(resource, a, caller, settings.auth)}
+        mayRead={(name) => {
+          const other = model.byName.get(name);
+          return Boolean(other && allowed(other, 'read', caller, settings.auth));
+        }}
       />
     );
 

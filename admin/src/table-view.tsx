@@ -21,6 +21,8 @@ interface Props {
   resource: ResourceInfo;
   initial: URLSearchParams;
   may: (a: Action) => boolean;
+  /** Whether the caller may read another resource (to embed the records references name). */
+  mayRead: (resource: string) => boolean;
 }
 
 function filtersFrom(query: URLSearchParams): Filter[] {
@@ -32,7 +34,7 @@ function filtersFrom(query: URLSearchParams): Filter[] {
   return out;
 }
 
-export function TableView({ model, resource, initial, may }: Props) {
+export function TableView({ model, resource, initial, may, mayRead }: Props) {
   const [sort, setSort] = useState(initial.get('sort') ?? '');
   const [filters, setFilters] = useState<Filter[]>(() => filtersFrom(initial));
   const [columns, setColumns] = useState(() => loadColumns(resource));
@@ -52,6 +54,11 @@ export function TableView({ model, resource, initial, may }: Props) {
   const byName = useMemo(() => new Map(resource.fields.map((f) => [f.name, f])), [resource]);
   const shown = columns.filter((c) => byName.has(c));
   const toMany = resource.relations.filter((r) => r.kind === 'to-many' && model.byName.has(r.resource));
+  // To-one relations come embedded (one extra query per page, docs/query.md) so a reference shows its record's label.
+  const toOne = resource.relations.filter(
+    (r) => r.kind === 'to-one' && model.byName.get(r.resource)?.labelField && mayRead(r.resource),
+  );
+  const embedOf = new Map(toOne.map((r) => [r.field, r]));
 
   const listUrl = (extra: [string, string][] = []) => {
     const q = new URLSearchParams([...filterParams(filters), ...extra]);
@@ -87,7 +94,8 @@ export function TableView({ model, resource, initial, may }: Props) {
     setActive(0);
     if (scroller.current) scroller.current.scrollTop = 0;
     setScrollTop(0);
-    load(listUrl([['limit', String(PAGE)]]), true);
+    const embed: [string, string][] = toOne.length ? [['embed', toOne.map((r) => r.name).join(',')]] : [];
+    load(listUrl([['limit', String(PAGE)], ...embed]), true);
   }, [sort, JSON.stringify(filters)]);
 
   useLayoutEffect(() => {
@@ -274,11 +282,16 @@ export function TableView({ model, resource, initial, may }: Props) {
                   {shown.map((name) => {
                     const f = byName.get(name)!;
                     const v = row[name];
+                    const rel = embedOf.get(name);
+                    const target = rel && (row[rel.name] as Row | null | undefined);
+                    const label = target && model.byName.get(rel.resource)?.labelField;
                     return (
-                      <td key={name} class={`k-${f.kind}`}>
+                      <td key={name} class={f.references ? 'k-reference' : `k-${f.kind}`}>
                         {f.references && v !== null && v !== undefined ? (
                           <a href={href(f.references, String(v))} tabIndex={-1}>
-                            {f.references} {String(v)}
+                            {label && target[label] != null
+                              ? `${String(target[label])} (#${String(v)})`
+                              : `${f.references} ${String(v)}`}
                           </a>
                         ) : name === 'id' ? (
                           <a href={href(resource.name, String(v))} tabIndex={-1}>

@@ -226,6 +226,26 @@ if (!existsSync(CHROMIUM)) {
       await page.close();
     }, 40_000);
 
+    it('shows references by their label, as links both ways', async () => {
+      const headers = { ...(await cookieOf(context)), origin: server.url };
+      const order = await server.request('POST', '/orders', {
+        headers,
+        body: { customerId: 1, title: 'Renewal', amount: 120 },
+      });
+      expect(order.status).toBe(201);
+      const page = watch(await context.newPage());
+      await page.goto(`${admin()}#/orders`);
+      const link = page.getByRole('link', { name: 'Customer 00001 (#1)' });
+      await link.waitFor();
+      await link.click();
+      await page.waitForURL(/#\/customers\/1$/);
+      await page.goto(`${admin()}#/customers`);
+      await page.locator('tbody tr[data-index="0"]').getByRole('link', { name: 'orders →' }).click();
+      await page.waitForURL(/#\/orders\?customerId=1$/);
+      await expect.poll(() => firstCells(page, 'title')).toEqual(['Renewal']);
+      await page.close();
+    }, 20_000);
+
     it('deletes after confirmation', async () => {
       const page = watch(await context.newPage());
       await page.goto(`${admin()}#/customers/2`);
