@@ -34,9 +34,9 @@ describe('admin config', () => {
 
   it('reports bad values and unknown keys with their line', () => {
     expect(problemsOf('admin:\n  path: admin/\n  enabled: yes please\n  theme: dark\n')).toEqual([
-      { path: 'admin.theme', line: 4, message: 'unknown key (expected one of path, enabled)' },
       { path: 'admin.path', line: 2, message: 'must look like /_admin (leading slash, no trailing slash)' },
       { path: 'admin.enabled', line: 3, message: 'must be true or false' },
+      { path: 'admin.theme', line: 4, message: 'unknown key (expected one of path, enabled)' },
     ]);
     expect(problemsOf('admin: on\n')).toEqual([
       { path: 'admin', line: 1, message: 'must be a mapping { path: /_admin, enabled: true|false }' },
