@@ -24,7 +24,8 @@ Options:
   --pool-size N     most PostgreSQL connections per process (default 10)
   --workers N       run N processes on one port (default 1); the store must be a file or PostgreSQL
   --seed FILE       fill an empty database from a JSON file { resource: [records] }
-  --production      hide internals in 5xx errors (also NODE_ENV=production)
+  --production      hide internals in 5xx errors; the admin app is off unless the
+                    config says admin.enabled: true (also NODE_ENV=production)
   --tls-cert FILE   serve HTTPS with this certificate (PEM) …
   --tls-key FILE    … and this key (PEM)
   --log-level LVL   pino level: fatal, error, warn, info (default), debug, silent

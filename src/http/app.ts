@@ -13,6 +13,7 @@ import Fastify, {
 import type { Model } from '../model/model-types.js';
 import type { Store } from '../store/store.js';
 import { RecordValidator } from '../write/record-validator.js';
+import { registerAdminRoutes } from './admin/admin-routes.js';
 import { registerAuth } from './auth/auth-plugin.js';
 import { callerScope } from './auth/caller.js';
 import { handleClientError, refuseConnect } from './client-error.js';
@@ -128,7 +129,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', (req, reply, done) => {
     const q = req.url.indexOf('?');
     const path = q < 0 ? req.url : req.url.slice(0, q);
-    if (path.length > 1 && path.endsWith('/')) {
+    if (path.length > 1 && path.endsWith('/') && !req.routeOptions.config?.keepTrailingSlash) {
       // §7: a trailing slash answers 301 for every method (moved resources distinguish 301/308; this rule does not).
       reply
         .code(301)
@@ -163,6 +164,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply, errorOptions));
   for (const r of model.resources) registerResourceRoutes(app, ctx, r);
   registerDocsRoutes(app, model, { production: options.production });
+  registerAdminRoutes(app, model, { production: options.production });
   app.setNotFoundHandler(
     notFoundHandler(model, (path) =>
       STANDARD_METHODS.filter((method) => app.findRoute({ method, url: path }) !== null),

@@ -1,5 +1,6 @@
 /** Validates a loaded config and resolves it into a Model; reports every problem at once. */
 
+import { readAdmin } from './admin-config.js';
 import { applyAuth } from './auth-config.js';
 import { didYouMean } from './closest-name.js';
 import type { LoadedConfig } from './config-loader.js';
@@ -23,6 +24,7 @@ const TOP_KEYS = [
   'rateLimit',
   'trustProxy',
   'resources',
+  'admin',
 ];
 const RESOURCE_KEYS = ['id', 'fields', 'movedFrom', 'requireIfMatch', 'description', 'access'];
 /** A resource without `id` in its config (docs/config.md). */
@@ -78,6 +80,7 @@ export function buildModel(loaded: LoadedConfig): Model {
   if (data.language !== undefined && data.language !== 'en' && data.language !== 'es')
     report(['language'], 'must be en or es');
   const { bodyLimit, limits } = readLimits(data, report);
+  const admin = readAdmin(data.admin, basePath, resources, report);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     name: typeof data.name === 'string' ? data.name : 'verbo',
@@ -91,6 +94,7 @@ export function buildModel(loaded: LoadedConfig): Model {
     bodyLimit,
     limits,
     ...authPart,
+    admin,
   };
 }
 

@@ -95,6 +95,15 @@ export interface Model {
   trustProxy?: TrustProxy;
   /** Built-in resources (users, tokens): stored like the others, never routed. */
   internal?: ResourceDef[];
+  /** The admin web app (docs/admin.md). */
+  admin: AdminSettings;
+}
+
+export interface AdminSettings {
+  /** Absolute URL path of the app, e.g. `/_admin` (served at `/_admin/`). */
+  path: string;
+  /** Unset: on, except in production. */
+  enabled?: boolean;
 }
 
 export const SYSTEM_FIELDS = ['id', 'createdAt', 'updatedAt'] as const;

@@ -12,7 +12,7 @@ import type { ResourceNames } from './openapi-names.js';
 import { deleteParameterRefs, listParameterRefs } from './openapi-query.js';
 import { schemaRef } from './openapi-record-schemas.js';
 import * as res from './openapi-responses.js';
-import { operationSecurity, securityStatuses } from './openapi-security.js';
+import { accessExtension, operationSecurity, securityStatuses } from './openapi-security.js';
 
 export interface PathContext {
   model: Model;
@@ -75,6 +75,7 @@ function operation(ctx: PathContext, op: Op): Record<string, unknown> {
     ...(op.body ? { requestBody: { required: true, content: op.body } } : {}),
     responses: res.responses(op.success, [...op.errors, ...common], op.flavour),
     ...(security ? { security } : {}),
+    ...accessExtension(model, op.r, op.actions),
   };
 }
 

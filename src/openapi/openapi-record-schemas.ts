@@ -41,6 +41,8 @@ function readSchema(r: ResourceDef, names: Map<string, ResourceNames>, limits: L
         schemaRef(`${names.get(rel.resource)!.record}Fields`),
         { type: 'null' },
       ],
+      // Which field links the two, for tools that show relations (the admin app, docs/admin.md).
+      'x-verbo-relation': { kind: 'to-one', field: rel.field, resource: rel.resource },
     };
   }
   for (const rel of r.toMany) {
@@ -56,6 +58,7 @@ function readSchema(r: ResourceDef, names: Map<string, ResourceNames>, limits: L
         ],
       },
       maxItems: UNCAPPED_ITEMS,
+      'x-verbo-relation': { kind: 'to-many', field: rel.field, resource: rel.resource },
     };
   }
   const schema: JsonSchema = {

@@ -6,7 +6,7 @@
  * `authPaths` documents `/auth/*` (register, login, logout, me, tokens; openapi-auth-paths.ts);
  * `SESSION_COOKIE` must equal the cookie name the auth layer sets.
  */
-import type { AccessAction } from '../model/access-rules.js';
+import { type AccessAction, formatRule } from '../model/access-rules.js';
 import type { Model, ResourceDef } from '../model/model-types.js';
 import { authPathItems } from './openapi-auth-paths.js';
 import type { ErrorStatus } from './openapi-errors.js';
@@ -50,6 +50,17 @@ export function operationSecurity(
     r.access === undefined ||
     actions.every((a) => (r.access?.[a] ?? []).some((rule) => rule.kind === 'public'));
   return isPublic ? [{}, ...schemes] : schemes;
+}
+
+/**
+ * `x-verbo-access`: per action of the operation, the rules of which any one grants it
+ * (`public`, `authenticated`, `owner`, `role:NAME`; role `admin` passes all). The admin app
+ * reads it to hide what the caller may not do (docs/admin.md).
+ */
+export function accessExtension(model: Model, r: ResourceDef, actions: AccessAction[]) {
+  if (!model.auth || !r.access || actions.length === 0) return {};
+  const rules = Object.fromEntries(actions.map((a) => [a, (r.access?.[a] ?? []).map(formatRule)]));
+  return { 'x-verbo-access': rules };
 }
 
 /** Statuses the access rules add: 401 (no or bad credentials), 403 (a role refused, or the CSRF check on writes). */

@@ -3,6 +3,7 @@
  * refusal, and every operation of the document is a registered route; the docs routes themselves.
  */
 import { expect, it } from 'vitest';
+import { adminPaths } from '../../src/http/admin/admin-routes.js';
 import { buildApp } from '../../src/http/app.js';
 import { docsPaths } from '../../src/http/docs/docs-routes.js';
 import { ERROR_CATALOGUE } from '../../src/http/errors/error-catalogue.js';
@@ -75,7 +76,14 @@ for (const [name, yaml] of [
       for (const route of documented)
         expect(registered, `${route} is documented but not served`).toContain(route);
       const paths = docsPaths(model);
-      const docsUrls = new Set([paths.openapi, paths.docs, ...paths.index, ...paths.assets]);
+      // The admin app's pages are not API operations either (docs/admin.md).
+      const docsUrls = new Set([
+        paths.openapi,
+        paths.docs,
+        ...paths.index,
+        ...paths.assets,
+        ...adminPaths(model),
+      ]);
       if (model.auth) {
         const auth = [...documented].filter((r) => r.includes(`${model.basePath}/auth/`));
         const open = model.auth.registration === 'open';

@@ -1,0 +1,241 @@
+/**
+ * The model as the app knows it: read from `/openapi.json` only (docs/admin.md). `$ref`s are
+ * resolved wherever they appear, so the app does not depend on which shapes are inlined.
+ */
+type Json = Record<string, unknown>;
+
+export type FieldKind =
+  | 'integer'
+  | 'number'
+  | 'boolean'
+  | 'enum'
+  | 'date'
+  | 'datetime'
+  | 'email'
+  | 'url'
+  | 'uuid'
+  | 'string'
+  | 'json';
+
+export interface FieldInfo {
+  name: string;
+  kind: FieldKind;
+  nullable: boolean;
+  /** Set by the server (id, createdAt, ownerId…), never sent. */
+  readOnly: boolean;
+  required: boolean;
+  values?: string[];
+  minimum?: number;
+  maximum?: number;
+  maxLength?: number;
+  description?: string;
+  /** The resource this field references (a to-one relation). */
+  references?: string;
+  /** Filter operators the list accepts for this field. */
+  operators: string[];
+  sortable: boolean;
+}
+
+export interface Relation {
+  kind: 'to-one' | 'to-many';
+  name: string;
+  field: string;
+  resource: string;
+}
+
+export type Action = 'read' | 'create' | 'update' | 'delete';
+
+export interface ResourceInfo {
+  name: string;
+  description?: string;
+  /** Collection URL path, e.g. `/customers`. */
+  path: string;
+  fields: FieldInfo[];
+  relations: Relation[];
+  /** Rules per action (`x-verbo-access`); absent: everyone may. */
+  access: Partial<Record<Action, string[]>>;
+  /** The field a picker searches and shows as a record's label. */
+  labelField?: string;
+  /** Whether the collection route offers this action at all. */
+  can: Record<Action, boolean>;
+}
+
+export interface AppModel {
+  title: string;
+  resources: ResourceInfo[];
+  byName: Map<string, ResourceInfo>;
+}
+
+export interface Caller {
+  id: number | string;
+  email: string;
+  name?: string | null;
+  roles: string[];
+}
+
+/** Follows `$ref` (local JSON pointers) until a node without one. */
+function deref(doc: Json, node: unknown, seen = 0): Json {
+  if (!node || typeof node !== 'object') return {};
+  const ref = (node as Json).$ref;
+  if (typeof ref !== 'string' || seen > 32) return node as Json;
+  const target = ref
+    .replace(/^#\//, '')
+    .split('/')
+    .map((s) => decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce<unknown>((at, key) => (at as Json | undefined)?.[key], doc);
+  return deref(doc, target, seen + 1);
+}
+
+const types = (s: Json): string[] => (Array.isArray(s.type) ? s.type : s.type ? [s.type as string] : []);
+
+function kindOf(doc: Json, s: Json): { kind: FieldKind; nullable: boolean; base: Json } {
+  if (Array.isArray(s.anyOf)) {
+    const options = s.anyOf.map((o) => deref(doc, o));
+    const nullable = options.some((o) => types(o).includes('null'));
+    const integer = options.find((o) => types(o).includes('integer'));
+    if (integer) return { kind: 'integer', nullable, base: integer };
+    const first = options.find((o) => !types(o).includes('null') || types(o).length > 1) ?? {};
+    return { ...kindOf(doc, first), nullable };
+  }
+  const t = types(s);
+  const nullable = t.includes('null') || (Array.isArray(s.enum) && s.enum.includes(null));
+  if (Array.isArray(s.enum)) return { kind: 'enum', nullable, base: s };
+  if (t.includes('boolean')) return { kind: 'boolean', nullable, base: s };
+  if (t.includes('integer')) return { kind: 'integer', nullable, base: s };
+  if (t.includes('number')) return { kind: 'number', nullable, base: s };
+  if (t.includes('string')) {
+    const formats: Record<string, FieldKind> = {
+      date: 'date',
+      'date-time': 'datetime',
+      email: 'email',
+      uri: 'url',
+      uuid: 'uuid',
+    };
+    return { kind: formats[s.format as string] ?? 'string', nullable, base: s };
+  }
+  return { kind: 'json', nullable: true, base: s };
+}
+
+const schemaOf = (doc: Json, op: Json | undefined, status: string): Json | undefined => {
+  const content = deref(doc, deref(doc, (op?.responses as Json | undefined)?.[status]).content);
+  const media = content['application/json'] as Json | undefined;
+  return media ? deref(doc, media.schema) : undefined;
+};
+
+const bodySchemaOf = (doc: Json, op: Json | undefined): Json | undefined => {
+  const content = deref(doc, deref(doc, op?.requestBody).content);
+  const media = content['application/json'] as Json | undefined;
+  return media ? deref(doc, media.schema) : undefined;
+};
+
+/** `^-?(a|b|c)(,-?(a|b|c))*$` → [a, b, c]. */
+const alternatives = (pattern: unknown): string[] => {
+  const m = typeof pattern === 'string' ? /\(([^()]*)\)/.exec(pattern) : null;
+  return m ? m[1].split('|') : [];
+};
+
+export function readModel(doc: Json, apiBase: string): AppModel {
+  const paths = (doc.paths ?? {}) as Record<string, Json>;
+  const resources: ResourceInfo[] = [];
+  const collection = new RegExp(`^${apiBase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/([a-z][a-z0-9_]*)$`);
+  for (const [path, rawItem] of Object.entries(paths)) {
+    const m = collection.exec(path);
+    const item = deref(doc, rawItem);
+    const one = deref(doc, paths[`${path}/{id}`]);
+    if (!m || !item.get || !one.get) continue;
+    const list = deref(doc, item.get);
+    const record = schemaOf(doc, deref(doc, one.get), '200');
+    if (!record) continue;
+    const create = bodySchemaOf(doc, item.post ? deref(doc, item.post) : undefined);
+    const params = ((list.parameters ?? []) as unknown[]).map((p) => deref(doc, p));
+    const sortParam = params.find((p) => p.name === 'sort');
+    const sortable = new Set(alternatives(deref(doc, sortParam?.schema).pattern));
+    const properties = deref(doc, record.properties) as Record<string, unknown>;
+    const createProps = (create ? deref(doc, create.properties) : {}) as Json;
+    const createRequired = (create?.required ?? []) as string[];
+    const relations: Relation[] = [];
+    const fields: FieldInfo[] = [];
+    for (const [name, raw] of Object.entries(properties)) {
+      const s = deref(doc, raw);
+      const rel = s['x-verbo-relation'] as Omit<Relation, 'name'> | undefined;
+      if (rel) {
+        relations.push({ ...rel, name });
+        continue;
+      }
+      const { kind, nullable, base } = kindOf(doc, s);
+      const filter = params.find((p) => p.name === name && p.style === 'deepObject');
+      const ops = Object.keys(deref(doc, deref(doc, filter?.schema).properties));
+      fields.push({
+        name,
+        kind,
+        nullable,
+        readOnly: s.readOnly === true || !(name in createProps),
+        required: createRequired.includes(name),
+        values: kind === 'enum' ? (base.enum as unknown[]).filter((v) => v !== null).map(String) : undefined,
+        minimum: typeof base.minimum === 'number' && kind !== 'integer' ? base.minimum : undefined,
+        maximum: typeof base.maximum === 'number' && kind !== 'integer' ? base.maximum : undefined,
+        maxLength:
+          typeof base.maxLength === 'number' && base.maxLength < 100_000 ? base.maxLength : undefined,
+        description: typeof s.description === 'string' ? s.description : undefined,
+        operators: ops,
+        sortable: sortable.has(name),
+      });
+    }
+    for (const rel of relations)
+      if (rel.kind === 'to-one') {
+        const f = fields.find((x) => x.name === rel.field);
+        if (f) f.references = rel.resource;
+      }
+    const access: ResourceInfo['access'] = {};
+    const ops: [Json | undefined, Action][] = [
+      [item.get as Json, 'read'],
+      [item.post as Json, 'create'],
+      [one.patch as Json, 'update'],
+      [one.delete as Json, 'delete'],
+    ];
+    for (const [op, action] of ops) {
+      const rules = (op ? deref(doc, op) : {})['x-verbo-access'] as Record<string, string[]> | undefined;
+      if (rules?.[action]) access[action] = rules[action];
+    }
+    const label = fields.find((f) => ['name', 'title', 'label', 'email'].includes(f.name) && !f.readOnly);
+    resources.push({
+      name: m[1],
+      description: typeof record.description === 'string' ? record.description : undefined,
+      path,
+      fields,
+      relations,
+      access,
+      labelField: (label ?? fields.find((f) => f.kind === 'string' && !f.readOnly))?.name,
+      can: {
+        read: true,
+        create: Boolean(item.post),
+        update: Boolean(one.patch),
+        delete: Boolean(one.delete),
+      },
+    });
+  }
+  const info = deref(doc, doc.info);
+  return {
+    title: typeof info.title === 'string' ? info.title : 'verbo',
+    resources,
+    byName: new Map(resources.map((r) => [r.name, r])),
+  };
+}
+
+/**
+ * Whether the caller passes a rule list (docs/auth.md): any one rule grants; role `admin` passes
+ * all; `owner` lets a signed-in caller act on their own records (the server filters the rest).
+ */
+export function allowed(r: ResourceInfo, action: Action, caller: Caller | null, authOn: boolean): boolean {
+  if (!r.can[action]) return false;
+  const rules = r.access[action];
+  if (!authOn || !rules) return true;
+  return rules.some((rule) => {
+    if (rule === 'public') return true;
+    if (!caller) return false;
+    if (rule === 'authenticated' || rule === 'owner') return true;
+    return (
+      caller.roles.includes('admin') || (rule.startsWith('role:') && caller.roles.includes(rule.slice(5)))
+    );
+  });
+}

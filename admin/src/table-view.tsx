@@ -1,0 +1,324 @@
+/**
+ * One resource's records: sort by a header, filters, keyset paging through the `Link` header
+ * (docs/query.md) into a virtualised table (only the rows in view are in the DOM), total on demand.
+ */
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { type ApiFailure, nextLink, request } from './api.js';
+import { Banner } from './banner.js';
+import { loadColumns, saveColumns } from './columns.js';
+import { type Filter, FilterBuilder, filterParams } from './filter-builder.js';
+import { formatValue, type Row } from './format.js';
+import { t } from './i18n.js';
+import type { Action, AppModel, ResourceInfo } from './model.js';
+import { go, href } from './router.js';
+
+const ROW = 40;
+const PAGE = 500;
+const OVERSCAN = 8;
+
+interface Props {
+  model: AppModel;
+  resource: ResourceInfo;
+  initial: URLSearchParams;
+  may: (a: Action) => boolean;
+  /** Whether the caller may read another resource (to embed the records references name). */
+  mayRead: (resource: string) => boolean;
+}
+
+function filtersFrom(query: URLSearchParams): Filter[] {
+  const out: Filter[] = [];
+  query.forEach((value, key) => {
+    const m = /^([A-Za-z][A-Za-z0-9_]*)(?:\[(\w+)\])?$/.exec(key);
+    if (m && key !== 'sort') out.push({ field: m[1], op: m[2] ?? 'eq', value });
+  });
+  return out;
+}
+
+export function TableView({ model, resource, initial, may, mayRead }: Props) {
+  const [sort, setSort] = useState(initial.get('sort') ?? '');
+  const [filters, setFilters] = useState<Filter[]>(() => filtersFrom(initial));
+  const [columns, setColumns] = useState(() => loadColumns(resource));
+  const [rows, setRows] = useState<Row[]>([]);
+  const [next, setNext] = useState<string | undefined>();
+  const [done, setDone] = useState(false);
+  const [loading, setLoading] = useState(false);
+  const [failure, setFailure] = useState<ApiFailure | null>(null);
+  const [total, setTotal] = useState<number | undefined>();
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(600);
+  const [active, setActive] = useState(0);
+  const scroller = useRef<HTMLDivElement>(null);
+  const focusWanted = useRef(false);
+  const generation = useRef(0);
+
+  const byName = useMemo(() => new Map(resource.fields.map((f) => [f.name, f])), [resource]);
+  const shown = columns.filter((c) => byName.has(c));
+  const toMany = resource.relations.filter((r) => r.kind === 'to-many' && model.byName.has(r.resource));
+  // To-one relations come embedded (one extra query per page, docs/query.md) so a reference shows its record's label.
+  const toOne = resource.relations.filter(
+    (r) => r.kind === 'to-one' && model.byName.get(r.resource)?.labelField && mayRead(r.resource),
+  );
+  const embedOf = new Map(toOne.map((r) => [r.field, r]));
+
+  const listUrl = (extra: [string, string][] = []) => {
+    const q = new URLSearchParams([...filterParams(filters), ...extra]);
+    if (sort) q.set('sort', sort);
+    return `${resource.path}?${q}`;
+  };
+
+  const load = async (url: string, replace: boolean) => {
+    const gen = generation.current;
+    setLoading(true);
+    try {
+      const r = await request<Row[]>('GET', url);
+      if (gen !== generation.current) return;
+      const following = nextLink(r.headers.get('link'), new URL(url, location.href).href);
+      setRows((old) => (replace ? r.body : [...old, ...r.body]));
+      setNext(following);
+      setDone(!following);
+      setFailure(null);
+    } catch (e) {
+      if (gen === generation.current) setFailure(e as ApiFailure);
+    } finally {
+      if (gen === generation.current) setLoading(false);
+    }
+  };
+
+  // A new sort or filter starts over from the first page.
+  useEffect(() => {
+    generation.current++;
+    setRows([]);
+    setNext(undefined);
+    setDone(false);
+    setTotal(undefined);
+    setActive(0);
+    if (scroller.current) scroller.current.scrollTop = 0;
+    setScrollTop(0);
+    const embed: [string, string][] = toOne.length ? [['embed', toOne.map((r) => r.name).join(',')]] : [];
+    load(listUrl([['limit', String(PAGE)], ...embed]), true);
+  }, [sort, JSON.stringify(filters)]);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const measure = () => setHeight(el.clientHeight || 600);
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW) + OVERSCAN);
+
+  // Near the end of what is loaded: fetch the next page.
+  useEffect(() => {
+    if (!loading && next && last >= rows.length - OVERSCAN * 2) load(next, false);
+  }, [last, rows.length, next, loading]);
+
+  // After every render (layout effect: before the browser paints), until the wanted row exists.
+  useLayoutEffect(() => {
+    if (!focusWanted.current) return;
+    const row = scroller.current?.querySelector<HTMLElement>(`tr[data-index="${active}"]`);
+    if (!row) return;
+    focusWanted.current = false;
+    row.focus({ preventScroll: true });
+  });
+
+  const moveTo = (i: number) => {
+    const index = Math.max(0, Math.min(rows.length - 1, i));
+    const el = scroller.current;
+    if (el) {
+      const top = index * ROW;
+      const header = ROW;
+      if (top < el.scrollTop) el.scrollTop = top;
+      else if (top + ROW + header > el.scrollTop + el.clientHeight)
+        el.scrollTop = top + ROW + header - el.clientHeight;
+      setScrollTop(el.scrollTop);
+    }
+    focusWanted.current = true;
+    setActive(index);
+  };
+
+  const onKey = (e: KeyboardEvent) => {
+    const page = Math.max(1, Math.floor(height / ROW) - 1);
+    const moves: Record<string, number> = {
+      ArrowDown: active + 1,
+      ArrowUp: active - 1,
+      PageDown: active + page,
+      PageUp: active - page,
+      Home: 0,
+      End: rows.length - 1,
+    };
+    if (e.key in moves) {
+      e.preventDefault();
+      moveTo(moves[e.key]);
+    } else if (e.key === 'Enter' && (e.target as HTMLElement).tagName === 'TR') {
+      e.preventDefault();
+      const row = rows[active];
+      if (row) go(href(resource.name, row.id));
+    }
+  };
+
+  const toggleSort = (name: string) =>
+    setSort((now) => (now === name ? `-${name}` : now === `-${name}` ? '' : name));
+
+  const count = async () => {
+    try {
+      const r = await request(
+        'GET',
+        listUrl([
+          ['limit', '1'],
+          ['count', 'true'],
+        ]),
+      );
+      setTotal(Number(r.headers.get('x-total-count')));
+    } catch (e) {
+      setFailure(e as ApiFailure);
+    }
+  };
+
+  const chooseColumn = (name: string, on: boolean) => {
+    const order = resource.fields.map((f) => f.name);
+    const chosen = on ? [...columns, name] : columns.filter((c) => c !== name);
+    const sorted = order.filter((c) => chosen.includes(c));
+    setColumns(sorted);
+    saveColumns(resource, sorted);
+  };
+
+  const view = rows.slice(first, last);
+  return (
+    <section class="table-page" aria-labelledby="table-title">
+      <div class="page-head">
+        <h1 id="table-title">{resource.name}</h1>
+        {resource.description && <p class="muted">{resource.description}</p>}
+        <div class="toolbar">
+          {may('create') && (
+            <a class="button primary" href={href(resource.name, 'new')}>
+              {t('newRecord', { resource: resource.name })}
+            </a>
+          )}
+          <button type="button" onClick={count}>
+            {t('count')}
+          </button>
+          <span class="muted" aria-live="polite" data-testid="status">
+            {total !== undefined ? `${t('total', { n: total })} · ` : ''}
+            {t('rows', { n: rows.length })}
+            {done ? ` · ${t('end')}` : ''}
+          </span>
+          <details class="columns">
+            <summary>{t('columns')}</summary>
+            <fieldset>
+              <legend class="visually-hidden">{t('columns')}</legend>
+              {resource.fields.map((f) => (
+                <label key={f.name} class="check">
+                  <input
+                    type="checkbox"
+                    checked={shown.includes(f.name)}
+                    onChange={(e) => chooseColumn(f.name, e.currentTarget.checked)}
+                  />
+                  {f.name}
+                </label>
+              ))}
+            </fieldset>
+          </details>
+        </div>
+        <FilterBuilder resource={resource} filters={filters} onApply={setFilters} />
+      </div>
+      {failure && <Banner problems={failure.problems} />}
+      <div
+        class="table-scroll"
+        ref={scroller}
+        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        tabIndex={-1}
+      >
+        <table aria-rowcount={done ? rows.length + 1 : -1} aria-labelledby="table-title">
+          <thead>
+            <tr aria-rowindex={1}>
+              {shown.map((name) => {
+                const f = byName.get(name)!;
+                const state = sort === name ? 'ascending' : sort === `-${name}` ? 'descending' : undefined;
+                return (
+                  <th key={name} scope="col" aria-sort={state}>
+                    {f.sortable ? (
+                      <button type="button" class="sort" onClick={() => toggleSort(name)}>
+                        {name}
+                        <span aria-hidden="true">
+                          {state === 'ascending' ? ' ▲' : state === 'descending' ? ' ▼' : ''}
+                        </span>
+                      </button>
+                    ) : (
+                      name
+                    )}
+                  </th>
+                );
+              })}
+              {toMany.map((rel) => (
+                <th key={rel.name} scope="col">
+                  {rel.name}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody onKeyDown={onKey}>
+            {/* Both spacers always render, keyed: the rows between them are never moved in the DOM (a moved row would lose focus). */}
+            <tr key="spacer-top" class="spacer" style={{ height: `${first * ROW}px` }} />
+            {view.map((row, k) => {
+              const i = first + k;
+              return (
+                <tr
+                  key={String(row.id)}
+                  data-index={i}
+                  aria-rowindex={i + 2}
+                  tabIndex={i === active ? 0 : -1}
+                  aria-label={t('details', { resource: resource.name, id: String(row.id) })}
+                  onClick={(e) => {
+                    if ((e.target as HTMLElement).closest('a')) return;
+                    setActive(i);
+                    go(href(resource.name, row.id));
+                  }}
+                  onFocus={() => setActive(i)}
+                >
+                  {shown.map((name) => {
+                    const f = byName.get(name)!;
+                    const v = row[name];
+                    const rel = embedOf.get(name);
+                    const target = rel && (row[rel.name] as Row | null | undefined);
+                    const label = target && model.byName.get(rel.resource)?.labelField;
+                    return (
+                      <td key={name} class={f.references ? 'k-reference' : `k-${f.kind}`}>
+                        {f.references && v !== null && v !== undefined ? (
+                          <a href={href(f.references, String(v))} tabIndex={-1}>
+                            {label && target[label] != null
+                              ? `${String(target[label])} (#${String(v)})`
+                              : `${f.references} ${String(v)}`}
+                          </a>
+                        ) : name === 'id' ? (
+                          <a href={href(resource.name, String(v))} tabIndex={-1}>
+                            {String(v)}
+                          </a>
+                        ) : (
+                          formatValue(f, v)
+                        )}
+                      </td>
+                    );
+                  })}
+                  {toMany.map((rel) => (
+                    <td key={rel.name}>
+                      <a href={href(rel.resource, undefined, { [rel.field]: String(row.id) })} tabIndex={-1}>
+                        {rel.name} →
+                      </a>
+                    </td>
+                  ))}
+                </tr>
+              );
+            })}
+            <tr key="spacer-bottom" class="spacer" style={{ height: `${(rows.length - last) * ROW}px` }} />
+          </tbody>
+        </table>
+        {!loading && rows.length === 0 && !failure && <p class="empty">{t('noRecords')}</p>}
+        {loading && <p class="loading">{t('loading')}</p>}
+      </div>
+    </section>
+  );
+}
