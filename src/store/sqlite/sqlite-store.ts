@@ -12,7 +12,7 @@ import {
   compileUpdate,
   encodeValues,
 } from '../sql/write-compiler.js';
-import type { Change, Decide, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
+import type { Decide, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
 import { MissingReference, StillReferenced, UniqueViolation } from '../store-errors.js';
 import { openDatabaseFile } from './database-file.js';
 import { sqliteDialect as d, rowDecoder } from './sqlite-dialect.js';
