@@ -1,5 +1,5 @@
 /** `verbo openapi [CONFIG]`: prints the OpenAPI 3.1 document of the API that CONFIG declares. */
-import { ERROR_CATALOGUE } from '../http/errors/error-catalogue.js';
+import { ERROR_CATALOGUE } from '../errors/error-catalogue.js';
 import { loadModel } from '../model/index.js';
 import { buildOpenApi } from '../openapi/openapi-builder.js';
 import { parseCommandArgs } from './cli-args.js';

@@ -24,4 +24,10 @@ export { type AuthClient, createClient, type VerboClient } from './create-client
 export type { Page, PagePromise } from './page.js';
 export type { Entry, NestedClients, ResourceClient, UpdateOptions } from './resource-client.js';
 export type { RetryOptions } from './retry-policy.js';
-export { type ErrorEntry, type TransportErrorCode, VerboError } from './verbo-error.js';
+export {
+  API_ERROR_CODES,
+  type ApiErrorCode,
+  type ErrorEntry,
+  type TransportErrorCode,
+  VerboError,
+} from './verbo-error.js';

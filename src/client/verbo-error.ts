@@ -11,6 +11,59 @@ export interface ErrorEntry {
   parameter?: string;
 }
 
+/**
+ * The codes a verbo server answers with (its catalogue, docs/errors.md), so callers can switch on
+ * them with types. Kept here, not imported: the client depends on nothing of the server; a test
+ * (test/client/client-codes.test.ts) checks this list against the server's catalogue.
+ */
+export const API_ERROR_CODES = [
+  'MALFORMED_JSON',
+  'EMPTY_BODY',
+  'FORBIDDEN_JSON_KEY',
+  'INVALID_QUERY_PARAMETER',
+  'MALFORMED_PATCH',
+  'FILTER_REQUIRED',
+  'BAD_REQUEST',
+  'IDEMPOTENCY_KEY_INVALID',
+  'UNAUTHENTICATED',
+  'LOGIN_FAILED',
+  'INVALID_TOKEN',
+  'FORBIDDEN',
+  'CSRF_REJECTED',
+  'REGISTRATION_CLOSED',
+  'ROUTE_NOT_FOUND',
+  'RECORD_NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'NOT_ACCEPTABLE',
+  'UNIQUE_VIOLATION',
+  'STILL_REFERENCED',
+  'PATCH_TEST_FAILED',
+  'PATCH_PATH_NOT_FOUND',
+  'REQUEST_IN_PROGRESS',
+  'PRECONDITION_FAILED',
+  'PAYLOAD_TOO_LARGE',
+  'URI_TOO_LONG',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'VALIDATION_FAILED',
+  'REFERENCE_NOT_FOUND',
+  'JSON_TOO_DEEP',
+  'JSON_ARRAY_TOO_LONG',
+  'INVALID_UNICODE',
+  'NUMBER_OUT_OF_RANGE',
+  'INEXACT_NUMBER',
+  'IDEMPOTENCY_KEY_REUSED',
+  'PRECONDITION_REQUIRED',
+  'RATE_LIMITED',
+  'TOO_MANY_ATTEMPTS',
+  'HEADERS_TOO_LARGE',
+  'INTERNAL_ERROR',
+  'NOT_IMPLEMENTED',
+  'SERVICE_UNAVAILABLE',
+  'INSUFFICIENT_STORAGE',
+] as const;
+
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
 /** Codes of failures that have no HTTP answer (status 0). */
 export type TransportErrorCode = 'NETWORK_ERROR' | 'TIMEOUT' | 'ABORTED' | 'INVALID_RESPONSE';
 

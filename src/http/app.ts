@@ -10,6 +10,7 @@ import Fastify, {
   type FastifyServerOptions,
   LogController,
 } from 'fastify';
+import { ApiError } from '../errors/api-error.js';
 import type { Model } from '../model/model-types.js';
 import type { Store } from '../store/store.js';
 import { RecordValidator } from '../write/record-validator.js';
@@ -19,8 +20,8 @@ import { callerScope } from './auth/caller.js';
 import { handleClientError, refuseConnect } from './client-error.js';
 import { registerDocsRoutes } from './docs/docs-routes.js';
 import { sendError } from './error-handler.js';
-import { ApiError } from './errors/api-error.js';
 import { registerIdempotency } from './idempotency/idempotency-hooks.js';
+import { malformedJson } from './json-syntax-error.js';
 import { JSON_OFFERS, negotiate } from './request/content-negotiation.js';
 import { registerCors } from './request/cors.js';
 import { integerMembersOf } from './request/integer-members.js';
@@ -183,7 +184,10 @@ function forbidPrototypeKeys(parse: JsonParser): JsonParser {
       try {
         JSON.parse(body);
       } catch {
-        return done(err);
+        // Empty bodies keep Fastify's EMPTY_BODY; any other refusal is named with its position.
+        return done(
+          (err as { code?: string }).code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? err : malformedJson(body),
+        );
       }
       done(new SyntaxError('the body uses a __proto__ or constructor.prototype key'));
     });

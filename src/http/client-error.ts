@@ -6,26 +6,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
+import { ERROR_CATALOGUE, type ErrorCode } from '../errors/error-catalogue.js';
+import { statusTitle } from '../errors/status-titles.js';
 
-const KNOWN: Record<string, { status: number; code: string; reason: string; message: string }> = {
-  HPE_INVALID_METHOD: {
-    status: 501,
-    code: 'NOT_IMPLEMENTED',
-    reason: 'Not Implemented',
-    message: 'The server does not support this operation.',
-  },
-  HPE_HEADER_OVERFLOW: {
-    status: 431,
-    code: 'HEADERS_TOO_LARGE',
-    reason: 'Request Header Fields Too Large',
-    message: 'The request headers are too large.',
-  },
-};
-const URI_TOO_LONG = {
-  status: 414,
-  code: 'URI_TOO_LONG',
-  reason: 'URI Too Long',
-  message: 'The address is too long.',
+/** Node's parser error codes that have their own answer; every other parse error is a 400. */
+const KNOWN: Record<string, ErrorCode> = {
+  HPE_INVALID_METHOD: 'NOT_IMPLEMENTED',
+  HPE_HEADER_OVERFLOW: 'HEADERS_TOO_LARGE',
 };
 /** Past Node's 16 KiB head limit, a request line longer than this is the URL's fault: 414, not 431 (docs/limits.md). */
 const LONG_REQUEST_LINE = 8192;
@@ -58,14 +45,8 @@ export function handleClientError(err: Error & { code?: string; rawPacket?: unkn
     err.code === 'HPE_HEADER_OVERFLOW' &&
     packet !== undefined &&
     (lineEnd < 0 ? packet.length : lineEnd) > LONG_REQUEST_LINE;
-  const known = longLine
-    ? URI_TOO_LONG
-    : (err.code && KNOWN[err.code]) || {
-        status: 400,
-        code: 'BAD_REQUEST',
-        reason: 'Bad Request',
-        message: 'The request is not valid.',
-      };
+  const code: ErrorCode = longLine ? 'URI_TOO_LONG' : (err.code && KNOWN[err.code]) || 'BAD_REQUEST';
+  const known = { code, status: ERROR_CATALOGUE[code].status, message: ERROR_CATALOGUE[code].en };
   // A response to HEAD has no body (its Content-Length still tells the size); a body would break the client's parser.
   const head = isHeadRequest(packet);
   const traceId = randomBytes(16).toString('hex');
@@ -83,7 +64,7 @@ export function handleClientError(err: Error & { code?: string; rawPacket?: unkn
     },
   ]);
   socket.end(
-    `HTTP/1.1 ${known.status} ${known.reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+    `HTTP/1.1 ${known.status} ${statusTitle(known.status)}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `X-Trace-Id: ${traceId}\r\nX-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\n` +
       `Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\nConnection: close\r\n\r\n${head ? '' : body}`,
   );

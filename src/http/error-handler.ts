@@ -1,6 +1,8 @@
 /** Turns anything thrown into the §3 envelope. The only place that writes error bodies. */
 
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, type Language } from '../errors/api-error.js';
+import { envelope, problemDetails } from '../errors/error-envelope.js';
 import { PatchError } from '../patch/index.js';
 import {
   MissingReference,
@@ -9,8 +11,7 @@ import {
   StoreUnavailable,
   UniqueViolation,
 } from '../store/store-errors.js';
-import { ApiError, type Language } from './errors/api-error.js';
-import { envelope, problemDetails } from './errors/error-envelope.js';
+import { fromPatchError } from './plan/patch-plan.js';
 import { ACCEPT_PATCH, ACCEPT_POST } from './request/body-media-type.js';
 import { prefersProblemJson } from './request/content-negotiation.js';
 import { addVary } from './respond/vary.js';
@@ -64,7 +65,7 @@ export function toApiError(err: unknown, req: FastifyRequest): ApiError {
     );
   if (err instanceof StoreFull)
     return ApiError.of('INSUFFICIENT_STORAGE', err.message, {}, { 'retry-after': '60' });
-  if (err instanceof PatchError) return ApiError.of('MALFORMED_PATCH', err.message);
+  if (err instanceof PatchError) return fromPatchError(err);
   const fe = err as FastifyError;
   if (fe.code && FASTIFY_CODES[fe.code]) return FASTIFY_CODES[fe.code]();
   // Fastify asks a body method it knows (e.g. QUERY) for a Content-Type before any route runs:

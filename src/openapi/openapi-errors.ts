@@ -2,6 +2,7 @@
  * The §3 error envelope (a JSON array of error objects) and its RFC 9457 alternative, and one
  * response component per status verbo answers with, listing the catalogue's codes for it.
  */
+import { statusTitle } from '../errors/status-titles.js';
 import type { JsonSchema } from '../model/field-type.js';
 import type { Model } from '../model/model-types.js';
 import { commonHeaders, headerRef } from './openapi-headers.js';
@@ -31,25 +32,6 @@ export const ERROR_STATUSES = {
 } as const;
 
 export type ErrorStatus = keyof typeof ERROR_STATUSES;
-
-const TITLES: Record<ErrorStatus, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  406: 'Not Acceptable',
-  409: 'Conflict',
-  412: 'Precondition Failed',
-  413: 'Content Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-  428: 'Precondition Required',
-  429: 'Too Many Requests',
-  431: 'Request Header Fields Too Large',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-  507: 'Insufficient Storage',
-};
 
 const EXTRA_HEADERS: Partial<Record<ErrorStatus, string[]>> = {
   401: ['WWW-Authenticate'],
@@ -141,18 +123,18 @@ export function errorResponses(model: Model, codes?: ErrorCodes): Record<string,
   const out: Record<string, unknown> = {};
   const make = (status: ErrorStatus, extra: string[], note = '') => {
     const listed = codesFor(status, codes);
-    const [code, message] = listed[0] ?? ['INTERNAL_ERROR', TITLES[status]];
+    const [code, message] = listed[0] ?? ['INTERNAL_ERROR', statusTitle(status)];
     const entry = {
       code,
       status,
-      internalMessage: `example: ${TITLES[status].toLowerCase()}`,
+      internalMessage: `example: ${statusTitle(status).toLowerCase()}`,
       userMessage: message.replace(/\{(\w+)\}/g, '$1'),
       traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
     };
     const headers: Record<string, unknown> = { ...commonHeaders() };
     for (const h of extra) headers[h] = headerRef(h);
     return {
-      description: `${TITLES[status]}.${note}${listed.length ? ` Codes: ${listed.map(([c]) => `\`${c}\``).join(', ')}.` : ''}`,
+      description: `${statusTitle(status)}.${note}${listed.length ? ` Codes: ${listed.map(([c]) => `\`${c}\``).join(', ')}.` : ''}`,
       headers,
       content: {
         'application/json': { schema: schemaRef('ErrorEnvelope'), example: [entry] },

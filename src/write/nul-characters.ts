@@ -1,7 +1,6 @@
 /** PostgreSQL refuses U+0000 in text and jsonb, so every store refuses it alike (422, one problem per field). */
 
-// Known upward import (test/architecture/layers.test.ts): the error types move to a layer-neutral module.
-import type { Problem } from '../http/errors/api-error.js';
+import type { Problem } from '../errors/api-error.js';
 import type { ResourceDef } from '../model/model-types.js';
 
 /** Where `value` holds U+0000 in a string or an object key (a JSON Pointer below `at`), or undefined. */
@@ -25,10 +24,8 @@ export function nulProblems(r: ResourceDef, declared: Record<string, unknown>): 
     problems.push({
       code: 'VALIDATION_FAILED',
       internalMessage: `${pointer} contains the NUL character (U+0000), which cannot be stored`,
-      userMessage: {
-        en: `The field “${f.name}” contains a character that is not allowed (U+0000).`,
-        es: `El campo «${f.name}» contiene un carácter no permitido (U+0000).`,
-      },
+      message: 'field.nul',
+      vars: { field: f.name },
       pointer,
     });
   }

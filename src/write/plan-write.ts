@@ -2,8 +2,7 @@
  * The write planner: checks a body for POST/PUT (or a patched record) against the resource and
  * returns the values to store. Below http so the CLI (seeds, users) writes through it too.
  */
-// Known upward import (test/architecture/layers.test.ts): the error types move to a layer-neutral module.
-import { ApiError, type Problem } from '../http/errors/api-error.js';
+import { ApiError, type Problem } from '../errors/api-error.js';
 import type { ResourceDef } from '../model/model-types.js';
 import { idKindOf } from '../model/system-fields.js';
 import type { Row } from '../store/store.js';
@@ -14,10 +13,8 @@ import type { RecordValidator } from './record-validator.js';
 const readOnly = (field: string, why: string): Problem => ({
   code: 'VALIDATION_FAILED',
   internalMessage: `${field} is read-only: ${why}`,
-  userMessage: {
-    en: `The field “${field}” cannot be changed.`,
-    es: `El campo «${field}» no se puede modificar.`,
-  },
+  message: 'field.readOnly',
+  vars: { field },
   pointer: `/${field}`,
 });
 
@@ -41,7 +38,7 @@ export function planWrite(r: ResourceDef, validator: RecordValidator, body: unkn
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw ApiError.of('VALIDATION_FAILED', 'body must be a JSON object', {
       pointer: '',
-      userMessage: { en: 'The data must be a JSON object.', es: 'Los datos deben ser un objeto JSON.' },
+      message: 'body.notObject',
     });
   }
   const input = body as Record<string, unknown>;
@@ -70,7 +67,7 @@ export function planWrite(r: ResourceDef, validator: RecordValidator, body: unkn
         problems.push({
           code: 'VALIDATION_FAILED',
           internalMessage: `id must be ${idKindOf(r).expected}`,
-          userMessage: { en: 'The id is not valid.', es: 'El identificador no es válido.' },
+          message: 'id.invalid',
           pointer: '/id',
         });
       else values.id = id;
@@ -79,7 +76,8 @@ export function planWrite(r: ResourceDef, validator: RecordValidator, body: unkn
     problems.push({
       code: 'VALIDATION_FAILED',
       internalMessage: 'id is required: this resource uses client-chosen keys',
-      userMessage: { en: 'The field “id” is required.', es: 'El campo «id» es obligatorio.' },
+      message: 'field.required',
+      vars: { field: 'id' },
       pointer: '/id',
     });
   }

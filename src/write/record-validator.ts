@@ -1,8 +1,7 @@
 /** Compiled validators per resource (built once at start-up) that report every failing field. */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
-// Known upward import (test/architecture/layers.test.ts): the error types move to a layer-neutral module.
-import type { Problem } from '../http/errors/api-error.js';
+import type { Problem } from '../errors/api-error.js';
 import { isInexactInteger } from '../model/exact-integer.js';
 import type { MessageKeys } from '../model/field-type.js';
 import type { ResourceDef } from '../model/model-types.js';
@@ -39,7 +38,7 @@ export function problemsFromAjv(errors: ErrorObject[], keysOf: MessageKeysOf = (
     out.push({
       code: 'VALIDATION_FAILED',
       internalMessage: internal,
-      userMessage: validationMessage(e, field, keysOf(field)?.[e.keyword]),
+      ...validationMessage(e, field, keysOf(field)?.[e.keyword]),
       pointer,
     });
   }
@@ -54,10 +53,8 @@ function inexactProblem(field: string): Problem {
   return {
     code: 'VALIDATION_FAILED',
     internalMessage: `body/${field} is an integer beyond 2^53, which a JSON number cannot carry exactly: send it as a string of its digits`,
-    userMessage: {
-      en: `“${field}” is too large to send as a number: send its digits as text.`,
-      es: `«${field}» es demasiado grande para enviarlo como número: envía sus dígitos como texto.`,
-    },
+    message: 'field.integerAsText',
+    vars: { field },
     pointer: `/${escapePointer(field)}`,
   };
 }

@@ -1,6 +1,6 @@
 /** The /auth/* routes in the OpenAPI document: their shape, and real answers checked against it. */
 import { describe, expect, it } from 'vitest';
-import { ERROR_CATALOGUE } from '../../src/http/errors/error-catalogue.js';
+import { ERROR_CATALOGUE } from '../../src/errors/error-catalogue.js';
 import { buildOpenApi } from '../../src/openapi/openapi-builder.js';
 import { expectEnvelope, useServer } from '../support/http-harness.js';
 import { describeEachStore } from '../support/store-targets.js';

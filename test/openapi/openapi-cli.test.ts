@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CATALOGUE } from '../../src/http/errors/error-catalogue.js';
+import { ERROR_CATALOGUE } from '../../src/errors/error-catalogue.js';
 import { buildOpenApi } from '../../src/openapi/openapi-builder.js';
 import { runCli } from '../support/cli-harness.js';
 import { CRM_CONFIG } from '../support/http-harness.js';

@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CATALOGUE } from '../../src/http/errors/error-catalogue.js';
+import { ERROR_CATALOGUE } from '../../src/errors/error-catalogue.js';
 import { buildOpenApi } from '../../src/openapi/openapi-builder.js';
 import { CRM_CONFIG } from '../support/http-harness.js';
 import { CRM_SECURE_YAML, CRM_YAML, LIBRARY_YAML, modelOf } from './openapi-fixtures.js';

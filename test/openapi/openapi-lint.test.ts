@@ -1,6 +1,6 @@
 /** The generated document is valid OpenAPI 3.1 and passes Spectral's `oas` and OWASP rulesets with no error. */
 import { describe, expect, it } from 'vitest';
-import { ERROR_CATALOGUE } from '../../src/http/errors/error-catalogue.js';
+import { ERROR_CATALOGUE } from '../../src/errors/error-catalogue.js';
 import { buildOpenApi } from '../../src/openapi/openapi-builder.js';
 import {
   AUTH_BASE_YAML,

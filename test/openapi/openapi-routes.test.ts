@@ -3,10 +3,10 @@
  * refusal, and every operation of the document is a registered route; the docs routes themselves.
  */
 import { expect, it } from 'vitest';
+import { ERROR_CATALOGUE } from '../../src/errors/error-catalogue.js';
 import { adminPaths } from '../../src/http/admin/admin-routes.js';
 import { buildApp } from '../../src/http/app.js';
 import { docsPaths } from '../../src/http/docs/docs-routes.js';
-import { ERROR_CATALOGUE } from '../../src/http/errors/error-catalogue.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../../src/http/query/list-query-parser.js';
 import { buildOpenApi } from '../../src/openapi/openapi-builder.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../src/openapi/openapi-limits.js';

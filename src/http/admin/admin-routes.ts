@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../../errors/api-error.js';
 import type { Model } from '../../model/model-types.js';
-import { ApiError } from '../errors/api-error.js';
 import { negotiate } from '../request/content-negotiation.js';
 import { ADMIN_CSP, adminPageHtml } from './admin-page.js';
 

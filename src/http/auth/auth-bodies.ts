@@ -1,10 +1,11 @@
 /** The JSON bodies of the /auth routes, checked like record bodies (every problem at once, 422). */
 
 import type { FastifyRequest } from 'fastify';
+import { ApiError } from '../../errors/api-error.js';
+import type { MessageKey } from '../../errors/user-messages.js';
 import type { AuthSettings } from '../../model/auth-config.js';
 import type { MessageKeys } from '../../model/field-type.js';
 import { createAjv, problemsFromAjv } from '../../write/record-validator.js';
-import { ApiError } from '../errors/api-error.js';
 import { requireBody } from '../request/body-media-type.js';
 
 const ajv = createAjv();
@@ -79,18 +80,17 @@ export function authBodies(settings: AuthSettings) {
   };
 }
 
-const invalid = (field: string, internalMessage: string, en: string, es: string) =>
-  ApiError.of('VALIDATION_FAILED', internalMessage, { pointer: `/${field}`, userMessage: { en, es } });
+const invalid = (
+  field: string,
+  internalMessage: string,
+  message: MessageKey,
+  vars: Record<string, string> = {},
+) => ApiError.of('VALIDATION_FAILED', internalMessage, { pointer: `/${field}`, message, vars });
 
 /** When a new token expires: never (null) unless the body or `tokenMaxTtlDays` says; 422 when out of range. */
 export function tokenExpiry(body: TokenBody, settings: AuthSettings, now = Date.now()): string | null {
   if (body.expiresAt !== undefined && body.expiresInSeconds !== undefined) {
-    throw invalid(
-      'expiresInSeconds',
-      'give expiresAt or expiresInSeconds, not both',
-      'Give an expiry date or a duration, not both.',
-      'Indique una fecha de caducidad o una duración, no ambas.',
-    );
+    throw invalid('expiresInSeconds', 'give expiresAt or expiresInSeconds, not both', 'token.expiryTwice');
   }
   const max =
     settings.tokenMaxTtlDays === undefined ? undefined : now + settings.tokenMaxTtlDays * 86_400_000;
@@ -101,20 +101,12 @@ export function tokenExpiry(body: TokenBody, settings: AuthSettings, now = Date.
         ? now + body.expiresInSeconds * 1000
         : undefined;
   if (at !== undefined && at <= now)
-    throw invalid(
-      'expiresAt',
-      'expiresAt must be in the future',
-      'The expiry must be in the future.',
-      'La caducidad debe estar en el futuro.',
-    );
+    throw invalid('expiresAt', 'expiresAt must be in the future', 'token.expiryPast');
   if (at !== undefined && max !== undefined && at > max) {
     const field = body.expiresAt !== undefined ? 'expiresAt' : 'expiresInSeconds';
-    throw invalid(
-      field,
-      `tokens live at most ${settings.tokenMaxTtlDays} days here`,
-      `Tokens can last at most ${settings.tokenMaxTtlDays} days.`,
-      `Los tokens pueden durar como máximo ${settings.tokenMaxTtlDays} días.`,
-    );
+    throw invalid(field, `tokens live at most ${settings.tokenMaxTtlDays} days here`, 'token.expiryTooLate', {
+      days: String(settings.tokenMaxTtlDays),
+    });
   }
   at ??= max;
   return at === undefined ? null : new Date(at).toISOString();

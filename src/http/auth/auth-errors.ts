@@ -1,6 +1,6 @@
 /** 401s always carry WWW-Authenticate (RFC 9110 §11.6.1; RFC 6750 for Bearer), and the 403 of CSRF. */
-import { ApiError } from '../errors/api-error.js';
-import type { ErrorCode } from '../errors/error-catalogue.js';
+import { ApiError } from '../../errors/api-error.js';
+import type { ErrorCode } from '../../errors/error-catalogue.js';
 import { SESSION_COOKIE } from './cookies.js';
 
 /** Bearer (RFC 6750) for programs, then the session cookie that POST /auth/login sets for browsers. */

@@ -14,7 +14,7 @@ import { registerPath } from '../routes/resource-routes.js';
 import { crossSiteRefused } from './auth-errors.js';
 import { authServices } from './auth-services.js';
 import { authenticator, isCrossSite, trustedOrigins } from './authenticate.js';
-import { sessionHandlers } from './session-routes.js';
+import { requireCaller, sessionHandlers } from './session-routes.js';
 import { tokenHandlers } from './token-routes.js';
 
 const h = (fn: unknown) => fn as RouteHandlerMethod;
@@ -48,23 +48,33 @@ export async function registerAuth(
       delete req.headers['idempotency-key'];
     });
     const post = { 'accept-post': ACCEPT_POST };
+    const json = { types: ['application/json'], accept: 'accept-post' as const };
+    const signedIn = { authenticate: (req: FastifyRequest) => void requireCaller(req) };
     registerPath(scope, {
       url: `${base}/auth/register`,
       handlers: { POST: h(session.register) },
       accept: post,
+      checks: { POST: { body: json } },
     });
-    registerPath(scope, { url: `${base}/auth/login`, handlers: { POST: h(session.login) }, accept: post });
+    registerPath(scope, {
+      url: `${base}/auth/login`,
+      handlers: { POST: h(session.login) },
+      accept: post,
+      checks: { POST: { body: json } },
+    });
     registerPath(scope, { url: `${base}/auth/logout`, handlers: { POST: h(session.logout) }, accept: {} });
     registerPath(scope, { url: `${base}/auth/me`, handlers: { GET: h(session.me) }, accept: {} });
     registerPath(scope, {
       url: `${base}/auth/tokens`,
       handlers: { GET: h(tokens.list), POST: h(tokens.create) },
       accept: post,
+      checks: { GET: signedIn, POST: { ...signedIn, body: json } },
     });
     registerPath(scope, {
       url: `${base}/auth/tokens/:id`,
       handlers: { GET: h(tokens.get), DELETE: h(tokens.revoke) },
       accept: {},
+      checks: { GET: signedIn, DELETE: signedIn },
     });
   });
 }

@@ -1,7 +1,8 @@
 /** POST /auth/register, POST /auth/login, POST /auth/logout, GET /auth/me (§8). */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { normalizeEmail } from '../../auth/user-accounts.js';
-import { ApiError } from '../errors/api-error.js';
+import { ApiError } from '../../errors/api-error.js';
+import { requireBody } from '../request/body-media-type.js';
 import { authBodies } from './auth-bodies.js';
 import { unauthenticated } from './auth-errors.js';
 import type { AuthServices } from './auth-services.js';
@@ -42,12 +43,14 @@ export function sessionHandlers(services: AuthServices, options: AuthRouteOption
 
   return {
     async register(req: FastifyRequest, reply: FastifyReply) {
+      // The order of checks (docs/errors.md): authentication (CSRF), body, access, validation.
+      options.refuseCrossSite(req);
+      requireBody(req, ['application/json'], 'accept-post');
       if (settings.registration !== 'open')
         throw ApiError.of(
           'REGISTRATION_CLOSED',
           'registration is closed in this config (auth.registration: closed); an administrator adds users with `verbo users add`',
         );
-      options.refuseCrossSite(req);
       const body = bodies.register(req);
       const user = await users.create({ email: body.email, password: body.password, name: body.name });
       await startSession(req, reply, user.id);

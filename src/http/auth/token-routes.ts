@@ -1,7 +1,7 @@
 /** POST/GET /auth/tokens and GET/DELETE /auth/tokens/{id}: a user's API tokens (§8). */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../../errors/api-error.js';
 import { parseExactInteger } from '../../model/exact-integer.js';
-import { ApiError } from '../errors/api-error.js';
 import { authBodies, tokenExpiry } from './auth-bodies.js';
 import type { AuthServices } from './auth-services.js';
 import { requireCaller } from './session-routes.js';

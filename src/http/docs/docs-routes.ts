@@ -9,10 +9,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../../errors/api-error.js';
+import { ERROR_CATALOGUE } from '../../errors/error-catalogue.js';
 import type { Model } from '../../model/model-types.js';
 import { buildOpenApi } from '../../openapi/openapi-builder.js';
-import { ApiError } from '../errors/api-error.js';
-import { ERROR_CATALOGUE } from '../errors/error-catalogue.js';
 import { negotiate } from '../request/content-negotiation.js';
 import { addVary } from '../respond/vary.js';
 import {

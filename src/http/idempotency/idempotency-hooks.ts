@@ -7,8 +7,8 @@
  * onSend: the owner keeps its status, headers and body for the TTL, or frees the key after a 5xx.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../../errors/api-error.js';
 import type { KeyValueStore } from '../../store/store.js';
-import { ApiError } from '../errors/api-error.js';
 import {
   type IdempotencyEntry,
   parseIdempotencyKey,

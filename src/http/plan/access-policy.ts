@@ -6,13 +6,13 @@
  * - role `admin` passes every rule; with `auth` off every resource is public.
  */
 import type { FastifyRequest } from 'fastify';
+import { ApiError } from '../../errors/api-error.js';
 import { type AccessAction, type AccessRule, formatRule } from '../../model/access-rules.js';
 import type { ResourceDef } from '../../model/model-types.js';
 import type { Filter } from '../../store/query-types.js';
 import type { Row } from '../../store/store.js';
 import { unauthenticated } from '../auth/auth-errors.js';
 import { type Caller, callerOf, hadStaleSession } from '../auth/caller.js';
-import { ApiError } from '../errors/api-error.js';
 import { notFound } from '../request/item-id.js';
 
 export interface AccessScope {
@@ -60,6 +60,28 @@ function refusal(
     'FORBIDDEN',
     `${action} on ${r.name} needs ${needs}; the caller's roles are [${callerOf(req)?.roles.join(', ') ?? ''}]`,
   );
+}
+
+/** One check a route will make: the caller may do at least one of these (resource, action) pairs. */
+export type AccessNeed = readonly (readonly [ResourceDef, AccessAction])[];
+
+/**
+ * The authentication stage of the order of checks (docs/errors.md): before the media type and
+ * the body are looked at, a request without a caller answers 401 when one of the route's needs
+ * can never be met anonymously (every alternative refuses a missing caller). What depends on the
+ * record (owner rules, PUT creating or replacing) is decided later, by `authorize`.
+ */
+export function requireCaller(req: FastifyRequest, needs: readonly AccessNeed[]): void {
+  if (callerOf(req)) return;
+  for (const need of needs) {
+    const refused = need.every(
+      ([r, action]) => r.access && decide(r.access[action], undefined) === 'unauthenticated',
+    );
+    if (refused) {
+      const [r, action] = need[0];
+      throw refusal(req, r, action, r.access![action], 'unauthenticated');
+    }
+  }
 }
 
 const ALL: AccessScope = { where: [], stamp: (values) => values };

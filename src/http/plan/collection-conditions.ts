@@ -4,9 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { ApiError } from '../../errors/api-error.js';
 import type { ResourceDef } from '../../model/model-types.js';
 import type { Row } from '../../store/store.js';
-import { ApiError } from '../errors/api-error.js';
 import { etagOf } from './conditions.js';
 
 export interface PageShape {

@@ -1,8 +1,8 @@
 /** ETags, Last-Modified and the RFC 9110 precondition checks (§5). */
 import type { IncomingHttpHeaders } from 'node:http';
+import { ApiError } from '../../errors/api-error.js';
 import type { ResourceDef } from '../../model/model-types.js';
 import type { Row } from '../../store/store.js';
-import { ApiError } from '../errors/api-error.js';
 import { httpDate, timestampMillis } from '../respond/http-date.js';
 
 /** Strong ETag from the stored version; createdAt keeps a re-created record from reusing old tags. */

@@ -3,6 +3,7 @@
  * the §4 statuses. docs/patch.md documents every choice made here.
  */
 import type { FastifyRequest } from 'fastify';
+import { ApiError } from '../../errors/api-error.js';
 import {
   applyJsonPatch,
   applyMergePatch,
@@ -12,7 +13,6 @@ import {
   parsePointer,
   validatePatchDocument,
 } from '../../patch/index.js';
-import { ApiError } from '../errors/api-error.js';
 
 export const JSON_PATCH_TYPE = 'application/json-patch+json';
 
@@ -38,20 +38,20 @@ export function patchFunction(req: FastifyRequest): (doc: Record<string, unknown
   try {
     validatePatchDocument(body);
   } catch (e) {
-    throw toApiError(e);
+    throw e instanceof PatchError ? fromPatchError(e) : e;
   }
   body.forEach(refuseForbiddenPointers);
   return (doc) => {
     try {
       return refuseForbiddenKeys(applyJsonPatch(doc, body));
     } catch (e) {
-      throw toApiError(e);
+      throw e instanceof PatchError ? fromPatchError(e) : e;
     }
   };
 }
 
-function toApiError(e: unknown): unknown {
-  if (!(e instanceof PatchError)) return e;
+/** The one mapping of the patch engine's errors (also used by error-handler.ts for any that escape). */
+export function fromPatchError(e: PatchError): ApiError {
   const pointer = e.operationIndex === undefined ? '' : `/${e.operationIndex}`;
   switch (e.kind) {
     case 'malformed':
@@ -72,7 +72,7 @@ function notAnObject(body: unknown): ApiError {
     `a merge patch that is not a JSON object replaces the whole record, which must be an object${hint}`,
     {
       pointer: '',
-      userMessage: { en: 'The data must be a JSON object.', es: 'Los datos deben ser un objeto JSON.' },
+      message: 'body.notObject',
     },
   );
 }

@@ -9,8 +9,9 @@
  * turn, at most MAX_EMBED_DEPTH levels deep. Items naming the same relation merge into one branch.
  * Every name is checked against the model, so nothing from the URL reaches a query but values.
  */
+
+import type { Problem } from '../../errors/api-error.js';
 import type { Model, ResourceDef } from '../../model/model-types.js';
-import type { Problem } from '../errors/api-error.js';
 import { bad } from './filter-parser.js';
 
 export const MAX_EMBED_DEPTH = 3;

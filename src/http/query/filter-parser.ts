@@ -3,10 +3,11 @@
  * field's type. Field names and operators are checked against the model and the operator list, so
  * only identifiers of the model and bound values ever reach SQL.
  */
+
+import type { Problem } from '../../errors/api-error.js';
 import type { FieldDef, ResourceDef } from '../../model/model-types.js';
 import { QUERY_PARAMETERS } from '../../model/query-parameters.js';
 import type { Filter, FilterOp } from '../../store/query-types.js';
-import type { Problem } from '../errors/api-error.js';
 
 export const OPS = new Set<FilterOp>([
   'eq',

@@ -3,9 +3,9 @@
  * Every problem names its query parameter; identifiers are checked against the model here, so
  * nothing from the URL reaches SQL except as a bound value.
  */
+import { ApiError, type Problem } from '../../errors/api-error.js';
 import type { Model, ResourceDef } from '../../model/model-types.js';
 import type { Filter, Keyset, ListQuery, SortKey } from '../../store/query-types.js';
-import { ApiError, type Problem } from '../errors/api-error.js';
 import { decodeCursor, keysetValuesFit, sortSpec } from './cursor.js';
 import { type EmbedNode, parseEmbed } from './embed-parser.js';
 import { bad, parseFilters, type QueryInput } from './filter-parser.js';

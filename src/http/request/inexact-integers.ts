@@ -4,7 +4,7 @@
  * literals are found on the raw text by request-limits.ts#checkJsonShape; here they are judged
  * and named.
  */
-import { ApiError, type Problem } from '../errors/api-error.js';
+import { ApiError, type Problem } from '../../errors/api-error.js';
 import { pathsAt, toPointer } from './json-pointers-at.js';
 
 /** At most this many inexact integers are named in one refusal. */

@@ -1,7 +1,8 @@
 /** The record a URL names: its id typed for the resource, or 404 RECORD_NOT_FOUND. */
+
+import { ApiError } from '../../errors/api-error.js';
 import type { ResourceDef } from '../../model/model-types.js';
 import { parseId } from '../../write/record-id.js';
-import { ApiError } from '../errors/api-error.js';
 
 export function notFound(r: ResourceDef, id: unknown): ApiError {
   return ApiError.of('RECORD_NOT_FOUND', `${r.name}/${String(id)} does not exist`);

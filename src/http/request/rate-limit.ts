@@ -5,8 +5,8 @@
  * carries RateLimit-Limit / -Remaining / -Reset (IETF httpapi ratelimit-headers draft).
  */
 import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../../errors/api-error.js';
 import type { RateLimitSettings } from '../../model/auth-config.js';
-import { ApiError } from '../errors/api-error.js';
 
 interface Window {
   count: number;

@@ -1,7 +1,7 @@
 /** Per-request facts derived from headers once: trace id and language. */
 import { randomFillSync } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Language } from '../errors/api-error.js';
+import type { Language } from '../../errors/api-error.js';
 
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;

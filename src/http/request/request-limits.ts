@@ -9,8 +9,8 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiError } from '../../errors/api-error.js';
 import type { RequestLimits } from '../../model/limits-config.js';
-import { ApiError } from '../errors/api-error.js';
 import { isExactIntegerLiteral, refuseInexactIntegers } from './inexact-integers.js';
 import { firstInvalidUtf8 } from './utf8-offset.js';
 

@@ -5,7 +5,7 @@
  * answer is an unshaped body without Retry-After.)
  */
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../errors/api-error.js';
+import { ApiError } from '../../errors/api-error.js';
 
 export function registerShutdownGuard(app: FastifyInstance): void {
   let closing = false;

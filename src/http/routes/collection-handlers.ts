@@ -1,10 +1,12 @@
 /** GET, POST and bulk DELETE on /{r} and on nested /{parent}/{id}/{r}. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../../errors/api-error.js';
 import type { InverseRelation, ResourceDef } from '../../model/model-types.js';
 import type { Filter } from '../../store/query-types.js';
+import type { Row } from '../../store/store.js';
 import { planWrite } from '../../write/plan-write.js';
 import { parseId } from '../../write/record-id.js';
-import { ApiError } from '../errors/api-error.js';
+import { withReferenceProblems } from '../../write/reference-problems.js';
 import { authorize } from '../plan/access-policy.js';
 import { checkCollectionPreconditions, representationEtag } from '../plan/collection-conditions.js';
 import { notModified } from '../plan/conditions.js';
@@ -41,8 +43,14 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
 
   return {
     async list(req: Req, reply: FastifyReply) {
+      // The order of checks (docs/errors.md): the query string (400) before access (403) and the parent (404).
+      const parsed = parseListQuery(ctx.model, r, req.query);
       const readable = authorize(req, r, 'read').where;
-      const plan = parseListQuery(ctx.model, r, req.query, [...(await parentFilter(req)), ...readable]);
+      const fixed = await parentFilter(req);
+      const plan = {
+        ...parsed,
+        query: { ...parsed.query, where: [...fixed, ...readable, ...parsed.query.where] },
+      };
       const wanted = { ...plan.query, limit: plan.query.limit + 1 };
       const countExact = parsePrefer(req.headers.prefer).countExact;
       addVary(reply, 'Prefer');
@@ -83,10 +91,10 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
     },
 
     async create(req: Req, reply: FastifyReply) {
+      requireBody(req, ['application/json'], 'accept-post');
       const access = authorize(req, r, 'create');
       const fixed = await parentFilter(req);
       checkCollectionPreconditions(r, req.headers, 'POST');
-      requireBody(req, ['application/json'], 'accept-post');
       let body = req.body;
       if (scope && typeof body === 'object' && body !== null && !Array.isArray(body)) {
         const field = scope.relation.field;
@@ -99,26 +107,28 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
         }
         body = { ...(body as object), [field]: fixed[0].value };
       }
-      const values = planWrite(r, ctx.validator, body, { kind: 'create' });
-      const row = await ctx.store.insert(r, access.stamp(values));
+      let row: Row;
+      try {
+        row = await ctx.store.insert(r, access.stamp(planWrite(r, ctx.validator, body, { kind: 'create' })));
+      } catch (e) {
+        throw await withReferenceProblems(ctx.store, ctx.model, r, body, e);
+      }
       recordHeaders(reply, row);
       return sendWritten(ctx, r, req, reply, row, 201);
     },
 
     async bulkDelete(req: Req, reply: FastifyReply) {
-      const deletable = authorize(req, r, 'delete').where;
       const problems: ConstructorParameters<typeof ApiError>[0] = [];
-      const where = [
-        ...(await parentFilter(req)),
-        ...parseFilters(r, req.query, problems, new Set(), RESERVED),
-      ];
+      const filters = parseFilters(r, req.query, problems, new Set(), RESERVED);
       if (problems.length) throw new ApiError(problems);
-      if (where.length === (scope ? 1 : 0)) {
+      if (filters.length === 0) {
         throw ApiError.of(
           'FILTER_REQUIRED',
           'DELETE on a collection needs at least one filter, e.g. ?status=churned',
         );
       }
+      const deletable = authorize(req, r, 'delete').where;
+      const where = [...(await parentFilter(req)), ...filters];
       checkCollectionPreconditions(r, req.headers, 'DELETE');
       const deleted = await ctx.store.deleteWhere(r, [...where, ...deletable]);
       return reply.code(200).send({ deleted });

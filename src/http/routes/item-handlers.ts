@@ -1,17 +1,19 @@
 /** GET, PUT, PATCH and DELETE on /{r}/{id}: request → plan → execute (one transaction) → respond. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../../errors/api-error.js';
+import type { AccessAction } from '../../model/access-rules.js';
 import type { ResourceDef } from '../../model/model-types.js';
 import { idKindOf } from '../../model/system-fields.js';
 import { planWrite } from '../../write/plan-write.js';
 import { parseId } from '../../write/record-id.js';
-import { ApiError } from '../errors/api-error.js';
+import { withReferenceProblems } from '../../write/reference-problems.js';
 import { authorize } from '../plan/access-policy.js';
 import { representationEtag } from '../plan/collection-conditions.js';
 import { checkReadPreconditions, checkWritePreconditions, notModified } from '../plan/conditions.js';
 import { patchFunction } from '../plan/patch-plan.js';
 import { embedRelations } from '../query/embed.js';
 import { parseItemQuery, type QueryInput } from '../query/list-query-parser.js';
-import { requireBody } from '../request/body-media-type.js';
+import { PATCH_TYPES, requireBody } from '../request/body-media-type.js';
 import { itemId, notFound } from '../request/item-id.js';
 import { itemHeaders } from '../respond/record-headers.js';
 import { toOutput } from '../respond/representation.js';
@@ -20,11 +22,23 @@ import type { AppContext } from './app-context.js';
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
+/**
+ * The id in the URL, or — when it can name no record — the checks an absent record would get in
+ * the order of checks (docs/errors.md): access (403), preconditions (a write's If-Match → 412), then 404.
+ */
+function idOf(r: ResourceDef, req: IdRequest, action: AccessAction): unknown {
+  if (parseId(r, req.params.id) === undefined) {
+    authorize(req, r, action);
+    if (action !== 'read') checkWritePreconditions(r, req.headers, undefined);
+  }
+  return itemId(r, req.params.id);
+}
+
 export function itemHandlers(ctx: AppContext, r: ResourceDef) {
   return {
     async get(req: IdRequest, reply: FastifyReply) {
-      const id = itemId(r, req.params.id);
       const selection = parseItemQuery(ctx.model, r, req.query as QueryInput);
+      const id = idOf(r, req, 'read');
       const row = await ctx.store.get(r, id);
       authorize(req, r, 'read', row);
       if (!row) throw notFound(r, id);
@@ -55,34 +69,38 @@ export function itemHandlers(ctx: AppContext, r: ResourceDef) {
     },
 
     async put(req: IdRequest, reply: FastifyReply) {
-      // PUT may create with a client-chosen id: one that can never be a key is a 422, not a 404.
+      requireBody(req, ['application/json'], 'accept-patch');
+      // PUT may create with a client-chosen id: one that can never be a key is a 422 (validation
+      // stage, after access and preconditions), not a 404.
       if (idKindOf(r).assignedBy !== 'store' && parseId(r, req.params.id) === undefined) {
+        authorize(req, r, 'create');
+        checkWritePreconditions(r, req.headers, undefined);
         throw ApiError.of(
           'VALIDATION_FAILED',
           `id ${JSON.stringify(req.params.id)} is not ${idKindOf(r).expected}`,
-          {
-            pointer: '/id',
-            userMessage: { en: 'The id is not valid.', es: 'El identificador no es válido.' },
-          },
+          { pointer: '/id', message: 'id.invalid' },
         );
       }
-      const id = itemId(r, req.params.id);
-      requireBody(req, ['application/json'], 'accept-patch');
-      const result = await ctx.store.modify(r, id, (current) => {
-        const access = authorize(req, r, current ? 'update' : 'create', current);
-        checkWritePreconditions(r, req.headers, current);
-        if (!current) {
-          if (idKindOf(r).assignedBy === 'store') throw notFound(r, id);
+      const id = idOf(r, req, 'update');
+      const result = await ctx.store
+        .modify(r, id, (current) => {
+          const access = authorize(req, r, current ? 'update' : 'create', current);
+          checkWritePreconditions(r, req.headers, current);
+          if (!current) {
+            if (idKindOf(r).assignedBy === 'store') throw notFound(r, id);
+            return {
+              kind: 'insert',
+              values: access.stamp(planWrite(r, ctx.validator, req.body, { kind: 'create', id })),
+            };
+          }
           return {
-            kind: 'insert',
-            values: access.stamp(planWrite(r, ctx.validator, req.body, { kind: 'create', id })),
+            kind: 'update',
+            values: planWrite(r, ctx.validator, req.body, { kind: 'replace', id, current }),
           };
-        }
-        return {
-          kind: 'update',
-          values: planWrite(r, ctx.validator, req.body, { kind: 'replace', id, current }),
-        };
-      });
+        })
+        .catch(async (e) => {
+          throw await withReferenceProblems(ctx.store, ctx.model, r, req.body, e);
+        });
       if (result.kind !== 'inserted' && result.kind !== 'updated')
         throw new Error('unexpected modify result');
       itemHeaders(reply, result.row);
@@ -90,31 +108,33 @@ export function itemHandlers(ctx: AppContext, r: ResourceDef) {
     },
 
     async patch(req: IdRequest, reply: FastifyReply) {
-      const id = itemId(r, req.params.id);
-      requireBody(
-        req,
-        ['application/merge-patch+json', 'application/json-patch+json', 'application/json'],
-        'accept-patch',
-      );
+      requireBody(req, PATCH_TYPES, 'accept-patch');
       const apply = patchFunction(req);
-      const result = await ctx.store.modify(r, id, (current) => {
-        authorize(req, r, 'update', current);
-        // Preconditions first: If-Match on an absent record → 412, as for PUT (§5).
-        checkWritePreconditions(r, req.headers, current);
-        if (!current) throw notFound(r, id);
-        const patched = apply(toOutput(r, current));
-        return {
-          kind: 'update',
-          values: planWrite(r, ctx.validator, patched, { kind: 'replace', id, current, patch: true }),
-        };
-      });
+      const id = idOf(r, req, 'update');
+      // The patched record, kept to name every missing reference when the write fails.
+      let patched: unknown;
+      const result = await ctx.store
+        .modify(r, id, (current) => {
+          authorize(req, r, 'update', current);
+          // Preconditions first: If-Match on an absent record → 412, as for PUT (§5).
+          checkWritePreconditions(r, req.headers, current);
+          if (!current) throw notFound(r, id);
+          patched = apply(toOutput(r, current));
+          return {
+            kind: 'update',
+            values: planWrite(r, ctx.validator, patched, { kind: 'replace', id, current, patch: true }),
+          };
+        })
+        .catch(async (e) => {
+          throw await withReferenceProblems(ctx.store, ctx.model, r, patched, e);
+        });
       if (result.kind !== 'updated') throw new Error('unexpected modify result');
       itemHeaders(reply, result.row);
       return sendWritten(ctx, r, req, reply, result.row, 200);
     },
 
     async delete(req: IdRequest, reply: FastifyReply) {
-      const id = itemId(r, req.params.id);
+      const id = idOf(r, req, 'delete');
       await ctx.store.modify(r, id, (current) => {
         authorize(req, r, 'delete', current);
         checkWritePreconditions(r, req.headers, current);

@@ -1,7 +1,7 @@
 /** Requests no route matched: 501 for unknown methods, §7 redirects, else 404. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../../errors/api-error.js';
 import type { Model } from '../../model/model-types.js';
-import { ApiError } from '../errors/api-error.js';
 import { STANDARD_METHODS } from './resource-routes.js';
 
 /** `/clients/7?x=1` → `/customers/7?x=1` when `customers` has `movedFrom: [clients]`. */

@@ -5,11 +5,20 @@ import type {
   FastifyRequest,
   FastifySchema,
   HTTPMethods,
+  preParsingHookHandler,
   RouteHandlerMethod,
+  RouteOptions,
 } from 'fastify';
+import { ApiError } from '../../errors/api-error.js';
 import type { ResourceDef } from '../../model/model-types.js';
-import { ApiError } from '../errors/api-error.js';
-import { ACCEPT_PATCH, ACCEPT_POST } from '../request/body-media-type.js';
+import { type AccessNeed, requireCaller } from '../plan/access-policy.js';
+import {
+  ACCEPT_PATCH,
+  ACCEPT_POST,
+  type AcceptHeader,
+  checkMediaType,
+  PATCH_TYPES,
+} from '../request/body-media-type.js';
 import { recordResponse } from '../respond/output-schema.js';
 import type { AppContext } from './app-context.js';
 import { collectionHandlers, type NestedScope } from './collection-handlers.js';
@@ -24,6 +33,35 @@ export interface PathSpec {
   accept: Record<string, string>;
   /** Response schemas per method (fast serialisation of record bodies). */
   schemas?: Partial<Record<keyof PathSpec['handlers'], FastifySchema>>;
+  /** The early stages of the order of checks per method (docs/errors.md): 401, then 415. */
+  checks?: Partial<Record<keyof PathSpec['handlers'], RouteChecks>>;
+}
+
+export interface RouteChecks {
+  /** The authentication stage: throws 401 when the route can never serve this request's (missing) caller. */
+  authenticate?: (req: FastifyRequest) => void;
+  /** Media types the body may have, and the header that lists them on a 415. */
+  body?: { types: string[]; accept: AcceptHeader };
+}
+
+/** Route hooks for the authentication and media-type stages, before the body is read. */
+function stageHooks(checks: RouteChecks | undefined) {
+  const hooks: Pick<RouteOptions, 'onRequest' | 'preParsing'> = {};
+  const authenticate = checks?.authenticate;
+  if (authenticate)
+    hooks.onRequest = (req: FastifyRequest, _reply: FastifyReply, done: () => void) => {
+      authenticate(req);
+      done();
+    };
+  const body = checks?.body;
+  if (body) {
+    const preParsing: preParsingHookHandler = (req, _reply, payload, done) => {
+      checkMediaType(req, body.types, body.accept);
+      done(null, payload);
+    };
+    hooks.preParsing = preParsing;
+  }
+  return hooks;
 }
 
 /** The Allow value for a path: what it serves, HEAD with GET, and OPTIONS. */
@@ -38,7 +76,13 @@ export function registerPath(app: FastifyInstance, spec: PathSpec): void {
   const allow = allowOf(spec);
   for (const [method, handler] of Object.entries(spec.handlers)) {
     const schema = spec.schemas?.[method as keyof PathSpec['handlers']];
-    app.route({ method: method as HTTPMethods, url: spec.url, handler, ...(schema ? { schema } : {}) });
+    app.route({
+      method: method as HTTPMethods,
+      url: spec.url,
+      handler,
+      ...(schema ? { schema } : {}),
+      ...stageHooks(spec.checks?.[method as keyof PathSpec['handlers']]),
+    } as RouteOptions);
   }
   const refused = (['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter(
     (m) => !spec.handlers[m === 'HEAD' ? 'GET' : m],
@@ -69,6 +113,25 @@ export function registerPath(app: FastifyInstance, spec: PathSpec): void {
   });
 }
 
+/** A collection's stage checks; a nested one also needs to read its parent. */
+function collectionChecks(r: ResourceDef, parent?: ResourceDef): PathSpec['checks'] {
+  const also: AccessNeed[] = parent ? [[[parent, 'read']]] : [];
+  return {
+    GET: { authenticate: needsCaller([[[r, 'read']], ...also]) },
+    POST: {
+      authenticate: needsCaller([[[r, 'create']], ...also]),
+      body: { types: ['application/json'], accept: 'accept-post' },
+    },
+    DELETE: { authenticate: needsCaller([[[r, 'delete']], ...also]) },
+  };
+}
+
+/** The authentication check of a resource route, or none when no resource involved has access rules. */
+function needsCaller(needs: AccessNeed[]): RouteChecks['authenticate'] {
+  if (!needs.some((need) => need.some(([r]) => r.access))) return undefined;
+  return (req) => requireCaller(req, needs);
+}
+
 export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r: ResourceDef): void {
   const base = `${ctx.model.basePath}/${r.name}`;
   const coll = collectionHandlers(ctx, r);
@@ -82,6 +145,7 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r:
     },
     accept: { 'accept-post': ACCEPT_POST },
     schemas: { GET: recordResponse(r, [200], true), POST: recordResponse(r, [201]) },
+    checks: collectionChecks(r),
   });
   registerPath(app, {
     url: `${base}/:id`,
@@ -97,6 +161,24 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r:
       PUT: recordResponse(r, [200, 201]),
       PATCH: recordResponse(r, [200]),
     },
+    checks: {
+      GET: { authenticate: needsCaller([[[r, 'read']]]) },
+      // PUT creates or replaces: 401 up front only when neither could serve an anonymous caller.
+      PUT: {
+        authenticate: needsCaller([
+          [
+            [r, 'create'],
+            [r, 'update'],
+          ],
+        ]),
+        body: { types: ['application/json'], accept: 'accept-patch' },
+      },
+      PATCH: {
+        authenticate: needsCaller([[[r, 'update']]]),
+        body: { types: PATCH_TYPES, accept: 'accept-patch' },
+      },
+      DELETE: { authenticate: needsCaller([[[r, 'delete']]]) },
+    },
   });
   for (const relation of r.toMany) {
     const child = ctx.model.byName.get(relation.resource)!;
@@ -111,6 +193,7 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r:
       },
       accept: { 'accept-post': ACCEPT_POST },
       schemas: { GET: recordResponse(child, [200], true), POST: recordResponse(child, [201]) },
+      checks: collectionChecks(child, r),
     });
   }
 }

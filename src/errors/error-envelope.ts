@@ -1,6 +1,8 @@
-/** Renders an ApiError as the §3 envelope (a JSON array) or as one RFC 9457 problem object. */
-import type { ApiError, Language, Problem } from './api-error.js';
+/** Renders an ApiError as the envelope (a JSON array, docs/errors.md) or as one RFC 9457 problem object. */
+import type { ApiError, Language, MessageVar, Problem } from './api-error.js';
 import { ERROR_CATALOGUE } from './error-catalogue.js';
+import { statusTitle } from './status-titles.js';
+import { USER_MESSAGES } from './user-messages.js';
 
 export interface EnvelopeEntry {
   code: string;
@@ -12,12 +14,16 @@ export interface EnvelopeEntry {
   parameter?: string;
 }
 
-const fill = (text: string, vars: Record<string, string> = {}): string =>
-  text.replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? k);
+const say = (v: MessageVar, lang: Language): string =>
+  typeof v === 'string' ? v : v.anyOf.map((k) => USER_MESSAGES[k][lang]).join(USER_MESSAGES['word.or'][lang]);
+
+/** Fills `{name}` placeholders; an unknown one is left as its bare name. */
+export const fillMessage = (text: string, vars: Record<string, MessageVar> = {}, lang: Language = 'en') =>
+  text.replace(/\{(\w+)\}/g, (_, k: string) => (vars[k] === undefined ? k : say(vars[k], lang)));
 
 export function userMessageOf(p: Problem, lang: Language): string {
-  if (p.userMessage) return p.userMessage[lang];
-  return fill(ERROR_CATALOGUE[p.code][lang], p.vars);
+  const text = p.message ? USER_MESSAGES[p.message][lang] : ERROR_CATALOGUE[p.code][lang];
+  return fillMessage(text, p.vars, lang);
 }
 
 export function envelope(error: ApiError, lang: Language, traceId: string): EnvelopeEntry[] {
@@ -35,35 +41,13 @@ export function envelope(error: ApiError, lang: Language, traceId: string): Enve
   });
 }
 
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  406: 'Not Acceptable',
-  409: 'Conflict',
-  412: 'Precondition Failed',
-  413: 'Content Too Large',
-  414: 'URI Too Long',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-  428: 'Precondition Required',
-  429: 'Too Many Requests',
-  431: 'Request Header Fields Too Large',
-  500: 'Internal Server Error',
-  501: 'Not Implemented',
-  503: 'Service Unavailable',
-  507: 'Insufficient Storage',
-};
-
 /** RFC 9457: one object; the envelope entries travel in `errors`. */
 export function problemDetails(error: ApiError, lang: Language, traceId: string, instance: string) {
   const errors = envelope(error, lang, traceId);
   return {
     type: 'about:blank',
     code: errors[0].code,
-    title: TITLES[error.status] ?? 'Error',
+    title: statusTitle(error.status),
     status: error.status,
     detail: errors.map((e) => e.userMessage).join(' '),
     instance,

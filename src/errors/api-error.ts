@@ -1,14 +1,18 @@
-/** The one error class of the HTTP layer: one or more problems, one status, optional headers. */
+/** The one error class: one or more problems, one status, optional headers. No HTTP, no I/O. */
 import { ERROR_CATALOGUE, type ErrorCode } from './error-catalogue.js';
+import type { MessageKey } from './user-messages.js';
 
 export type Language = 'en' | 'es';
+
+/** A `{placeholder}` value: plain text, or message keys said in the reader's language (joined with "or"). */
+export type MessageVar = string | { anyOf: MessageKey[] };
 
 export interface Problem {
   code: ErrorCode;
   internalMessage: string;
-  /** Per-problem user message by language; defaults to the catalogue's, filled with `vars`. */
-  userMessage?: Record<Language, string>;
-  vars?: Record<string, string>;
+  /** The user message (user-messages.ts); the code's catalogue message when absent. Filled with `vars`. */
+  message?: MessageKey;
+  vars?: Record<string, MessageVar>;
   pointer?: string;
   parameter?: string;
 }
