@@ -163,8 +163,12 @@ export function readModel(doc: Json, apiBase: string): AppModel {
         continue;
       }
       const { kind, nullable, base } = kindOf(doc, s);
-      const filter = params.find((p) => p.name === name && p.style === 'deepObject');
-      const ops = Object.keys(deref(doc, deref(doc, filter?.schema).properties));
+      // One plain query parameter per filter: `name` (equals) and `name[op]` (docs/openapi.md).
+      const ops = params.flatMap((p) => {
+        const n = typeof p.name === 'string' && p.in === 'query' ? p.name : '';
+        if (n === name) return ['eq'];
+        return n.startsWith(`${name}[`) && n.endsWith(']') ? [n.slice(name.length + 1, -1)] : [];
+      });
       fields.push({
         name,
         kind,

@@ -86,10 +86,11 @@ describeEachStore('references take their target id type', (_target, getDb) => {
     const schemas = doc.components.schemas;
     const bookCreate = JSON.stringify(schemas.BookCreate ?? schemas.BooksCreate);
     expect(bookCreate).toContain('"format":"uuid"');
-    const authorFilter = doc.components.parameters['books.filter.authorId'].schema.properties.eq;
+    // One plain parameter per filter (docs/openapi.md): `authorId` is the equals filter.
+    const authorFilter = doc.components.parameters['books.filter.authorId'].schema;
     expect(authorFilter.format).toBe('uuid');
-    const memberFilter = doc.components.parameters['loans.filter.memberId'].schema.properties;
-    expect(memberFilter.eq.type).toBe('string');
+    const memberFilter = doc.components.parameters['loans.filter.memberId'].schema;
+    expect(memberFilter.type).toBe('string');
     const loanCreate = JSON.stringify(schemas.LoanCreate ?? schemas.LoansCreate);
     expect(loanCreate).toContain('^[A-Za-z0-9._~-]+$');
   });
