@@ -90,7 +90,7 @@ export type Selected<R, K extends keyof R, F extends keyof ReadOf<R, K>, E exten
   Embedded<R, K, E>;
 
 type Scalar<V> = V extends string ? V | Date : V;
-/** Operators of §6 on one field. */
+/** Operators of docs/query.md on one field. */
 export interface FieldFilter<V> {
   eq?: Scalar<V>;
   ne?: Scalar<V>;

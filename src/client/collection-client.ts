@@ -19,7 +19,7 @@ import { buildQuery, filterPairs } from './query-string.js';
 export interface CollectionClient<R, K extends keyof R, Body = Shape<R, K>['create']> {
   /**
    * One page of records (`await`), or every record across pages (`for await … of`).
-   * `where`, `sort`, `limit`, `offset`, `cursor`, `fields`, `embed`, `count` follow §6.
+   * `where`, `sort`, `limit`, `offset`, `cursor`, `fields`, `embed`, `count` follow docs/query.md.
    */
   list<F extends keyof ReadOf<R, K> = keyof ReadOf<R, K>, E extends EmbedItem<R, K> = never>(
     query?: ListQuery<ReadOf<R, K>, F, E>,

@@ -5,7 +5,7 @@ import type { CallOptions, LooseResources, ResourceMap } from './client-types.js
 import { HttpTransport } from './http-transport.js';
 import { type ResourceClient, resourceClient } from './resource-client.js';
 
-/** Sessions (contract §8): `POST /auth/login` sets a cookie the client keeps; logout ends it. */
+/** Sessions (docs/auth.md): `POST /auth/login` sets a cookie the client keeps; logout ends it. */
 export interface AuthClient<User = Record<string, unknown>> {
   /** Logs in and keeps the session cookie (Node: in the client; browsers: the browser's jar). */
   login(email: string, password: string, options?: CallOptions): Promise<User>;

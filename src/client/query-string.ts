@@ -1,4 +1,4 @@
-/** §6 query strings from objects: `{ amount: { gte: 10 } }` → `amount[gte]=10`; Link headers back to URLs. */
+/** docs/query.md query strings from objects: `{ amount: { gte: 10 } }` → `amount[gte]=10`; Link headers back to URLs. */
 
 const OPERATORS = new Set(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'like', 'ilike', 'null']);
 

@@ -1,6 +1,6 @@
-/** The one error the client throws: an HTTP error with the §3 envelope, or a failure to get an answer. */
+/** The one error the client throws: an HTTP error with the error envelope (docs/errors.md), or a failure to get an answer. */
 
-/** One entry of the §3 error envelope. */
+/** One entry of the error envelope (docs/errors.md). */
 export interface ErrorEntry {
   code: string;
   status: number;
@@ -84,7 +84,7 @@ export class VerboError extends Error {
   readonly status: number;
   /** The first error's code (`VALIDATION_FAILED`…), or a TransportErrorCode when status is 0. */
   readonly code: string;
-  /** The §3 envelope, one entry per problem (empty when status is 0). */
+  /** The error envelope (docs/errors.md), one entry per problem (empty when status is 0). */
   readonly errors: ErrorEntry[];
   /** `X-Trace-Id` of the response: quote it when reporting a problem. */
   readonly traceId: string | undefined;
@@ -121,7 +121,7 @@ const isEntry = (v: unknown): v is ErrorEntry =>
   typeof (v as ErrorEntry).code === 'string' &&
   typeof (v as ErrorEntry).status === 'number';
 
-/** The envelope of an error body: the §3 array, or the `errors` of an RFC 9457 problem object. */
+/** The envelope of an error body: the docs/errors.md array, or the `errors` of an RFC 9457 problem object. */
 export function envelopeOf(body: unknown): ErrorEntry[] {
   if (Array.isArray(body)) return body.filter(isEntry);
   if (typeof body === 'object' && body !== null && Array.isArray((body as { errors?: unknown }).errors)) {

@@ -79,7 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     genReqId: (req) => traceIdFrom(req.headers),
     childLoggerFactory: silentOrChild,
     bodyLimit: model.bodyLimit,
-    // Draining answers the §3 503 with Retry-After instead (shutdown-guard.ts).
+    // Draining answers the docs/errors.md 503 with Retry-After instead (shutdown-guard.ts).
     return503OnClosing: false,
     forceCloseConnections: false,
     routerOptions: { ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, maxParamLength: 500 },
@@ -119,7 +119,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.server.on('connect', refuseConnect);
   // Callback-style hooks (here and in the modules below): no promise per request. A throw is caught by Fastify.
-  // First the headers every response carries (§9), then CORS (its headers, and preflight answers,
+  // First the headers every response carries (docs/http-semantics.md), then CORS (its headers, and preflight answers,
   // hold for every later refusal too), then the request limits, then redirects and negotiation.
   app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-trace-id', req.id).headers(securityHeaders);
@@ -131,7 +131,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const q = req.url.indexOf('?');
     const path = q < 0 ? req.url : req.url.slice(0, q);
     if (path.length > 1 && path.endsWith('/') && !req.routeOptions.config?.keepTrailingSlash) {
-      // §7: a trailing slash answers 301 for every method (moved resources distinguish 301/308; this rule does not).
+      // docs/http-semantics.md: a trailing slash answers 301 for every method (moved resources distinguish 301/308; this rule does not).
       reply
         .code(301)
         .header('location', `${path.replace(/\/+$/, '') || '/'}${q < 0 ? '' : req.url.slice(q)}`)

@@ -17,7 +17,7 @@ const KNOWN: Record<string, ErrorCode> = {
 /** Past Node's 16 KiB head limit, a request line longer than this is the URL's fault: 414, not 431 (docs/limits.md). */
 const LONG_REQUEST_LINE = 8192;
 
-/** CONNECT (a tunnel request) never reaches Fastify: Node emits 'connect'. verbo does not tunnel → 501, as for any unknown method (§2). */
+/** CONNECT (a tunnel request) never reaches Fastify: Node emits 'connect'. verbo does not tunnel → 501, as for any unknown method (docs/http-semantics.md). */
 export function refuseConnect(_req: unknown, socket: Socket): void {
   handleClientError(
     Object.assign(new Error('CONNECT is not implemented by this server'), { code: 'HPE_INVALID_METHOD' }),
@@ -54,7 +54,7 @@ export function handleClientError(err: Error & { code?: string; rawPacket?: unkn
     {
       code: known.code,
       status: known.status,
-      // A 5xx names no parser internals, in production or not (§3): the method is simply not implemented.
+      // A 5xx names no parser internals, in production or not (docs/errors.md): the method is simply not implemented.
       internalMessage:
         known.status >= 500
           ? 'the request method is not implemented by this server'

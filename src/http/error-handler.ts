@@ -1,4 +1,4 @@
-/** Turns anything thrown into the §3 envelope. The only place that writes error bodies. */
+/** Turns anything thrown into the error envelope (docs/errors.md). The only place that writes error bodies. */
 
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, type Language } from '../errors/api-error.js';
@@ -69,7 +69,7 @@ export function toApiError(err: unknown, req: FastifyRequest): ApiError {
   const fe = err as FastifyError;
   if (fe.code && FASTIFY_CODES[fe.code]) return FASTIFY_CODES[fe.code]();
   // Fastify asks a body method it knows (e.g. QUERY) for a Content-Type before any route runs:
-  // a method verbo does not implement is 501 either way (§2); a standard one gets the 415 below.
+  // a method verbo does not implement is 501 either way (docs/http-semantics.md); a standard one gets the 415 below.
   if (fe.code === 'FST_ERR_ROUTE_MISSING_CONTENT_TYPE' && !SERVED_METHODS.has(req.method)) {
     return ApiError.of('NOT_IMPLEMENTED', `method ${req.method} is not implemented by this server`);
   }

@@ -1,5 +1,5 @@
 /**
- * Access rules per resource and action (§8): `public`, `authenticated`, `owner`, `role:NAME`, or a
+ * Access rules per resource and action (docs/auth.md): `public`, `authenticated`, `owner`, `role:NAME`, or a
  * list of them (any one grants). `write` sets create, update and delete at once; a specific action
  * overrides it. Actions left unset default to `authenticated` once `auth` is on.
  */

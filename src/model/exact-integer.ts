@@ -1,5 +1,5 @@
 /**
- * The one rule for integers beyond JavaScript's exact range (CONTRACT §9: JSON numbers never lose
+ * The one rule for integers beyond JavaScript's exact range (docs/http-semantics.md: JSON numbers never lose
  * precision silently). Stores keep signed 64-bit integers; the API value of one is a JSON number
  * when it lies within ±(2^53 − 1), else the string of its decimal digits. Stores read with it,
  * query values and URL ids are parsed with it, and bodies are validated with its schema, so the

@@ -82,7 +82,7 @@ export interface Model {
   /** `Prefer: return=minimal` is the default when true. */
   preferMinimal: boolean;
   cors?: CorsConfig;
-  /** Idempotency-Key (§5): how long a completed response is kept for replay (default 24 h). */
+  /** Idempotency-Key (docs/http-semantics.md): how long a completed response is kept for replay (default 24 h). */
   idempotency: { ttlSeconds: number };
   /** Language of userMessage when Accept-Language names none we have. */
   defaultLanguage: 'en' | 'es';

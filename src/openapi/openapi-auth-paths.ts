@@ -2,7 +2,7 @@
  * The `/auth/*` path items, as src/http/auth/auth-plugin registers them under basePath: every
  * method served (GET also answers HEAD), OPTIONS, and each status the handler or the authenticate
  * hook can answer. Any request may answer 401 (a bad Bearer token is refused on every route), and
- * every unsafe one 403 (a cookie-authenticated request from another origin, §8 CSRF).
+ * every unsafe one 403 (a cookie-authenticated request from another origin, docs/auth.md CSRF).
  */
 import type { Model } from '../model/model-types.js';
 import {

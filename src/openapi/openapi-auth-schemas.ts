@@ -1,5 +1,5 @@
 /**
- * Schemas and headers of the `/auth/*` routes (§8): the user and API-token bodies exactly as
+ * Schemas and headers of the `/auth/*` routes (docs/auth.md): the user and API-token bodies exactly as
  * src/http/auth answers them, and the request bodies exactly as src/http/auth/auth-bodies checks
  * them. A password is only ever `writeOnly`; no response schema has one.
  */

@@ -1,5 +1,5 @@
 /**
- * The §3 error envelope (a JSON array of error objects) and its RFC 9457 alternative, and one
+ * The error envelope (docs/errors.md) (a JSON array of error objects) and its RFC 9457 alternative, and one
  * response component per status verbo answers with, listing the catalogue's codes for it.
  */
 import { statusTitle } from '../errors/status-titles.js';
@@ -49,7 +49,7 @@ export function errorSchemas(model: Model, limits: Limits): Record<string, JsonS
   return {
     Error: {
       type: 'object',
-      description: 'One problem found in the request (§3).',
+      description: 'One problem found in the request (docs/errors.md).',
       properties: {
         code: {
           type: 'string',

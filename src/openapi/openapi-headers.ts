@@ -1,4 +1,4 @@
-/** Response headers and request-header parameters, as reusable components (§2, §5, §6, §9). */
+/** Response headers and request-header parameters, as reusable components (docs/http-semantics.md, docs/http-semantics.md, docs/query.md, docs/http-semantics.md). */
 import type { JsonSchema } from '../model/field-type.js';
 import type { Model } from '../model/model-types.js';
 import { DEFAULT_PAGE_SIZE, headString, int, MAX_IDEMPOTENCY_KEY, MAX_PAGE_SIZE } from './openapi-limits.js';
@@ -35,7 +35,7 @@ function corsText(model: Model): string {
       `the request's Origin when it is one of ${listed.join(', ')}${cors.credentials ? ' (with Access-Control-Allow-Credentials: true)' : ''}`,
     );
   if (cors.origins.includes('*')) parts.push('`*` for any other origin (never with credentials)');
-  return `CORS (§9): ${parts.join('; ')}. Absent when the request has no allowed Origin.`;
+  return `CORS (docs/http-semantics.md): ${parts.join('; ')}. Absent when the request has no allowed Origin.`;
 }
 
 function rateLimitText(model: Model): string {
@@ -101,7 +101,7 @@ export function responseHeaders(model: Model, locationMax: number, linkMax: numb
       schema: { type: 'string', enum: ['return=minimal', 'return=representation', 'count=exact'] },
     },
     'Idempotent-Replayed': {
-      description: 'Present on a replayed response to a retried Idempotency-Key (§5).',
+      description: 'Present on a replayed response to a retried Idempotency-Key (docs/http-semantics.md).',
       schema: { type: 'string', enum: ['true'] },
     },
     'Retry-After': { description: 'Seconds to wait before retrying.', schema: int(0, 2 ** 31 - 1) },
@@ -208,7 +208,7 @@ export function sharedParameters(): Record<string, unknown> {
     }),
     IdempotencyKey: header(
       'Idempotency-Key',
-      'Makes a retry safe (§5): the first request runs and its answer is kept; the same key and body replay it (Idempotent-Replayed: true); the same key with another body → 422; while the first still runs → 409.',
+      'Makes a retry safe (docs/http-semantics.md): the first request runs and its answer is kept; the same key and body replay it (Idempotent-Replayed: true); the same key with another body → 422; while the first still runs → 409.',
       {
         type: 'string',
         minLength: 1,

@@ -114,7 +114,7 @@ function collectionItem(
     write: false,
     flavour: 'Post',
     summary: `${head ? 'Headers of' : 'List'} ${r.name}${where}`,
-    description: `Filter, sort, page, select and embed (§6). Default order: id ascending; default page: 25.${head ? ' HEAD: as GET, without a body.' : ''}`,
+    description: `Filter, sort, page, select and embed (docs/query.md). Default order: id ascending; default page: 25.${head ? ' HEAD: as GET, without a body.' : ''}`,
     parameters: listParams,
     success: {
       200: shared(ctx, head ? 'PageHead' : `${n.record}Page`, () => res.listOk(n.record, head)),

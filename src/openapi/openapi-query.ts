@@ -1,5 +1,5 @@
 /**
- * Query parameters of a collection (§6). Each filter is its own scalar parameter, named as the
+ * Query parameters of a collection (docs/query.md). Each filter is its own scalar parameter, named as the
  * query string carries it (`status`, `status[ne]`, `amount[gte]`), so Swagger UI shows an input
  * field for each; `status=lead` is the short form of `status[eq]=lead`.
  */
@@ -89,7 +89,7 @@ function filterKeys(r: ResourceDef, f: FieldDef): string[] {
 
 /**
  * One scalar query parameter per field and operator (`status`, `status[ne]`, `amount[gte]`, …), so
- * interactive docs offer each as an input field; several filters are ANDed (§6).
+ * interactive docs offer each as an input field; several filters are ANDed (docs/query.md).
  */
 function filterParameters(r: ResourceDef, f: FieldDef): Record<string, unknown> {
   const param = (name: string, description: string, schema: JsonSchema) => ({

@@ -1,5 +1,5 @@
 /**
- * Security (§8): without `auth` every operation is explicitly anonymous (`security: [{}]`). With
+ * Security (docs/auth.md): without `auth` every operation is explicitly anonymous (`security: [{}]`). With
  * `auth`, two schemes — the session cookie and `Authorization: Bearer <API token>` — and each
  * operation lists them from the resource's access rule (an empty `{}` first when the rule is `public`).
  *
@@ -23,7 +23,7 @@ export function securitySchemes(model: Model): Record<string, unknown> | undefin
       in: 'cookie',
       name: SESSION_COOKIE,
       description:
-        'The session from `POST /auth/login`: an HttpOnly, SameSite=Lax cookie (Secure under HTTPS). Unsafe requests with it need the CSRF defence of §8.',
+        'The session from `POST /auth/login`: an HttpOnly, SameSite=Lax cookie (Secure under HTTPS). Unsafe requests with it need the CSRF defence described in docs/auth.md.',
     },
     bearerAuth: {
       type: 'http',

@@ -1,4 +1,4 @@
-/** `verbo users add|list` on the same database and config as `serve` (§8 issue item 3). */
+/** `verbo users add|list` on the same database and config as `serve` (docs/auth.md issue item 3). */
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';

@@ -1,4 +1,4 @@
-/** verbo/client: every error is one VerboError with the §3 envelope; update() survives a concurrent write. */
+/** verbo/client: every error is one VerboError with the error envelope (docs/errors.md); update() survives a concurrent write. */
 import { expect, it } from 'vitest';
 import { createClient } from '../../src/client/index.js';
 import { customer, useServer } from '../support/http-harness.js';

@@ -42,7 +42,7 @@ export async function caught(p: Promise<unknown>): Promise<VerboError> {
   throw new Error('expected a VerboError, the call succeeded');
 }
 
-/** The §3 checks of the harness, applied to what the client carried in its error. */
+/** The docs/errors.md checks of the harness, applied to what the client carried in its error. */
 export function expectClientError(e: VerboError, status: number, code?: string): void {
   expect(e.headers).toBeDefined();
   expectEnvelope(
@@ -92,7 +92,7 @@ export async function stubServer(handler: Handler): Promise<StubServer> {
 }
 
 let traces = 0;
-/** Sends a §3 envelope like verbo does. */
+/** Sends a error envelope (docs/errors.md) like verbo does. */
 export function sendEnvelope(
   res: ServerResponse,
   status: number,

@@ -36,7 +36,7 @@ describeEachStore('verbo/client: lists, pages, nested, embed', (_target, getDb) 
     }
   });
 
-  it('where, sort, limit, fields, count → the §6 query string and the matching records', async () => {
+  it('where, sort, limit, fields, count → the docs/query.md query string and the matching records', async () => {
     const page = await api.customers.list({
       where: { company: 'PageCo', status: 'active', name: { like: 'A*' }, id: { in: made.map((c) => c.id) } },
       sort: ['-name'],

@@ -23,7 +23,7 @@ export async function run(baseUrl: string): Promise<{ id: number | string; names
   const client = createFetchClient<paths>({ baseUrl });
   const created = await client.POST('/customers', { body: { name: 'Via openapi-fetch', email: 'openapi-fetch@example.com' } });
   if (created.error || !created.data) throw new Error('create failed');
-  // An integer id is a number, or beyond 2^53 a string of digits (CONTRACT §9): the document says both.
+  // An integer id is a number, or beyond 2^53 a string of digits (docs/http-semantics.md): the document says both.
   const id: number | string = created.data.id;
   const status: 'lead' | 'active' | 'churned' | null | undefined = created.data.status;
   const list = await client.GET('/customers', { params: { query: { limit: 10, sort: '-createdAt', count: true } } });

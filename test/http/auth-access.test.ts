@@ -1,5 +1,5 @@
 /**
- * §8 access rules on examples/crm-secure (customers: read authenticated, create/update role:sales,
+ * docs/auth.md access rules on examples/crm-secure (customers: read authenticated, create/update role:sales,
  * delete role:admin; orders: owner) and on a config with the other rule shapes.
  */
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-/** §8 HTTPS: TLS with a certificate the test generates; HSTS, and the session cookie gets `Secure`. */
+/** docs/auth.md HTTPS: TLS with a certificate the test generates; HSTS, and the session cookie gets `Secure`. */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:http2';

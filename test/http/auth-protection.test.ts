@@ -1,4 +1,4 @@
-/** §8 protections: CSRF on cookie-authenticated changes, sign-in limits (429) and the global rate limit. */
+/** docs/auth.md protections: CSRF on cookie-authenticated changes, sign-in limits (429) and the global rate limit. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   type AuthServer,

@@ -1,4 +1,4 @@
-/** §8 sessions: register, login, me, logout, expiry, instances sharing sessions; §3 401 and 403. */
+/** docs/auth.md sessions: register, login, me, logout, expiry, instances sharing sessions; docs/errors.md 401 and 403. */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {

@@ -1,4 +1,4 @@
-/** §8 API tokens: created by their user (secret shown once, only a hash stored), listed, revoked, expiring. */
+/** docs/auth.md API tokens: created by their user (secret shown once, only a hash stored), listed, revoked, expiring. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hashToken } from '../../src/auth/api-tokens.js';
 import {

@@ -1,5 +1,5 @@
 /**
- * CONTRACT §9: JSON numbers never lose precision silently. Integer ids, references and integer
+ * docs/http-semantics.md: JSON numbers never lose precision silently. Integer ids, references and integer
  * fields beyond ±(2^53 − 1) are read, addressed, filtered and written as digit strings, exactly,
  * on every store; a JSON number beyond 2^53 in a body is refused (its digits are already lost).
  */
@@ -30,7 +30,7 @@ const INT64_MIN = '-9223372036854775808';
 
 const ids = (res: Res) => res.json.map((r: { id: unknown }) => r.id);
 
-describeEachStore('integers beyond 2^53 are exact (CONTRACT §9)', (_target, getDb) => {
+describeEachStore('integers beyond 2^53 are exact (docs/http-semantics.md)', (_target, getDb) => {
   const server = useServer(getDb, { yaml: YAML });
   const customers = buildModel(parseConfigText(YAML, 'verbo.yaml')).byName.get('customers')!;
   let small: number;

@@ -1,9 +1,9 @@
-/** Findings of the contract audit, pinned: §2 on every route (docs, index), §3 headers, §6 date filters. */
+/** Findings of the contract audit, pinned: docs/http-semantics.md on every route (docs, index), docs/errors.md headers, docs/query.md date filters. */
 import { expect, it } from 'vitest';
 import { expectEnvelope, useServer } from '../support/http-harness.js';
 import { describeEachStore } from '../support/store-targets.js';
 
-describeEachStore('every route answers OPTIONS and 405 (§2)', (_target, getDb) => {
+describeEachStore('every route answers OPTIONS and 405 (docs/http-semantics.md)', (_target, getDb) => {
   const server = useServer(getDb);
 
   it('routes outside the resources (openapi, docs) answer OPTIONS 204 + Allow and 405 + Allow', async () => {

@@ -1,4 +1,4 @@
-/** §1, §2, §3, §9 through real HTTP on the CRM example, on every store. */
+/** docs/config.md, docs/http-semantics.md, docs/errors.md, docs/http-semantics.md through real HTTP on the CRM example, on every store. */
 import { expect, it } from 'vitest';
 import { customer, expectEnvelope, useServer } from '../support/http-harness.js';
 import { describeEachStore } from '../support/store-targets.js';

@@ -1,7 +1,7 @@
 /**
  * What a JSON body says is what is stored, or the request is refused: a body that is not UTF-8 is a
- * 400 MALFORMED_JSON (RFC 8259 §8.1; CONTRACT §3), never text with U+FFFD in it, and an integer a
- * double cannot carry exactly is a 422 INEXACT_NUMBER naming it (CONTRACT §9), in `number` fields,
+ * 400 MALFORMED_JSON (RFC 8259 §8.1; docs/errors.md), never text with U+FFFD in it, and an integer a
+ * double cannot carry exactly is a 422 INEXACT_NUMBER naming it (docs/http-semantics.md), in `number` fields,
  * inside `json` values and in JSON Patch values (docs/limits.md).
  */
 import { expect, it } from 'vitest';

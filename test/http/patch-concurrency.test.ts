@@ -1,4 +1,4 @@
-/** §4 item 6: read, patch and write in one transaction with a row lock, so concurrent PATCHes lose nothing. */
+/** docs/patch.md: read, patch and write in one transaction with a row lock, so concurrent PATCHes lose nothing. */
 import { expect, it } from 'vitest';
 import { expectEnvelope, useServer } from '../support/http-harness.js';
 import { createCustomer, current, jsonPatch, mergePatch } from '../support/patch-client.js';

@@ -1,4 +1,4 @@
-/** §3/§4 PATCH errors through HTTP: 400 malformed, 409 test/path, 404, 415, 422 validation, atomicity. */
+/** docs/errors.md/docs/patch.md PATCH errors through HTTP: 400 malformed, 409 test/path, 404, 415, 422 validation, atomicity. */
 import { expect, it } from 'vitest';
 import { expectEnvelope, useServer } from '../support/http-harness.js';
 import {

@@ -1,4 +1,4 @@
-/** §4 JSON Merge Patch (RFC 7396) through HTTP, with application/merge-patch+json and plain application/json. */
+/** docs/patch.md JSON Merge Patch (RFC 7396) through HTTP, with application/merge-patch+json and plain application/json. */
 import { expect, it } from 'vitest';
 import { expectEnvelope, useServer } from '../support/http-harness.js';
 import { createCustomer, current, MERGE_PATCH, mergePatch, pointersOf } from '../support/patch-client.js';

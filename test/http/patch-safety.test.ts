@@ -1,4 +1,4 @@
-/** §4 prototype-pollution safety of PATCH through HTTP: every attempt is a shaped 400 and touches no prototype. */
+/** docs/patch.md prototype-pollution safety of PATCH through HTTP: every attempt is a shaped 400 and touches no prototype. */
 import { afterEach, expect, it } from 'vitest';
 import { expectEnvelope, useServer } from '../support/http-harness.js';
 import {

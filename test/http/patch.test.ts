@@ -1,4 +1,4 @@
-/** §4 JSON Patch (RFC 6902) through HTTP on the CRM example: every operation, top level and inside `tags`. */
+/** docs/patch.md JSON Patch (RFC 6902) through HTTP on the CRM example: every operation, top level and inside `tags`. */
 import { expect, it } from 'vitest';
 import { expectEnvelope, useServer } from '../support/http-harness.js';
 import { createCustomer, current, jsonPatch } from '../support/patch-client.js';

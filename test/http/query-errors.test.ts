@@ -1,4 +1,4 @@
-/** §6/§3 query-string errors (400 naming `parameter`) and SQL-injection safety, on every store. */
+/** docs/query.md/docs/errors.md query-string errors (400 naming `parameter`) and SQL-injection safety, on every store. */
 import { beforeAll, expect, it } from 'vitest';
 import { expectEnvelope, useServer } from '../support/http-harness.js';
 import { createAll, idsOf, type Rec } from '../support/query-fixtures.js';

@@ -1,5 +1,5 @@
 /**
- * §6 item 9: unique, indexed, reference fields and createdAt are indexed, and the list queries the
+ * docs/query.md: unique, indexed, reference fields and createdAt are indexed, and the list queries the
  * compiler writes for paging read those indexes (a keyset page costs what page one costs).
  */
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-/** §6 paging: limit, offset, keyset cursors, RFC 8288 Link, counts; on the CRM example, on every store. */
+/** docs/query.md paging: limit, offset, keyset cursors, RFC 8288 Link, counts; on the CRM example, on every store. */
 import { beforeAll, expect, it } from 'vitest';
 import { expectEnvelope, useServer } from '../support/http-harness.js';
 import { createAll, idsOf, linksOf, type Rec, sortLike, walk } from '../support/query-fixtures.js';

@@ -1,4 +1,4 @@
-/** §6 embed, §1 nested collections and §2 bulk DELETE on the CRM example, on every store. */
+/** docs/query.md embed, docs/config.md nested collections and docs/http-semantics.md bulk DELETE on the CRM example, on every store. */
 import { beforeAll, expect, it } from 'vitest';
 import { expectEnvelope, useServer } from '../support/http-harness.js';
 import {

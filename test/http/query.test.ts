@@ -1,4 +1,4 @@
-/** §6 filters, sort and select on the CRM example (and on typed fields), through HTTP, on every store. */
+/** docs/query.md filters, sort and select on the CRM example (and on typed fields), through HTTP, on every store. */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CRM_CONFIG, expectEnvelope, useServer } from '../support/http-harness.js';

@@ -1,4 +1,4 @@
-/** §5 on collections: the weak ETag covers embeds; POST and bulk DELETE honour If-Match / If-None-Match; requireIfMatch. */
+/** docs/http-semantics.md on collections: the weak ETag covers embeds; POST and bulk DELETE honour If-Match / If-None-Match; requireIfMatch. */
 import { expect, it } from 'vitest';
 import { customer, expectEnvelope, type TestServer, useServer } from '../support/http-harness.js';
 import { describeEachStore } from '../support/store-targets.js';

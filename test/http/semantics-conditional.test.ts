@@ -1,4 +1,4 @@
-/** §5 through real HTTP: ETags, Last-Modified, conditional requests, the If-Match race, 428. */
+/** docs/http-semantics.md through real HTTP: ETags, Last-Modified, conditional requests, the If-Match race, 428. */
 import { expect, it } from 'vitest';
 import { customer, expectEnvelope, type TestServer, useServer } from '../support/http-harness.js';
 import { describeEachStore } from '../support/store-targets.js';

@@ -1,4 +1,4 @@
-/** §2, §9 CORS through real HTTP: actual requests and preflights, wildcard and listed origins, off by default. */
+/** docs/http-semantics.md, docs/http-semantics.md CORS through real HTTP: actual requests and preflights, wildcard and listed origins, off by default. */
 import { expect, it } from 'vitest';
 import { customer, expectEnvelope, useServer } from '../support/http-harness.js';
 import { describeEachStore } from '../support/store-targets.js';
@@ -77,7 +77,7 @@ describeEachStore('CORS on the CRM example (origins: *)', (_target, getDb) => {
     ).toBe('*');
   });
 
-  it('a plain OPTIONS (no preflight headers) stays the §2 answer', async () => {
+  it('a plain OPTIONS (no preflight headers) stays the docs/http-semantics.md answer', async () => {
     const res = await server().request('OPTIONS', '/customers', { headers: { origin: APP } });
     expect(res.status).toBe(204);
     expect(res.headers.get('allow')).toBe('GET, HEAD, POST, DELETE, OPTIONS');

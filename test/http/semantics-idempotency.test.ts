@@ -1,4 +1,4 @@
-/** §5 Idempotency-Key through real HTTP: replay, 422 on reuse, 409 in flight, 5xx not kept, TTL, shared store. */
+/** docs/http-semantics.md Idempotency-Key through real HTTP: replay, 422 on reuse, 409 in flight, 5xx not kept, TTL, shared store. */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';

@@ -1,4 +1,4 @@
-/** §2, §7, §9 through real HTTP: Prefer, redirects, OPTIONS, HEAD, 405/406/501. */
+/** docs/http-semantics.md, docs/http-semantics.md, docs/http-semantics.md through real HTTP: Prefer, redirects, OPTIONS, HEAD, 405/406/501. */
 import { connect } from 'node:net';
 import { expect, it } from 'vitest';
 import { customer, expectEnvelope, type Res, useServer } from '../support/http-harness.js';

@@ -1,5 +1,5 @@
 /**
- * §3 503 + Retry-After when the storage cannot serve: PostgreSQL cut off (a TCP proxy we cut and
+ * docs/errors.md 503 + Retry-After when the storage cannot serve: PostgreSQL cut off (a TCP proxy we cut and
  * restore), its pool exhausted past the timeout, a SQLite file locked past the busy timeout, and
  * requests that arrive while the server drains. Never a hang, never an unshaped 500; recovery
  * without a restart.
@@ -169,7 +169,7 @@ function parseResponses(raw: string): { status: number; headers: Record<string, 
 }
 
 describe('while the server drains [sqlite]', () => {
-  it('an in-flight request completes; the next one on the same connection gets the §3 503 with Retry-After', async () => {
+  it('an in-flight request completes; the next one on the same connection gets the docs/errors.md 503 with Retry-After', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'verbo-drain-')), 'drain.sqlite');
     const server = await startServer({ db: file });
     const { port } = new URL(server.url);

@@ -1,4 +1,4 @@
-/** The integer rule of CONTRACT §9: numbers when exact, digit strings beyond ±(2^53 − 1), within 64 bits. */
+/** The integer rule of docs/http-semantics.md: numbers when exact, digit strings beyond ±(2^53 − 1), within 64 bits. */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

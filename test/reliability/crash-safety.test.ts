@@ -1,5 +1,5 @@
 /**
- * Crash safety (issue 10 §2): a `verbo serve` process takes concurrent writes (creates and
+ * Crash safety: a `verbo serve` process takes concurrent writes (creates and
  * patches) and is killed with SIGKILL mid-run; restarted on the same database, every write it
  * acknowledged (2xx) is there, no record is half-written, and the database itself is sound
  * (SQLite: PRAGMA integrity_check and foreign_key_check; PostgreSQL: rows readable, counts agree).

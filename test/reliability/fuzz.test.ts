@@ -1,7 +1,7 @@
 /**
- * Hostile-input fuzzing, bounded pass (issue 10 §1): a few thousand random requests against every
+ * Hostile-input fuzzing, bounded pass: a few thousand random requests against every
  * route of the CRM example (and its sign-in variant) on each store. Never a 500, every error is the
- * §3 envelope with the X-Trace-Id, the server stays up, and the heap after a full GC stays within 2×
+ * error envelope (docs/errors.md) with the X-Trace-Id, the server stays up, and the heap after a full GC stays within 2×
  * of before. Seeded: VERBO_FUZZ_SEED=<seed> replays a failing run exactly; `npm run fuzz` runs longer.
  */
 import { expect, it } from 'vitest';

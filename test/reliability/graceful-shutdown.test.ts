@@ -1,5 +1,5 @@
 /**
- * Graceful shutdown under load (issue 10 §4): SIGTERM while 16 clients write over keep-alive
+ * Graceful shutdown under load: SIGTERM while 16 clients write over keep-alive
  * connections and 3 requests are caught mid-body. In-flight requests finish with their real
  * answer (201 and stored), a new connection is refused, the process exits 0 within 5 s, no
  * acknowledged write is lost and no request is dropped (see shutdown-check.ts for the definitions).

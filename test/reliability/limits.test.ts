@@ -1,7 +1,7 @@
 /**
- * Request limits (issue 10 §6, docs/limits.md): body size → 413, header size → 431, URL length →
+ * Request limits (docs/limits.md): body size → 413, header size → 431, URL length →
  * 414, JSON nesting depth and array length → 422, numbers past a double and unpaired surrogates →
- * 422 — each with the §3 envelope, at the default and at configured values. Also the framing
+ * 422 — each with the error envelope (docs/errors.md), at the default and at configured values. Also the framing
  * errors found by fuzzing: bad percent-encoding, a missing Host, CONNECT, HEAD on a 431.
  */
 import { connect } from 'node:net';

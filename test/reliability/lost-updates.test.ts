@@ -1,5 +1,5 @@
 /**
- * No lost updates (issue 10 §3): 50 concurrent clients each add 1 to one counter, half through
+ * No lost updates: 50 concurrent clients each add 1 to one counter, half through
  * JSON Patch test+replace (retry on 409), half through If-Match (retry on 412). The final value is
  * exactly 50, on every store. The stress suite repeats this with more clients against several
  * server processes.

@@ -1,5 +1,5 @@
 /**
- * Storage faults (issue 10 §5), under load: PostgreSQL cut off mid-run (a TCP proxy stopped and
+ * Storage faults, under load: PostgreSQL cut off mid-run (a TCP proxy stopped and
  * restarted) → 503 + Retry-After, then recovery without a restart; a SQLite disk that fills up
  * (a real 512 KiB tmpfs when this process may mount one) → 507 + Retry-After, reads go on, writes
  * resume once there is room; a SQLite database that turns read-only → 507. Never a 500, never a

@@ -1,5 +1,5 @@
 /**
- * Helpers for the auth suites (§8): servers with optional TLS and captured logs, users made
+ * Helpers for the auth suites (docs/auth.md): servers with optional TLS and captured logs, users made
  * straight in the store, sign-in helpers, and a recorder that keeps every response so a suite can
  * prove no password or token secret ever came back (except the one token-creation response).
  */

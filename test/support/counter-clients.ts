@@ -1,5 +1,5 @@
 /**
- * Clients that each add 1 to a shared counter the two safe ways HTTP offers (issue 10 §3): JSON
+ * Clients that each add 1 to a shared counter the two safe ways HTTP offers: JSON
  * Patch `test` + `replace` (a lost race → 409, retry) and If-Match with the ETag read before
  * (a lost race → 412, retry). Any other answer is an error: the final count must be exact.
  */

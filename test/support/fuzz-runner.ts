@@ -2,7 +2,7 @@
  * Runs the hostile-request property against a live server with fast-check: seeded (the seed and
  * the counterexample path are printed on failure, so a run replays exactly), shrinking to the
  * smallest failing request. The property: never a 5xx other than 501; every response carries
- * X-Trace-Id; every 4xx/5xx body is the §3 envelope (or its RFC 9457 form) whose traceId equals
+ * X-Trace-Id; every 4xx/5xx body is the error envelope (docs/errors.md) (or its RFC 9457 form) whose traceId equals
  * the header; and the server answers every request.
  */
 import { setFlagsFromString } from 'node:v8';
@@ -38,7 +38,7 @@ export interface FuzzReport {
   distinct: Map<string, string>;
 }
 
-/** 5xx the fuzzer accepts: an unknown method is 501 by contract (§2). */
+/** 5xx the fuzzer accepts: an unknown method is 501 by contract (docs/http-semantics.md). */
 const ALLOWED_5XX = new Set([501]);
 
 export function checkResponse(r: FuzzRequest, res: Res): void {
@@ -62,7 +62,7 @@ export function checkResponse(r: FuzzRequest, res: Res): void {
   try {
     expectEnvelope(res, res.status);
   } catch (e) {
-    throw new Error(`not the §3 envelope: ${where}\n${(e as Error).message}`);
+    throw new Error(`not the error envelope (docs/errors.md): ${where}\n${(e as Error).message}`);
   }
 }
 

@@ -73,7 +73,7 @@ export async function startServer(options: {
   };
 }
 
-/** Asserts the §3 envelope: an array of complete error objects sharing the X-Trace-Id. */
+/** Asserts the error envelope (docs/errors.md): an array of complete error objects sharing the X-Trace-Id. */
 export function expectEnvelope(res: Res, status: number, code?: string): void {
   expect(res.status, res.text).toBe(status);
   expect(res.headers.get('content-type')).toMatch(/^application\/json; charset=utf-8/);

@@ -1,5 +1,5 @@
 /**
- * One graceful-shutdown run (issue 10 §4): writers keep `verbo serve` busy over keep-alive
+ * One graceful-shutdown run: writers keep `verbo serve` busy over keep-alive
  * connections, a few requests are caught mid-body, then SIGTERM. Measured: in-flight requests get
  * their real answer; a fresh connection is refused; the process exits 0 within the bound; and,
  * after a restart, no acknowledged write is missing and no request was dropped (dropped = the

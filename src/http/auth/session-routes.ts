@@ -1,4 +1,4 @@
-/** POST /auth/register, POST /auth/login, POST /auth/logout, GET /auth/me (§8). */
+/** POST /auth/register, POST /auth/login, POST /auth/logout, GET /auth/me (docs/auth.md). */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { normalizeEmail } from '../../auth/user-accounts.js';
 import { ApiError } from '../../errors/api-error.js';

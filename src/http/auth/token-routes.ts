@@ -1,4 +1,4 @@
-/** POST/GET /auth/tokens and GET/DELETE /auth/tokens/{id}: a user's API tokens (§8). */
+/** POST/GET /auth/tokens and GET/DELETE /auth/tokens/{id}: a user's API tokens (docs/auth.md). */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../errors/api-error.js';
 import { parseExactInteger } from '../../model/exact-integer.js';

@@ -1,5 +1,5 @@
 /**
- * Idempotency-Key on POST and PATCH (§5, IETF httpapi idempotency-key draft), as route-level hooks
+ * Idempotency-Key on POST and PATCH (docs/http-semantics.md, IETF httpapi idempotency-key draft), as route-level hooks
  * on the POST and PATCH routes (added by an onRoute hook, so register this before the routes).
  * preValidation: the first request with a key claims it in `store.kv` (atomic putIfAbsent, so every
  * instance on the same store agrees) and runs; a retry with the same fingerprint replays the kept
@@ -21,7 +21,7 @@ export interface IdempotencyOptions {
   /** How long a completed response is kept (default config: 24 h). */
   ttlMs: number;
   /**
-   * Whose key it is: keys of different callers never collide. Hook for §8 (auth): pass e.g.
+   * Whose key it is: keys of different callers never collide. Hook for docs/auth.md (auth): pass e.g.
    * `(req) => req.user ? \`user:${req.user.id}\` : 'anonymous'` from buildApp once requests carry a user.
    */
   scopeOf?: (req: FastifyRequest) => string;
@@ -80,7 +80,7 @@ function replay(
 ) {
   let body = entry.body;
   if (entry.status >= 400) {
-    // The envelope's traceId must equal this response's X-Trace-Id (§3).
+    // The envelope's traceId must equal this response's X-Trace-Id (docs/errors.md).
     body = body
       .split(`"traceId":${JSON.stringify(entry.traceId)}`)
       .join(`"traceId":${JSON.stringify(req.id)}`);

@@ -1,5 +1,5 @@
 /**
- * The access policy (§8) the resource handlers call: one `authorize` per operation.
+ * The access policy (docs/auth.md) the resource handlers call: one `authorize` per operation.
  * - no rule passes and nobody is signed in → 401 (with WWW-Authenticate); signed in → 403;
  * - `owner` (when no other rule passes): queries get `ownerId = caller`, and a record of someone
  *   else answers 404 (its existence is not revealed) — or 403 when the caller may read it anyway;

@@ -1,5 +1,5 @@
 /**
- * §5 on collections (`/{r}`, `/{parent}/{id}/{r}`): the weak ETag of a page, and the preconditions
+ * docs/http-semantics.md on collections (`/{r}`, `/{parent}/{id}/{r}`): the weak ETag of a page, and the preconditions
  * of POST and bulk DELETE. A collection that answers at all exists, and it only has weak ETags.
  */
 import { createHash } from 'node:crypto';

@@ -1,4 +1,4 @@
-/** ETags, Last-Modified and the RFC 9110 precondition checks (§5). */
+/** ETags, Last-Modified and the RFC 9110 precondition checks (docs/http-semantics.md). */
 import type { IncomingHttpHeaders } from 'node:http';
 import { ApiError } from '../../errors/api-error.js';
 import type { ResourceDef } from '../../model/model-types.js';

@@ -1,6 +1,6 @@
 /**
  * Chooses the patch format from Content-Type, keeps prototype keys out, and maps patch failures to
- * the §4 statuses. docs/patch.md documents every choice made here.
+ * the docs/patch.md statuses. docs/patch.md documents every choice made here.
  */
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../../errors/api-error.js';

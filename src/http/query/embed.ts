@@ -31,7 +31,7 @@ async function rowsWhereIn(
  * Adds each requested relation to the output records (which are in the same order as `rows`),
  * then, level by level, the relations embedded in those (docs/query.md): one query per relation
  * per level, however many records. `scopeOf` gives the access filters of an embedded resource and
- * refuses (401/403) a resource the caller may not read, exactly as a direct read would (§8: owners
+ * refuses (401/403) a resource the caller may not read, exactly as a direct read would (docs/auth.md: owners
  * see only their records, at every depth).
  */
 export async function embedRelations(

@@ -1,5 +1,5 @@
 /**
- * Filters from a query string (§6): `field=value` and `field[op]=value`, each value parsed by its
+ * Filters from a query string (docs/query.md): `field=value` and `field[op]=value`, each value parsed by its
  * field's type. Field names and operators are checked against the model and the operator list, so
  * only identifiers of the model and bound values ever reach SQL.
  */
@@ -28,7 +28,7 @@ const FILTER_KEY = /^([^[\]]+)(?:\[([^[\]]*)\])?$/;
 
 export type QueryInput = Record<string, string | string[] | undefined>;
 
-/** One INVALID_QUERY_PARAMETER problem, naming the parameter (§3 `parameter`). */
+/** One INVALID_QUERY_PARAMETER problem, naming the parameter (docs/errors.md `parameter`). */
 export const bad = (parameter: string, message: string): Problem => ({
   code: 'INVALID_QUERY_PARAMETER',
   internalMessage: `${parameter}: ${message}`,

@@ -1,5 +1,5 @@
 /**
- * The "parse" step of collection requests (§6): query string → typed, validated plan.
+ * The "parse" step of collection requests (docs/query.md): query string → typed, validated plan.
  * Every problem names its query parameter; identifiers are checked against the model here, so
  * nothing from the URL reaches SQL except as a bound value.
  */

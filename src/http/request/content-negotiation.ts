@@ -1,4 +1,4 @@
-/** Accept header handling: which of our media types the client takes (§3, 406). */
+/** Accept header handling: which of our media types the client takes (docs/errors.md, 406). */
 
 interface Range {
   type: string;

@@ -1,8 +1,8 @@
 /**
- * CORS from `cors: { origins, credentials }` (§9), off unless configured. A small module rather
+ * CORS from `cors: { origins, credentials }` (docs/http-semantics.md), off unless configured. A small module rather
  * than @fastify/cors: that plugin answers every OPTIONS from its own hook and wildcard route
  * (a plain OPTIONS would lose our `Allow`/`Accept-*` headers, its strict mode answers a text/plain
- * 400 outside the §3 envelope) and lists one fixed Allow-Methods for all routes.
+ * 400 outside the error envelope (docs/errors.md)) and lists one fixed Allow-Methods for all routes.
  *
  * Actual requests (those with an Origin): headers added in onRequest (Fastify keeps them on errors),
  * so errors, redirects and 304s carry them too; every response says Vary: Origin.

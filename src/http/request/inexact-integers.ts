@@ -1,5 +1,5 @@
 /**
- * Integer literals a double cannot carry exactly (CONTRACT §9): `9007199254740993` parses as
+ * Integer literals a double cannot carry exactly (docs/http-semantics.md): `9007199254740993` parses as
  * …992, so a body holding one is refused (422 INEXACT_NUMBER) rather than stored rounded. The
  * literals are found on the raw text by request-limits.ts#checkJsonShape; here they are judged
  * and named.

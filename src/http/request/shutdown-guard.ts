@@ -1,6 +1,6 @@
 /**
  * While the server drains (close() has begun), a request that still arrives on an open keep-alive
- * connection gets the §3 envelope: 503 SERVICE_UNAVAILABLE with Retry-After, and Connection: close,
+ * connection gets the error envelope (docs/errors.md): 503 SERVICE_UNAVAILABLE with Retry-After, and Connection: close,
  * so the client or load balancer retries on another instance. (Fastify's own return503OnClosing
  * answer is an unshaped body without Retry-After.)
  */

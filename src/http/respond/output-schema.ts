@@ -2,7 +2,7 @@
  * Response schemas for record bodies, so Fastify serialises them with fast-json-stringify (compiled
  * once per route at start-up) instead of a generic JSON.stringify walk on every response.
  * The schemas describe what `toOutput` produces and never narrow it: integer columns may hold digit
- * strings (ids beyond 2^53, §9), every field may be null, JSON fields are free-form, and embedded
+ * strings (ids beyond 2^53, docs/http-semantics.md), every field may be null, JSON fields are free-form, and embedded
  * relations pass through `additionalProperties`. Which bodies are valid is the model's business
  * (src/openapi/ documents them); these schemas only choose the fast path.
  */

@@ -116,7 +116,7 @@ export function itemHandlers(ctx: AppContext, r: ResourceDef) {
       const result = await ctx.store
         .modify(r, id, (current) => {
           authorize(req, r, 'update', current);
-          // Preconditions first: If-Match on an absent record → 412, as for PUT (§5).
+          // Preconditions first: If-Match on an absent record → 412, as for PUT (docs/http-semantics.md).
           checkWritePreconditions(r, req.headers, current);
           if (!current) throw notFound(r, id);
           patched = apply(toOutput(r, current));

@@ -1,4 +1,4 @@
-/** Requests no route matched: 501 for unknown methods, §7 redirects, else 404. */
+/** Requests no route matched: 501 for unknown methods, docs/http-semantics.md redirects, else 404. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../errors/api-error.js';
 import type { Model } from '../../model/model-types.js';
