@@ -216,7 +216,9 @@ export function buildOpenApi(model: Model, options: OpenApiOptions = {}): Record
         name: r.name,
         description: r.description ?? `The ${r.name} collection.`,
       })),
-      ...(model.auth ? [{ name: 'auth', description: 'Sign-in, sessions and API tokens (docs/auth.md).' }] : []),
+      ...(model.auth
+        ? [{ name: 'auth', description: 'Sign-in, sessions and API tokens (docs/auth.md).' }]
+        : []),
     ],
     paths,
     components: {
