@@ -6,6 +6,7 @@ import { ConfigError, formatProblem } from '../model/config-problem.js';
 import { SchemaChangeRefused } from '../store/store-errors.js';
 import { CHECK_USAGE, checkCommand } from './check-command.js';
 import { UsageError } from './cli-args.js';
+import { MIGRATE_USAGE, migrateCommand } from './migrate-command.js';
 import { OPENAPI_USAGE, openapiCommand } from './openapi-command.js';
 import { SERVE_USAGE, serveCommand } from './serve-command.js';
 import { TYPES_USAGE, typesCommand } from './types-command.js';
@@ -16,6 +17,7 @@ const USAGE = `Usage: verbo <command> [options]
 Commands:
   serve [CONFIG]   serve the REST API declared in CONFIG
   check [CONFIG]   validate CONFIG and list every problem
+  migrate [CONFIG] show (and --apply) the plan that brings the database to CONFIG
   openapi [CONFIG] print the OpenAPI 3.1 document of the API
   types [CONFIG]   write TypeScript types of the records (for verbo-api/client)
   users add|list   manage the users of a config with an auth section
@@ -29,6 +31,7 @@ Run 'verbo <command> --help' for its options.`;
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
   serve: { run: serveCommand, usage: SERVE_USAGE },
   check: { run: checkCommand, usage: CHECK_USAGE },
+  migrate: { run: migrateCommand, usage: MIGRATE_USAGE },
   openapi: { run: openapiCommand, usage: OPENAPI_USAGE },
   types: { run: typesCommand, usage: TYPES_USAGE },
   users: { run: (argv) => usersCommand(argv), usage: USERS_USAGE },

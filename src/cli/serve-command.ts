@@ -11,6 +11,7 @@ import { runCluster, type Serving, untilStopSignal } from './cluster-runner.js';
 import { configPath } from './config-path.js';
 import { databaseLabel } from './database-label.js';
 import { logFormatOf, loggerOptions } from './log-options.js';
+import { syncForServe } from './migrate-command.js';
 import { seedIfEmpty } from './seed-data.js';
 
 export const SERVE_USAGE = `Usage: verbo serve [CONFIG] [options]
@@ -67,7 +68,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     values['log-level'] ?? 'info',
     logFormatOf(values['log-format'], process.stdout.isTTY === true),
   );
-  const model = loadModel(configPath(positionals[0]));
+  const file = configPath(positionals[0]);
+  const model = loadModel(file);
   const db = values.db ?? process.env.DATABASE_URL ?? 'data/verbo.sqlite';
   const https = values['tls-cert']
     ? { cert: readFile(values['tls-cert'], '--tls-cert'), key: readFile(values['tls-key']!, '--tls-key') }
@@ -79,7 +81,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     const store = await openStore(db, { poolSize });
     try {
       check?.(store);
-      await store.sync(model);
+      await syncForServe(store, model, file, db);
       return store;
     } catch (e) {
       await store.close().catch(() => undefined);

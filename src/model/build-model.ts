@@ -7,8 +7,10 @@ import type { LoadedConfig } from './config-loader.js';
 import { ConfigError, type ConfigProblem } from './config-problem.js';
 import { checkFieldDefault } from './field-default.js';
 import { COMMON_OPTIONS, fieldTypes } from './field-registry.js';
+import { readIndexes } from './index-config.js';
 import { readLimits } from './limits-config.js';
 import type { FieldDef, IdType, Model, OnDelete, ResourceDef } from './model-types.js';
+import { checkRenames, readRenamedFrom } from './rename-config.js';
 import { ID_TYPES, systemFields } from './system-fields.js';
 
 const TOP_KEYS = [
@@ -26,7 +28,16 @@ const TOP_KEYS = [
   'resources',
   'admin',
 ];
-const RESOURCE_KEYS = ['id', 'fields', 'movedFrom', 'requireIfMatch', 'description', 'access'];
+const RESOURCE_KEYS = [
+  'id',
+  'fields',
+  'indexes',
+  'movedFrom',
+  'renamedFrom',
+  'requireIfMatch',
+  'description',
+  'access',
+];
 /** A resource without `id` in its config (docs/config.md). */
 const DEFAULT_ID_TYPE = 'integer';
 const RESOURCE_NAME = /^[a-z][a-z0-9_]*$/;
@@ -65,6 +76,14 @@ export function buildModel(loaded: LoadedConfig): Model {
   resolveRelations(resources, byName, report);
   checkMovedFrom(resources, byName, report);
   const authPart = applyAuth(data, resources, byName, report);
+  // Indexes may name ownerId, which an access rule adds: read once the columns are all known.
+  for (const r of resources)
+    r.indexes = readIndexes(
+      r,
+      (data.resources as Raw)[r.name] && ((data.resources as Raw)[r.name] as Raw).indexes,
+      report,
+    );
+  checkRenames(resources, report);
 
   const cors = readCors(data.cors, report);
   const idem = data.idempotency as Raw | undefined;
@@ -140,6 +159,7 @@ function readResource(name: string, raw: unknown, report: Report): ResourceDef |
   if (!Array.isArray(movedFrom) || !movedFrom.every((m) => typeof m === 'string' && RESOURCE_NAME.test(m))) {
     report([...at, 'movedFrom'], 'must be a list of former resource names');
   }
+  const renamedFrom = readRenamedFrom(raw.renamedFrom, [...at, 'renamedFrom'], report);
   const fields: FieldDef[] = [];
   if (!isObject(raw.fields) || Object.keys(raw.fields).length === 0) {
     report([...at, 'fields'], 'must declare at least one field');
@@ -158,7 +178,10 @@ function readResource(name: string, raw: unknown, report: Report): ResourceDef |
     idType,
     fields,
     allFields,
-    movedFrom: Array.isArray(movedFrom) ? (movedFrom as string[]) : [],
+    // A renamed resource's old URLs redirect, as movedFrom's do.
+    movedFrom: [...new Set([...(Array.isArray(movedFrom) ? (movedFrom as string[]) : []), ...renamedFrom])],
+    renamedFrom,
+    indexes: [],
     requireIfMatch: raw.requireIfMatch === true,
     description: typeof raw.description === 'string' ? raw.description : undefined,
     toOne: [],
@@ -214,6 +237,7 @@ function readField(
     description: typeof decl.description === 'string' ? decl.description : undefined,
     options,
     system: false,
+    renamedFrom: readRenamedFrom(decl.renamedFrom, [...at, 'renamedFrom'], report),
   };
   if (type.reference) {
     field.reference = {
@@ -276,7 +300,9 @@ function checkMovedFrom(resources: ResourceDef[], byName: Map<string, ResourceDe
   const seen = new Map<string, string>();
   for (const r of resources) {
     r.movedFrom.forEach((old, i) => {
-      if (byName.has(old)) report(['resources', r.name, 'movedFrom', i], `${old} is still a resource`);
+      // A renamed resource's former names join movedFrom; rename-config.ts#checkRenames reports those.
+      if (r.renamedFrom.includes(old)) seen.set(old, r.name);
+      else if (byName.has(old)) report(['resources', r.name, 'movedFrom', i], `${old} is still a resource`);
       else if (seen.has(old))
         report(['resources', r.name, 'movedFrom', i], `${old} is already claimed by ${seen.get(old)}`);
       seen.set(old, r.name);

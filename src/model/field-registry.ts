@@ -33,4 +33,12 @@ export const fieldTypes: ReadonlyMap<string, FieldType> = new Map(
 );
 
 /** Options every field accepts, whatever its type. */
-export const COMMON_OPTIONS = ['type', 'required', 'unique', 'default', 'index', 'description'] as const;
+export const COMMON_OPTIONS = [
+  'type',
+  'required',
+  'unique',
+  'default',
+  'index',
+  'description',
+  'renamedFrom',
+] as const;

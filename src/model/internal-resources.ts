@@ -36,6 +36,8 @@ function internalResource(name: string, fields: FieldDef[], description: string)
     fields,
     allFields,
     movedFrom: [],
+    renamedFrom: [],
+    indexes: [],
     requireIfMatch: false,
     description,
     toOne: [],

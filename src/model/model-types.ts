@@ -35,6 +35,20 @@ export interface FieldDef {
   reference?: ReferenceDef;
   /** id, createdAt, updatedAt: set by the server, never by a client. */
   system: boolean;
+  /** Former names of this field: the planner renames the stored column (docs/migrations.md). */
+  renamedFrom?: string[];
+}
+
+/** One column of a declared index, in order; `-createdAt` in the config is descending. */
+export interface IndexFieldDef {
+  name: string;
+  descending: boolean;
+}
+
+/** An index over one or more columns (`indexes:` on a resource, docs/config.md). */
+export interface IndexDef {
+  fields: IndexFieldDef[];
+  unique: boolean;
 }
 
 /** A to-many link seen from the referenced side: `orders.customerId` seen from customers. */
@@ -61,6 +75,10 @@ export interface ResourceDef {
   /** id + declared fields + createdAt + updatedAt, by name. */
   allFields: Map<string, FieldDef>;
   movedFrom: string[];
+  /** Former names of this resource: the planner renames the stored table (its URLs redirect, as movedFrom). */
+  renamedFrom: string[];
+  /** Declared indexes (`indexes:`), beyond the one-column ones of `index`/`unique` fields. */
+  indexes: IndexDef[];
   requireIfMatch: boolean;
   description?: string;
   toOne: ForwardRelation[];

@@ -1,4 +1,5 @@
 /** Failures a store reports in database-neutral terms; the HTTP layer maps them to statuses. */
+import { formatPlan, type Safety, type SchemaPlan } from './schema/schema-plan.js';
 
 export class StoreError extends Error {}
 
@@ -36,13 +37,30 @@ export class StoreUnavailable extends StoreError {
 /** The storage is full or read-only (disk full, read-only file). */
 export class StoreFull extends StoreError {}
 
-/** A config change would drop or retype stored data. */
+/** The database cannot be brought to the config: a change verbo cannot make, or stored rows a checked step refuses. */
 export class SchemaChangeRefused extends StoreError {
   constructor(readonly changes: string[]) {
     super(
-      `the config changed in ways that would lose or retype stored data:\n${changes.map((c) => `  - ${c}`).join('\n')}\n` +
-        'verbo never drops or retypes data by itself. Either restore these fields in the config, or migrate the ' +
-        'database yourself (back it up first), or start with a new database file.',
+      `the database cannot be brought to the config:\n${changes.map((c) => `  - ${c}`).join('\n')}\n` +
+        'Change the config, or fix the stored data, and try again (docs/migrations.md). Nothing was changed.',
+    );
+  }
+}
+
+/**
+ * The plan has steps riskier than the caller allows (`verbo serve` applies safe steps only; data
+ * loss needs `verbo migrate --apply --allow-data-loss`). Nothing was changed.
+ */
+export class MigrationNeeded extends StoreError {
+  constructor(
+    readonly plan: SchemaPlan,
+    readonly allowed: Safety,
+  ) {
+    super(
+      `the database needs a migration with steps beyond ${allowed} ones:\n${formatPlan(plan)
+        .split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n')}`,
     );
   }
 }

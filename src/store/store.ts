@@ -5,6 +5,8 @@
  */
 import type { Model, ResourceDef } from '../model/model-types.js';
 import type { Filter, ListQuery } from './query-types.js';
+import type { SchemaPlan } from './schema/schema-plan.js';
+import type { MigrationRecord, SyncOptions } from './schema/schema-sync.js';
 
 export type Row = Record<string, unknown> & { _version?: number };
 
@@ -44,10 +46,17 @@ export interface Store {
   readonly capabilities: StoreCapabilities;
   readonly kv: KeyValueStore;
   /**
-   * Brings the database to the model (schema/schema-planner.ts: tables, columns, references, indexes);
-   * throws SchemaChangeRefused for changes that would drop or retype data.
+   * Brings the database to the model (schema/schema-planner.ts) in one transaction and returns the
+   * plan applied; throws SchemaChangeRefused (a change it cannot make, rows a check refuses) or
+   * MigrationNeeded (a step riskier than `options.allow`), changing nothing.
    */
-  sync(model: Model): Promise<void>;
+  sync(model: Model, options?: SyncOptions): Promise<SchemaPlan>;
+  /** The plan that would bring the database to the model, changing nothing (`verbo migrate`). */
+  plan(model: Model): Promise<SchemaPlan>;
+  /** The migrations applied so far, oldest first (`verbo migrate status`). */
+  migrations(): Promise<MigrationRecord[]>;
+  /** Copies the whole database to a new file, where the store is a file (SQLite: VACUUM INTO). */
+  backup?(path: string): Promise<void>;
   get(resource: ResourceDef, id: unknown): Promise<Row | undefined>;
   list(resource: ResourceDef, query: ListQuery): Promise<Row[]>;
   count(resource: ResourceDef, where: Filter[]): Promise<number>;

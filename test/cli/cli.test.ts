@@ -122,7 +122,7 @@ describe('verbo serve', () => {
     expect(await s.exited).toBe(0);
   });
 
-  it('adds new fields as columns, and refuses to drop or retype stored data', async () => {
+  it('adds new fields as columns, and refuses to start on a retype or a drop (the plan and the command printed)', async () => {
     const db = join(dir, 'evolve.sqlite');
     const v1 = write('v1.yaml', 'resources:\n  notes:\n    fields:\n      title: string\n      body: text\n');
     const s1 = await serveCli([v1, '--db', db]);
@@ -150,8 +150,8 @@ describe('verbo serve', () => {
     );
     const r = runCli(['serve', v3, '--db', db, '--port', '0']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('notes.title would change from text to integer storage');
-    expect(r.stderr).toContain('notes.body is stored but no longer declared');
-    expect(r.stderr).toMatch(/restore these fields in the config/);
+    expect(r.stderr).toMatch(/checked +change notes\.title from text to integer/);
+    expect(r.stderr).toMatch(/destructive +drop column notes\.body/);
+    expect(r.stderr).toContain(`verbo migrate ${v3} --db ${db} --apply --allow-data-loss`);
   });
 });

@@ -10,6 +10,7 @@ const modelOf = (yaml: string): Model => buildModel(parseConfigText(yaml, 'test.
 const names: StoredTypeNames = {
   storedType: (s) => ({ integer: 'INTEGER', real: 'REAL', boolean: 'INTEGER' })[s as string] ?? 'TEXT',
   storedIdType: (t) => (t === 'integer' ? 'INTEGER' : 'TEXT'),
+  converts: (from, to) => to === 'text' || (from === 'text' && to === 'integer'),
 };
 
 function table(name: string, columns: Record<string, string>, extra: Partial<DbTable> = {}): DbTable {
@@ -26,6 +27,7 @@ function table(name: string, columns: Record<string, string>, extra: Partial<DbT
 const db = (...tables: DbTable[]): DbSchema => ({
   tables: new Map(tables.map((t) => [t.name, t])),
   storages: new Map(),
+  specs: new Map(),
 });
 
 const LIBRARY = `
@@ -92,11 +94,15 @@ describe('schema planner', () => {
       {
         kind: 'create-index',
         resource: 'readers',
-        index: { name: 'readers_createdAt_idx', field: 'createdAt', unique: false, nullable: false },
+        index: {
+          name: 'readers_createdAt_idx',
+          columns: [{ field: 'createdAt', descending: false, nullable: false }],
+          unique: false,
+        },
       },
     ]);
     expect(formatPlan(plan)).toContain(
-      '2. change reference loans.memberId from members (on delete restrict) to readers (on delete restrict)',
+      '2. checked     change reference loans.memberId from members (on delete restrict) to readers (on delete restrict)',
     );
   });
 
@@ -125,16 +131,53 @@ resources:
     ]);
   });
 
-  it('refuses a retyped column, a dropped column and a changed id type, and names each', () => {
-    const model = modelOf('resources:\n  books:\n    id: uuid\n    fields: { title: integer }\n');
-    const books = table('books', { title: 'TEXT', gone: 'TEXT' });
-    const plan = planSchema(model, { ...db(books), storages: new Map([['books.title', 'text']]) }, names);
+  it('plans a retype and a dropped column, refuses a changed id type and a conversion it cannot make', () => {
+    const model = modelOf(
+      'resources:\n  books:\n    id: uuid\n    fields: { title: integer, cover: json }\n',
+    );
+    const books = table('books', { title: 'TEXT', cover: 'INTEGER', gone: 'TEXT' });
+    const storages = new Map([
+      ['books.title', 'text'],
+      ['books.cover', 'integer'],
+    ]);
+    const plan = planSchema(model, { ...db(books), storages }, names);
     expect(plan.refused).toEqual([
       'books.id would change type from INTEGER to uuid',
-      'books.title would change from text to integer storage',
-      'books.gone is stored but no longer declared: it would be dropped',
+      'books.cover would change from integer to json storage, which verbo cannot convert',
     ]);
-    expect(formatPlan(plan)).toMatch(/^refused: books\.id/m);
+    expect(formatPlan(plan).split('\n')).toEqual([
+      '1. checked     change books.title from text to integer',
+      '2. destructive drop column books.gone (its values are deleted)',
+      'refused: books.id would change type from INTEGER to uuid',
+      'refused: books.cover would change from integer to json storage, which verbo cannot convert',
+    ]);
+  });
+
+  it('names composite indexes by their columns, shortens long names, and drops only its own', () => {
+    const model = modelOf(
+      'resources:\n  books:\n    fields: { title: string, a_b: string, averyveryveryverylongfieldname: string, another_very_long_field_name: string }\n    indexes: [[title, -createdAt], [a_b, title], [averyveryveryverylongfieldname, another_very_long_field_name]]\n',
+    );
+    const plan = planSchema(model, db(), names);
+    const created = plan.steps.flatMap((s) => (s.kind === 'create-index' ? [s.index.name] : []));
+    expect(created).toEqual([
+      'books_createdAt_idx',
+      'books_title_createdAt_desc_idx',
+      'books_a_b_title_idx',
+      expect.stringMatching(/^books_h[0-9a-f]{8}_idx$/),
+    ]);
+    const books = table(
+      'books',
+      {
+        title: 'TEXT',
+        a_b: 'TEXT',
+        averyveryveryverylongfieldname: 'TEXT',
+        another_very_long_field_name: 'TEXT',
+      },
+      { indexes: new Set([...created, 'books_by_hand', 'books_title_a_b_desc_key']) },
+    );
+    expect(planSchema(model, db(books), names).steps.map(describeStep)).toEqual([
+      'drop index books_title_a_b_desc_key on books',
+    ]);
   });
 
   it('plans a removed reference and a changed onDelete', () => {

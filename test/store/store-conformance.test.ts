@@ -5,8 +5,10 @@ import { buildModel, type Model, parseConfigText, type ResourceDef } from '../..
 import { openStore } from '../../src/store/open-store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { Filter, SortKey } from '../../src/store/query-types.js';
+import type { SyncOptions } from '../../src/store/schema/schema-sync.js';
 import type { Row, Store } from '../../src/store/store.js';
 import {
+  MigrationNeeded,
   MissingReference,
   SchemaChangeRefused,
   StillReferenced,
@@ -133,27 +135,35 @@ describeEachStore('store conformance', (target, getDb) => {
       }
     });
 
-    it('adds new fields as columns and refuses destructive changes', async () => {
+    it('adds new fields as columns; drops and retypes only as allowed (docs/migrations.md)', async () => {
       await store.sync(evo('a: string'));
       const old = await store.insert(evo('a: string').byName.get('evo')!, { a: 'x' });
-      const m2 = evo('a: string, b: { type: integer, required: true }');
+      // A new required field over stored rows needs a default to fill them.
+      const required = await store
+        .sync(evo('a: string, b: { type: integer, required: true }'))
+        .catch((e) => e);
+      expect((required as SchemaChangeRefused).changes.join()).toMatch(
+        /evo\.b is now required, but 1 row has no value/,
+      );
+      const m2 = evo('a: string, b: integer');
       await store.sync(m2);
       const evoR = m2.byName.get('evo')!;
       expect(await store.get(evoR, old.id)).toMatchObject({ a: 'x', b: null });
       expect(await store.insert(evoR, { a: 'y', b: 7 })).toMatchObject({ a: 'y', b: 7 });
-      const refusal = (m: Model) =>
-        store.sync(m).then(
+      const refusal = (m: Model, options?: SyncOptions) =>
+        store.sync(m, options).then(
           () => undefined,
           (e: unknown) => e,
         );
       const dropped = await refusal(evo('a: string'));
-      expect(dropped).toBeInstanceOf(SchemaChangeRefused);
-      expect((dropped as SchemaChangeRefused).changes.join()).toMatch(/evo\.b .*no longer declared/);
-      const retyped = await refusal(evo('a: string, b: string'));
+      expect(dropped).toBeInstanceOf(MigrationNeeded);
+      expect((dropped as MigrationNeeded).message).toMatch(/destructive drop column evo\.b/);
+      const retyped = await refusal(evo('a: string, b: json'));
       expect(retyped).toBeInstanceOf(SchemaChangeRefused);
       expect((retyped as SchemaChangeRefused).changes.join()).toMatch(
-        /evo\.b would change from integer to text/,
+        /evo\.b would change from integer to json storage, which verbo cannot convert/,
       );
+      expect(await refusal(evo('a: string, b: string'), { allow: 'safe' })).toBeInstanceOf(MigrationNeeded);
       const reId = await refusal(evo('a: string, b: integer', 'uuid'));
       expect((reId as SchemaChangeRefused).changes.join()).toMatch(/evo\.id would change type/);
       await store.sync(m2);

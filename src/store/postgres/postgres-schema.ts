@@ -7,9 +7,21 @@
 import type postgres from 'postgres';
 import { type Model, storedResources } from '../../model/model-types.js';
 import { idKindOf } from '../../model/system-fields.js';
-import type { DbTable } from '../schema/schema-plan.js';
+import type { DbTable, SchemaPlan } from '../schema/schema-plan.js';
 import { referenceClause } from '../schema/schema-sql.js';
-import { run, runTask, type SchemaDialect, type SchemaTask, syncSchema } from '../schema/schema-sync.js';
+import {
+  historyOf,
+  type MigrationRecord,
+  planFor,
+  run,
+  runTask,
+  type SchemaDialect,
+  type SchemaStatement,
+  type SchemaTask,
+  type SyncOptions,
+  syncSchema,
+} from '../schema/schema-sync.js';
+import { pgConversion } from './postgres-conversions.js';
 import { PG_TYPE_NAMES, PG_TYPES, pgDialect, toPgParams } from './postgres-dialect.js';
 
 const q = pgDialect.quote;
@@ -80,12 +92,25 @@ export const pgSchemaDialect: SchemaDialect = {
    * A non-unique one ends with the id, the tie-breaker of every sort (SQLite's indexes end with the
    * rowid): `?status=…` pages by id and `?sort=status` pages come out of the index in order.
    */
-  indexColumns: (index) =>
-    index.nullable ? `${q(index.field)} NULLS FIRST${index.unique ? '' : ', id'}` : q(index.field),
+  indexColumns(index) {
+    const columns = index.columns.map((c) => {
+      const nulls = c.nullable ? (c.descending ? ' NULLS LAST' : ' NULLS FIRST') : '';
+      return `${q(c.field)}${c.descending ? ' DESC' : ''}${nulls}`;
+    });
+    const tieBreak = !index.unique && (index.columns.length > 1 || index.columns[0].nullable) ? ', id' : '';
+    return columns.join(', ') + tieBreak;
+  },
+  conversion: pgConversion,
+  converts: (from, to) => pgConversion(from, to) !== undefined,
   introspect,
   renderStep(step) {
-    if (step.kind !== 'change-reference') return [];
     const t = q(step.resource);
+    if (step.kind === 'drop-column') return [`ALTER TABLE ${t} DROP COLUMN ${q(step.field)}`];
+    if (step.kind === 'change-type')
+      return [
+        `ALTER TABLE ${t} ALTER COLUMN ${q(step.field)} TYPE ${PG_TYPES[step.to]} USING ${pgConversion(step.from, step.to)!.expr(q(step.field))}`,
+      ];
+    if (step.kind !== 'change-reference') return [];
     const sql: string[] = [];
     if (step.from?.constraint) sql.push(`ALTER TABLE ${t} DROP CONSTRAINT ${q(step.from.constraint)}`);
     if (step.to)
@@ -96,22 +121,40 @@ export const pgSchemaDialect: SchemaDialect = {
   },
 };
 
+const executor =
+  (tx: Tx) =>
+  async ({ sql, values }: SchemaStatement): Promise<Record<string, unknown>[]> => [
+    ...(await (values ? tx.unsafe(sql, toPgParams(values)) : tx.unsafe(sql))),
+  ];
+
 /**
- * Runs inside the caller's transaction; takes the advisory lock first. Returns the identity
- * sequence of each integer-id table (to keep it ahead of client-chosen ids).
+ * Runs inside the caller's transaction (transactional DDL: a crash or a refusal leaves the old
+ * schema); takes the advisory lock first. Returns the plan applied and the identity sequence of each
+ * integer-id table (to keep it ahead of client-chosen ids).
  */
-export async function syncPostgresSchema(tx: Tx, model: Model): Promise<Map<string, string>> {
+export async function syncPostgresSchema(
+  tx: Tx,
+  model: Model,
+  options: SyncOptions = {},
+): Promise<{ plan: SchemaPlan; sequences: Map<string, string> }> {
   // Another instance may hold the lock for a long migration (an index on millions of rows): wait for it.
   await tx.unsafe('SET LOCAL lock_timeout = 0');
   await tx.unsafe(`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK_KEY})`);
-  await runTask(syncSchema(pgSchemaDialect, model), async ({ sql, values }) => [
-    ...(await (values ? tx.unsafe(sql, toPgParams(values)) : tx.unsafe(sql))),
-  ]);
+  const plan = await runTask(syncSchema(pgSchemaDialect, model, options), executor(tx));
   const sequences = new Map<string, string>();
   for (const r of storedResources(model)) {
     if (idKindOf(r).assignedBy !== 'store') continue;
     const [row] = await tx.unsafe('SELECT pg_get_serial_sequence($1, $2) AS seq', [q(r.name), 'id']);
     if (row?.seq) sequences.set(r.name, row.seq);
   }
-  return sequences;
+  return { plan, sequences };
+}
+
+/** The plan, read in the caller's (read-only) transaction. */
+export async function planPostgresSchema(tx: Tx, model: Model): Promise<SchemaPlan> {
+  return (await runTask(planFor(pgSchemaDialect, model), executor(tx))).plan;
+}
+
+export async function postgresHistory(tx: Tx): Promise<MigrationRecord[]> {
+  return runTask(historyOf(pgSchemaDialect), executor(tx));
 }

@@ -3,6 +3,8 @@ import postgres from 'postgres';
 import { type Model, type ResourceDef, storedResources } from '../../model/model-types.js';
 import type { Filter, ListQuery } from '../query-types.js';
 import { presentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
+import type { SchemaPlan } from '../schema/schema-plan.js';
+import type { MigrationRecord, SyncOptions } from '../schema/schema-sync.js';
 import { compileCount, compileSelect } from '../sql/sql-compiler.js';
 import {
   compileDeleteById,
@@ -17,7 +19,7 @@ import { StoreUnavailable, UniqueViolation } from '../store-errors.js';
 import { pgDialect as d, pgDriverTypes, toPgParams } from './postgres-dialect.js';
 import { type Operation, translatePgError } from './postgres-errors.js';
 import { PostgresKeyValue } from './postgres-kv.js';
-import { syncPostgresSchema } from './postgres-schema.js';
+import { planPostgresSchema, postgresHistory, syncPostgresSchema } from './postgres-schema.js';
 
 export interface PostgresStoreOptions {
   url: string;
@@ -140,9 +142,19 @@ export class PostgresStore implements Store {
     }
   }
 
-  async sync(model: Model): Promise<void> {
-    const sequences = await this.run(undefined, 'write', (sql) =>
-      sql.begin((tx) => syncPostgresSchema(tx, model)),
+  async plan(model: Model): Promise<SchemaPlan> {
+    return this.run(undefined, 'read', (sql) =>
+      sql.begin('read only', (tx) => planPostgresSchema(tx, model)),
+    );
+  }
+
+  async migrations(): Promise<MigrationRecord[]> {
+    return this.run(undefined, 'read', (sql) => sql.begin('read only', (tx) => postgresHistory(tx)));
+  }
+
+  async sync(model: Model, options?: SyncOptions): Promise<SchemaPlan> {
+    const { plan, sequences } = await this.run(undefined, 'write', (sql) =>
+      sql.begin((tx) => syncPostgresSchema(tx, model, options)),
     );
     for (const r of storedResources(model)) {
       const seq = sequences.get(r.name);
@@ -157,6 +169,7 @@ export class PostgresStore implements Store {
             'WHERE last_value < $1::bigint OR (last_value = $1::bigint AND NOT is_called)',
       });
     }
+    return plan;
   }
 
   private m(r: ResourceDef): Meta {

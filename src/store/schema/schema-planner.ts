@@ -1,7 +1,8 @@
 /**
  * The one schema diff: the declared model against the database's introspection → a plan of typed
- * steps, or refusals for what would drop or retype data. Pure: no SQL, no I/O. Each dialect
- * introspects (`DbSchema`) and renders the steps (docs/architecture.md, store section).
+ * steps (each safe, checked or destructive: schema-plan.ts#safetyOf), or refusals for what cannot be
+ * done. Pure: no SQL, no I/O. Each dialect introspects (`DbSchema`) and renders the steps
+ * (docs/architecture.md, store section; docs/migrations.md).
  */
 import type { StorageKind } from '../../model/field-type.js';
 import {
@@ -11,43 +12,25 @@ import {
   type ResourceDef,
   storedResources,
 } from '../../model/model-types.js';
-import type { DbSchema, DbTable, IndexSpec, ReferenceTarget, SchemaPlan, SchemaStep } from './schema-plan.js';
+import { indexesOf, ownIndexes } from './schema-indexes.js';
+import type { DbSchema, DbTable, FieldSpec, ReferenceTarget, SchemaPlan, SchemaStep } from './schema-plan.js';
 
-/** Type names as the dialect's introspection reports them, to compare with the model. */
+export { indexesOf, indexName } from './schema-indexes.js';
+
+/** Type names as the dialect's introspection reports them, and the conversions it can make. */
 export interface StoredTypeNames {
   storedType(storage: StorageKind): string;
   /** The id column's type as introspection reports it, for the id's storage kind. */
   storedIdType(storage: StorageKind): string;
+  /** Whether stored values of `from` can be converted to `to` (checked row by row first). */
+  converts(from: StorageKind, to: StorageKind): boolean;
 }
 
 /** Declared fields plus server-set extra columns (ownerId), which are nullable and indexed. */
 export const columnsOf = (r: ResourceDef): FieldDef[] => [...r.fields, ...extraSystemFields(r)];
 
-/** Columns every table has besides its declared fields (`ownerId` is never refused when it goes). */
+/** Columns every table has besides its declared fields (`ownerId` is never dropped when it goes). */
 const SERVER_COLUMNS = ['id', 'createdAt', 'updatedAt', '_version', 'ownerId'];
-
-/** The indexes verbo keeps on a resource: indexed fields, and createdAt (newest-first lists read it). */
-export function indexesOf(r: ResourceDef): IndexSpec[] {
-  const out: IndexSpec[] = columnsOf(r)
-    .filter((f) => f.index)
-    .map((f) => ({
-      name: indexName(r.name, f.name, f.unique),
-      field: f.name,
-      unique: f.unique,
-      nullable: true,
-    }));
-  if (r.allFields.has('createdAt'))
-    out.push({
-      name: indexName(r.name, 'createdAt', false),
-      field: 'createdAt',
-      unique: false,
-      nullable: false,
-    });
-  return out;
-}
-
-export const indexName = (table: string, field: string, unique: boolean): string =>
-  `${table}_${field}_${unique ? 'key' : 'idx'}`;
 
 /** A stored resource by name (declared or built in). */
 export function resourceOf(model: Model, name: string): ResourceDef {
@@ -56,79 +39,155 @@ export function resourceOf(model: Model, name: string): ResourceDef {
   return r;
 }
 
+/** What `_verbo_fields` records of a field: what a later config's tightening is judged against. */
+export function specOf(f: FieldDef): FieldSpec {
+  const spec: FieldSpec = { type: f.type.name, required: f.required };
+  if (Array.isArray(f.options.values)) spec.values = f.options.values as string[];
+  if (typeof f.options.maxLength === 'number') spec.maxLength = f.options.maxLength;
+  return spec;
+}
+
 const wantedReference = (f: FieldDef): ReferenceTarget | undefined =>
   f.reference && { target: f.reference.resource, onDelete: f.reference.onDelete };
 
-function diffTable(
-  r: ResourceDef,
-  table: DbTable,
-  db: DbSchema,
-  names: StoredTypeNames,
-  plan: SchemaPlan,
-): void {
-  const idType = table.columns.get('id')?.type;
-  if (idType && idType !== names.storedIdType(r.allFields.get('id')!.storage))
-    plan.refused.push(`${r.name}.id would change type from ${idType} to ${r.idType}`);
-  const changes: SchemaStep[] = [];
-  for (const f of columnsOf(r)) {
-    const had = table.columns.get(f.name);
-    if (!had) {
-      plan.steps.push({ kind: 'add-column', resource: r.name, field: f.name, storage: f.storage });
-      continue;
-    }
-    const stored = db.storages.get(`${r.name}.${f.name}`);
-    if (stored !== undefined ? stored !== f.storage : had.type !== names.storedType(f.storage)) {
+interface Diff {
+  db: DbSchema;
+  names: StoredTypeNames;
+  plan: SchemaPlan;
+  /** Former table name → the resource that takes it. */
+  tableRenames: Map<string, string>;
+  /** Whether the database held verbo tables before (a rename naming nothing is then an error). */
+  used: boolean;
+}
+
+/** Stored rows of `r` must pass a tightened rule: the recorded spec says what was allowed before. */
+function tightenings(r: ResourceDef, f: FieldDef, spec: FieldSpec | undefined): SchemaStep[] {
+  if (!spec || f.system) return [];
+  const at = { kind: 'tighten' as const, resource: r.name, field: f.name };
+  const out: SchemaStep[] = [];
+  const now = specOf(f);
+  if (now.required && !spec.required) out.push({ ...at, rule: 'required' });
+  if (now.values && (!spec.values || spec.values.some((v) => !now.values!.includes(v))))
+    out.push({ ...at, rule: 'enum', values: now.values });
+  if (now.maxLength !== undefined && (spec.maxLength === undefined || spec.maxLength > now.maxLength))
+    out.push({ ...at, rule: 'maxLength', max: now.maxLength });
+  return out;
+}
+
+function diffColumn(r: ResourceDef, f: FieldDef, table: DbTable, claimed: Set<string>, x: Diff): void {
+  const { plan } = x;
+  let source = f.name;
+  if (!table.columns.has(f.name)) {
+    const old = f.renamedFrom?.find((o) => table.columns.has(o) && !r.allFields.has(o));
+    if (old) {
+      source = old;
+      claimed.add(old);
+      plan.steps.push({ kind: 'rename-column', resource: r.name, field: f.name, from: old });
+    } else if (f.renamedFrom?.length) {
       plan.refused.push(
-        `${r.name}.${f.name} would change from ${stored ?? had.type} to ${f.storage} storage`,
+        `${r.name}.${f.name} is renamedFrom ${f.renamedFrom.join(', ')}, but ${table.name} stores no such column (nor ${f.name})`,
       );
-      continue;
+      return;
+    } else {
+      const fill = f.required && f.default !== undefined && !f.reference ? f.default : undefined;
+      plan.steps.push({ kind: 'add-column', resource: r.name, field: f.name, storage: f.storage, fill });
+      // A new required field without a default: the stored rows would break it (checked: an empty table passes).
+      if (f.required && fill === undefined && !f.system)
+        plan.steps.push({ kind: 'tighten', resource: r.name, field: f.name, rule: 'required' });
+      return;
     }
-    const fk = table.foreignKeys.find((k) => k.column === f.name);
-    const from = fk && { target: fk.target, onDelete: fk.onDelete, constraint: fk.name };
-    const to = wantedReference(f);
-    if (from?.target !== to?.target || from?.onDelete !== to?.onDelete)
-      changes.push({ kind: 'change-reference', resource: r.name, field: f.name, from, to });
   }
-  plan.steps.push(...changes);
+  const had = table.columns.get(source)!;
+  const stored = x.db.storages.get(`${table.name}.${source}`) as StorageKind | undefined;
+  if (stored !== undefined ? stored !== f.storage : had.type !== x.names.storedType(f.storage)) {
+    if (stored === undefined || !x.names.converts(stored, f.storage)) {
+      plan.refused.push(
+        `${r.name}.${f.name} would change from ${stored ?? had.type} to ${f.storage} storage, which verbo cannot convert`,
+      );
+      return;
+    }
+    plan.steps.push({ kind: 'change-type', resource: r.name, field: f.name, from: stored, to: f.storage });
+  }
+  plan.steps.push(...tightenings(r, f, x.db.specs.get(`${table.name}.${source}`)));
+  const fk = table.foreignKeys.find((k) => k.column === source);
+  const from = fk && { target: fk.target, onDelete: fk.onDelete, constraint: fk.name };
+  const to = wantedReference(f);
+  // A renamed table's foreign keys follow it (both databases rewrite them with the rename).
+  const fromTarget = from && (x.tableRenames.get(from.target) ?? from.target);
+  if (fromTarget !== to?.target || from?.onDelete !== to?.onDelete)
+    plan.steps.push({ kind: 'change-reference', resource: r.name, field: f.name, from, to });
+}
+
+function diffTable(r: ResourceDef, table: DbTable, x: Diff): void {
+  const idType = table.columns.get('id')?.type;
+  if (idType && idType !== x.names.storedIdType(r.allFields.get('id')!.storage))
+    x.plan.refused.push(`${r.name}.id would change type from ${idType} to ${r.idType}`);
+  const claimed = new Set<string>();
+  for (const f of columnsOf(r)) diffColumn(r, f, table, claimed, x);
   const declared = new Set([...SERVER_COLUMNS, ...r.fields.map((f) => f.name)]);
   for (const c of table.columns.keys())
-    if (!declared.has(c))
-      plan.refused.push(`${r.name}.${c} is stored but no longer declared: it would be dropped`);
+    if (!declared.has(c) && !claimed.has(c))
+      x.plan.steps.push({ kind: 'drop-column', resource: r.name, field: c });
 }
 
-/** verbo's own index names on a table (`{table}_{column}_key|idx`): the only ones it may drop. */
-function ownIndexes(table: DbTable): string[] {
-  return [...table.indexes].filter((name) =>
-    [...table.columns.keys()].some(
-      (c) => name === indexName(table.name, c, true) || name === indexName(table.name, c, false),
-    ),
-  );
-}
+/** The order steps run in: tables and columns first (a new table may be a reference's target), indexes last. */
+const ORDER: SchemaStep['kind'][] = [
+  'rename-table',
+  'create-table',
+  'rename-column',
+  'add-column',
+  'change-type',
+  'change-reference',
+  'drop-column',
+  'tighten',
+  'drop-table',
+  'drop-index',
+  'create-index',
+];
 
 /**
- * Plans the changes that bring `db` to `model`: new tables, new columns, changed references,
- * indexes to create and (verbo's own, no longer wanted) to drop. Tables the model no longer names
- * are left alone; a column the model no longer declares, or one whose storage changed, is refused.
+ * Plans the changes that bring `db` to `model`: tables and columns created, renamed (`renamedFrom`),
+ * retyped or dropped, tightened rules to verify, references and indexes. A table verbo made for a
+ * resource the model no longer names is dropped (destructive); other tables are left alone.
  */
 export function planSchema(model: Model, db: DbSchema, names: StoredTypeNames): SchemaPlan {
   const plan: SchemaPlan = { steps: [], refused: [] };
+  const resources = storedResources(model);
+  const verboTables = new Set([...db.storages.keys()].map((k) => k.slice(0, k.indexOf('.'))));
+  const x: Diff = { db, names, plan, tableRenames: new Map(), used: verboTables.size > 0 };
+  const tableOf = new Map<ResourceDef, DbTable | undefined>();
+  for (const r of resources) {
+    let table = db.tables.get(r.name);
+    const old = table ? undefined : r.renamedFrom.find((o) => db.tables.has(o) && !model.byName.has(o));
+    if (old) {
+      table = db.tables.get(old);
+      x.tableRenames.set(old, r.name);
+      plan.steps.push({ kind: 'rename-table', resource: r.name, from: old });
+    } else if (!table && r.renamedFrom.length && x.used)
+      plan.refused.push(
+        `${r.name} is renamedFrom ${r.renamedFrom.join(', ')}, but the database stores no such table (nor ${r.name})`,
+      );
+    tableOf.set(r, table);
+  }
   const indexSteps: SchemaStep[] = [];
-  for (const r of storedResources(model)) {
-    const table = db.tables.get(r.name);
+  for (const r of resources) {
+    const table = tableOf.get(r);
     if (!table) plan.steps.push({ kind: 'create-table', resource: r.name });
-    else diffTable(r, table, db, names, plan);
+    else diffTable(r, table, x);
     const wanted = indexesOf(r);
-    const have = table?.indexes ?? new Set<string>();
+    const have = table && table.name === r.name ? table.indexes : new Set<string>();
     if (table)
       for (const name of ownIndexes(table))
-        if (!wanted.some((w) => w.name === name))
+        if (!wanted.some((w) => w.name === name) || table.name !== r.name)
           indexSteps.push({ kind: 'drop-index', resource: r.name, name });
     for (const index of wanted)
       if (!have.has(index.name)) indexSteps.push({ kind: 'create-index', resource: r.name, index });
   }
-  // Creates first (a new table may be the target of a changed reference), then indexes last.
-  const order = ['create-table', 'add-column', 'change-reference', 'drop-index', 'create-index'];
+  const named = new Set(resources.map((r) => r.name));
+  for (const t of verboTables)
+    if (db.tables.has(t) && !named.has(t) && !x.tableRenames.has(t))
+      plan.steps.push({ kind: 'drop-table', resource: t });
   plan.steps.push(...indexSteps);
-  plan.steps.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+  plan.steps.sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
   return plan;
 }

@@ -8,7 +8,7 @@ import { type FieldDef, type Model, type ResourceDef, storedResources } from '..
 import { idKindOf } from '../../model/system-fields.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
 import type { IndexSpec, SchemaStep } from './schema-plan.js';
-import { columnsOf, resourceOf, type StoredTypeNames } from './schema-planner.js';
+import { columnsOf, resourceOf, type StoredTypeNames, specOf } from './schema-planner.js';
 
 export interface DdlDialect extends SqlDialect, StoredTypeNames {
   /** Column type for a storage kind in CREATE TABLE / ADD COLUMN. */
@@ -19,6 +19,16 @@ export interface DdlDialect extends SqlDialect, StoredTypeNames {
   tableOptions: string;
   /** The column list of an index (PostgreSQL orders nullable columns NULLS FIRST and ends with id). */
   indexColumns(index: IndexSpec): string;
+  /**
+   * How stored values of one storage kind become another, where they can: `bad` (a condition on
+   * column `c`, or none when every value converts) finds the rows that cannot, `expr` converts one.
+   */
+  conversion(from: StorageKind, to: StorageKind): Conversion | undefined;
+}
+
+export interface Conversion {
+  bad?: (c: string) => string;
+  expr: (c: string) => string;
 }
 
 const ON_DELETE: Record<string, string> = {
@@ -60,69 +70,194 @@ export function createIndexSql(d: DdlDialect, table: string, index: IndexSpec): 
 }
 
 /** Steps every dialect writes the same way; `undefined` for the ones a dialect renders itself. */
-export function commonStepSql(d: DdlDialect, model: Model, step: SchemaStep): string[] | undefined {
+export function commonStepSql(d: DdlDialect, model: Model, step: SchemaStep): SchemaStatement[] | undefined {
+  const t = d.quote(step.resource);
   switch (step.kind) {
     case 'create-table':
-      return [createTableSql(d, resourceOf(model, step.resource))];
+      return [{ sql: createTableSql(d, resourceOf(model, step.resource)) }];
+    case 'rename-table':
+      return [{ sql: `ALTER TABLE ${d.quote(step.from)} RENAME TO ${t}` }];
+    case 'drop-table':
+      return [{ sql: `DROP TABLE ${t}` }];
+    case 'rename-column':
+      return [{ sql: `ALTER TABLE ${t} RENAME COLUMN ${d.quote(step.from)} TO ${d.quote(step.field)}` }];
     case 'add-column': {
-      // Added columns are nullable: the rows already stored have no value for them.
+      // Added columns are nullable: the rows already stored have no value for them, unless filled.
       const f = resourceOf(model, step.resource).allFields.get(step.field)!;
-      return [`ALTER TABLE ${d.quote(step.resource)} ADD COLUMN ${columnSql(d, f, false)}`];
+      const out: SchemaStatement[] = [{ sql: `ALTER TABLE ${t} ADD COLUMN ${columnSql(d, f, false)}` }];
+      if (step.fill !== undefined)
+        out.push({
+          sql: `UPDATE ${t} SET ${d.quote(f.name)} = ${d.param(1)}`,
+          values: [d.encode(step.fill, f.storage)],
+        });
+      return out;
     }
+    case 'tighten':
+      // Nothing to write: the API enforces the rule; the check (failingRowsSql) verified the rows.
+      return [];
     case 'create-index':
-      return [createIndexSql(d, step.resource, step.index)];
+      return [{ sql: createIndexSql(d, step.resource, step.index) }];
     case 'drop-index':
-      return [`DROP INDEX IF EXISTS ${d.quote(step.name)}`];
+      return [{ sql: `DROP INDEX IF EXISTS ${d.quote(step.name)}` }];
     default:
       return undefined;
   }
 }
 
-/** verbo's own tables: the storage each column was made with, and the key-value entries. */
+export interface SchemaStatement {
+  sql: string;
+  values?: unknown[];
+}
+
+/** verbo's own tables: each column's storage and field rules, the key-value entries, the migrations applied. */
 export function bootstrapSql(d: DdlDialect): string[] {
   const text = d.columnType('text');
   return [
     `CREATE TABLE IF NOT EXISTS _verbo_columns (resource ${text} NOT NULL, field ${text} NOT NULL, storage ${text} NOT NULL, PRIMARY KEY (resource, field))${d.tableOptions}`,
+    `CREATE TABLE IF NOT EXISTS _verbo_fields (resource ${text} NOT NULL, field ${text} NOT NULL, spec ${text} NOT NULL, PRIMARY KEY (resource, field))${d.tableOptions}`,
     `CREATE TABLE IF NOT EXISTS _verbo_kv (namespace ${text} NOT NULL, key ${text} NOT NULL, value ${text} NOT NULL, expires_at ${d.columnType('integer')} NOT NULL, PRIMARY KEY (namespace, key))${d.tableOptions}`,
+    `CREATE TABLE IF NOT EXISTS _verbo_migrations (${d.idColumn('integer', true)}, applied_at ${text} NOT NULL, config_hash ${text} NOT NULL, who ${text} NOT NULL, steps ${text} NOT NULL)${d.tableOptions}`,
   ];
 }
 
-/** Records each column's storage kind, in one statement. */
-export function rememberStoragesSql(d: SqlDialect, model: Model): { sql: string; values: unknown[] } {
-  const values: unknown[] = [];
-  const rows: string[] = [];
-  for (const r of storedResources(model))
-    for (const f of columnsOf(r)) {
-      values.push(r.name, f.name, f.storage);
-      const n = values.length;
-      rows.push(`(${d.param(n - 2)}, ${d.param(n - 1)}, ${d.param(n)})`);
-    }
+/**
+ * Records each column's storage kind and each field's rules (`specOf`), replacing what was recorded
+ * for the model's tables and for `gone` (tables renamed or dropped by this run).
+ */
+export function rememberSql(d: SqlDialect, model: Model, gone: string[]): SchemaStatement[] {
+  const resources = storedResources(model);
+  const names = [...resources.map((r) => r.name), ...gone];
+  const list = names.map((_, i) => d.param(i + 1)).join(', ');
+  const out: SchemaStatement[] = [
+    { sql: `DELETE FROM _verbo_columns WHERE resource IN (${list})`, values: names },
+    { sql: `DELETE FROM _verbo_fields WHERE resource IN (${list})`, values: names },
+  ];
+  const insert = (table: string, column: string, value: (r: ResourceDef, f: FieldDef) => string) => {
+    const values: unknown[] = [];
+    const rows: string[] = [];
+    for (const r of resources)
+      for (const f of columnsOf(r)) {
+        values.push(r.name, f.name, value(r, f));
+        const n = values.length;
+        rows.push(`(${d.param(n - 2)}, ${d.param(n - 1)}, ${d.param(n)})`);
+      }
+    if (rows.length)
+      out.push({
+        sql: `INSERT INTO ${table} (resource, field, ${column}) VALUES ${rows.join(', ')}`,
+        values,
+      });
+  };
+  insert('_verbo_columns', 'storage', (_, f) => f.storage);
+  insert('_verbo_fields', 'spec', (_, f) => JSON.stringify(specOf(f)));
+  return out;
+}
+
+const literal = (v: string) => `'${v.replaceAll("'", "''")}'`;
+/** `1 row has` / `3 rows have`: a count with its verb agreeing. */
+const rows = (n: number, one: string, many: string) =>
+  `${n} row${n === 1 ? '' : 's'} ${n === 1 ? one : many}`;
+
+/** A query for the rows a step would refuse (their first ids and how many), and the refusal's words. */
+export interface RowCheck {
+  sql: string;
+  problem(count: number, ids: unknown[]): string;
+}
+
+/** `says(n, ids)` words the refusal: `n` rows fail, the first of them `ids` (`(ids 3, 8, 12, …)`). */
+function failing(
+  d: SqlDialect,
+  table: string,
+  where: string,
+  says: (n: number, ids: string) => string,
+): RowCheck {
   return {
-    sql: rows.length
-      ? `INSERT INTO _verbo_columns (resource, field, storage) VALUES ${rows.join(', ')} ON CONFLICT (resource, field) DO UPDATE SET storage = excluded.storage`
-      : '',
-    values,
+    sql: `SELECT id, COUNT(*) OVER () AS n FROM ${d.quote(table)} WHERE ${where} ORDER BY id LIMIT 3`,
+    problem: (n, ids) =>
+      says(n, `(id${ids.length === 1 ? '' : 's'} ${ids.join(', ')}${n > ids.length ? ', …' : ''})`),
   };
 }
 
 /**
- * A query that finds a row the step would refuse: a reference to a record missing from its new
- * target, or two rows sharing the value of a field that becomes unique. None for other steps.
+ * The rows that stop a checked step: values that cannot convert, that a tightened rule refuses, that
+ * share a value becoming unique, or that name a record missing from a reference's new target.
  */
-export function stepCheckSql(d: SqlDialect, step: SchemaStep): { sql: string; problem: string } | undefined {
-  if (step.kind === 'change-reference' && step.to) {
-    const [t, c, target] = [d.quote(step.resource), d.quote(step.field), d.quote(step.to.target)];
-    return {
-      sql: `SELECT 1 AS found FROM ${t} WHERE ${c} IS NOT NULL AND ${c} NOT IN (SELECT id FROM ${target}) LIMIT 1`,
-      problem: `${step.resource}.${step.field} would reference ${step.to.target}, but stored ${step.resource} records name ${step.to.target} records that do not exist: fix or clear those values first`,
-    };
+export function failingRowsSql(d: DdlDialect, model: Model, step: SchemaStep): RowCheck | undefined {
+  const at = 'field' in step ? `${step.resource}.${step.field}` : step.resource;
+  const c = 'field' in step ? d.quote(step.field) : '';
+  switch (step.kind) {
+    case 'change-type': {
+      const bad = d.conversion(step.from, step.to)?.bad;
+      return (
+        bad &&
+        failing(
+          d,
+          step.resource,
+          `${c} IS NOT NULL AND ${bad(c)}`,
+          (n, ids) => `${at} → ${step.to}: ${rows(n, 'cannot', 'cannot')} convert ${ids}`,
+        )
+      );
+    }
+    case 'tighten':
+      if (step.rule === 'required') {
+        const f = resourceOf(model, step.resource).allFields.get(step.field);
+        const advice =
+          f?.default === undefined
+            ? 'give the field a `default` in the config (written into the stored rows), fill them first, or keep it optional'
+            : 'fill them first, or keep it optional';
+        return failing(
+          d,
+          step.resource,
+          `${c} IS NULL`,
+          (n, ids) => `${at} is now required, but ${rows(n, 'has', 'have')} no value ${ids}: ${advice}`,
+        );
+      }
+      if (step.rule === 'enum')
+        return failing(
+          d,
+          step.resource,
+          `${c} IS NOT NULL AND ${c} NOT IN (${step.values.map(literal).join(', ')})`,
+          (n, ids) =>
+            `${at} → one of ${step.values.join(', ')}: ${rows(n, 'holds', 'hold')} another value ${ids}`,
+        );
+      return failing(
+        d,
+        step.resource,
+        `length(${c}) > ${Number(step.max)}`,
+        (n, ids) => `${at} → at most ${step.max} characters: ${rows(n, 'is', 'are')} longer ${ids}`,
+      );
+    case 'create-index': {
+      if (!step.index.unique) return undefined;
+      const cols = step.index.columns.map((k) => d.quote(k.field));
+      const tuple = cols.length === 1 ? cols[0] : `(${cols.join(', ')})`;
+      const t = d.quote(step.resource);
+      const names = step.index.columns.map((k) => k.field).join(', ');
+      return failing(
+        d,
+        step.resource,
+        `${tuple} IN (SELECT ${cols.join(', ')} FROM ${t} WHERE ${cols.map((k) => `${k} IS NOT NULL`).join(' AND ')} GROUP BY ${cols.join(', ')} HAVING COUNT(*) > 1)`,
+        (n, ids) =>
+          `${step.resource}.${names} would become unique, but stored records share a value: ${rows(n, 'shares', 'share')} one ${ids}`,
+      );
+    }
+    case 'change-reference': {
+      if (!step.to) return undefined;
+      const target = d.quote(step.to.target);
+      return failing(
+        d,
+        step.resource,
+        `${c} IS NOT NULL AND ${c} NOT IN (SELECT id FROM ${target})`,
+        (n, ids) =>
+          `${at} would reference ${step.to!.target}, but stored ${step.resource} records name ${step.to!.target} records that do not exist: fix or clear those values first (${rows(n, 'names', 'name')} a missing record ${ids})`,
+      );
+    }
+    default:
+      return undefined;
   }
-  if (step.kind === 'create-index' && step.index.unique) {
-    const [t, c] = [d.quote(step.resource), d.quote(step.index.field)];
-    return {
-      sql: `SELECT 1 AS found FROM ${t} WHERE ${c} IS NOT NULL GROUP BY ${c} HAVING COUNT(*) > 1 LIMIT 1`,
-      problem: `${step.resource}.${step.index.field} would become unique, but stored records share a value`,
-    };
-  }
-  return undefined;
 }
+
+/** Text a number or a date must match to convert (both dialects test them: REGEXP / `~`). */
+export const CONVERTIBLE_TEXT = {
+  integer: '^-?[0-9]{1,18}$',
+  real: '^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$',
+  date: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$',
+} as const;

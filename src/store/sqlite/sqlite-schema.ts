@@ -12,18 +12,23 @@
 import type Database from 'better-sqlite3';
 import type { Model } from '../../model/model-types.js';
 import { idKindOf } from '../../model/system-fields.js';
-import type { DbTable, SchemaStep } from '../schema/schema-plan.js';
-import { indexesOf, resourceOf } from '../schema/schema-planner.js';
+import type { DbTable, SchemaPlan, SchemaStep } from '../schema/schema-plan.js';
+import { columnsOf, indexesOf, resourceOf } from '../schema/schema-planner.js';
 import { createIndexSql, createTableSql } from '../schema/schema-sql.js';
 import {
+  historyOf,
+  type MigrationRecord,
+  planFor,
   type RenderContext,
   run,
   runTaskSync,
   type SchemaDialect,
   type SchemaStatement,
   type SchemaTask,
+  type SyncOptions,
   syncSchema,
 } from '../schema/schema-sync.js';
+import { sqliteConversion } from './sqlite-conversions.js';
 import { SQLITE_TYPES, sqliteDialect } from './sqlite-dialect.js';
 
 const q = sqliteDialect.quote;
@@ -54,20 +59,35 @@ function* introspectTable(name: string): SchemaTask<DbTable> {
   };
 }
 
-/** The 12-step rebuild of `step.resource` as the model declares it, keeping each column's NOT NULL. */
-function rebuildSql(step: SchemaStep, { model, db, rebuilt }: RenderContext): string[] {
+/**
+ * The 12-step rebuild of `step.resource` as the model declares it: new table, copy (retyped columns
+ * through their conversion), drop, rename, indexes. Earlier steps of the run (renames, added columns)
+ * have already run, so every declared column is in the table under its name; a dropped one is not
+ * copied. Each column keeps its NOT NULL.
+ */
+function rebuildSql(step: SchemaStep, { model, db, plan, rebuilt }: RenderContext): string[] {
   if (rebuilt.has(step.resource)) return [];
   rebuilt.add(step.resource);
   const r = resourceOf(model, step.resource);
-  const old = db.tables.get(r.name)!;
+  const mine = plan.steps.filter((s) => s.resource === r.name);
+  const renamed = mine.find((s) => s.kind === 'rename-table');
+  const old = db.tables.get(renamed?.kind === 'rename-table' ? renamed.from : r.name)!;
+  const sourceOf = (field: string) => {
+    const s = mine.find((x) => x.kind === 'rename-column' && x.field === field);
+    return s?.kind === 'rename-column' ? s.from : field;
+  };
   const temp = `_verbo_rebuild_${r.name}`;
-  const cols = [...old.columns.keys()].map(q).join(', ');
+  const names = ['id', ...columnsOf(r).map((f) => f.name), 'createdAt', 'updatedAt', '_version'];
+  const values = names.map((n) => {
+    const retype = mine.find((x) => x.kind === 'change-type' && x.field === n);
+    return retype?.kind === 'change-type' ? sqliteConversion(retype.from, retype.to)!.expr(q(n)) : q(n);
+  });
   const sql = [
     createTableSql(sqliteSchemaDialect, r, {
       name: temp,
-      notNull: (f) => old.columns.get(f.name)?.notNull ?? false,
+      notNull: (f) => old.columns.get(sourceOf(f.name))?.notNull ?? false,
     }),
-    `INSERT INTO ${q(temp)} (${cols}) SELECT ${cols} FROM ${q(r.name)}`,
+    `INSERT INTO ${q(temp)} (${names.map(q).join(', ')}) SELECT ${values.join(', ')} FROM ${q(r.name)}`,
   ];
   // AUTOINCREMENT's high-water mark moves with the table, so a deleted id is never handed out again.
   if (idKindOf(r).assignedBy === 'store')
@@ -88,7 +108,9 @@ export const sqliteSchemaDialect: SchemaDialect = {
     `id ${SQLITE_TYPES[storage]} PRIMARY KEY ${storeAssigned ? 'AUTOINCREMENT' : 'NOT NULL'}`,
   storedIdType: (storage) => SQLITE_TYPES[storage],
   tableOptions: ' STRICT',
-  indexColumns: (index) => q(index.field),
+  indexColumns: (index) => index.columns.map((c) => `${q(c.field)}${c.descending ? ' DESC' : ''}`).join(', '),
+  conversion: sqliteConversion,
+  converts: (from, to) => sqliteConversion(from, to) !== undefined,
   *introspect() {
     const names = yield* run(
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
@@ -100,22 +122,36 @@ export const sqliteSchemaDialect: SchemaDialect = {
   renderStep: rebuildSql,
 };
 
-/**
- * One immediate transaction (two processes starting at once do not race), with foreign keys off
- * around it: PRAGMA foreign_keys cannot change inside a transaction, and a rebuild must not run
- * the ON DELETE actions of the table it drops.
- */
-export function syncSqliteSchema(db: Database.Database, model: Model): void {
-  const exec = ({ sql, values = [] }: SchemaStatement) => {
+const executor =
+  (db: Database.Database) =>
+  ({ sql, values = [] }: SchemaStatement): Record<string, unknown>[] => {
     const statement = db.prepare(sql);
     if (statement.reader) return statement.all(...values) as Record<string, unknown>[];
     statement.run(...values);
     return [];
   };
+
+/**
+ * One immediate transaction (two processes starting at once do not race; a crash leaves the old
+ * schema or the new one), with foreign keys off around it: PRAGMA foreign_keys cannot change inside
+ * a transaction, and a rebuild must not run the ON DELETE actions of the table it drops.
+ */
+export function syncSqliteSchema(db: Database.Database, model: Model, options: SyncOptions = {}): SchemaPlan {
   db.pragma('foreign_keys = OFF');
   try {
-    db.transaction(() => runTaskSync(syncSchema(sqliteSchemaDialect, model), exec)).immediate();
+    return db
+      .transaction(() => runTaskSync(syncSchema(sqliteSchemaDialect, model, options), executor(db)))
+      .immediate();
   } finally {
     db.pragma('foreign_keys = ON');
   }
+}
+
+/** The plan, read in one transaction, changing nothing. */
+export function planSqliteSchema(db: Database.Database, model: Model): SchemaPlan {
+  return db.transaction(() => runTaskSync(planFor(sqliteSchemaDialect, model), executor(db)).plan)();
+}
+
+export function sqliteHistory(db: Database.Database): MigrationRecord[] {
+  return runTaskSync(historyOf(sqliteSchemaDialect), executor(db));
 }

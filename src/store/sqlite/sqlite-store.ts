@@ -3,6 +3,8 @@ import type Database from 'better-sqlite3';
 import { type Model, type ResourceDef, storedResources } from '../../model/model-types.js';
 import type { Filter, ListQuery } from '../query-types.js';
 import { presentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
+import type { SchemaPlan } from '../schema/schema-plan.js';
+import type { MigrationRecord, SyncOptions } from '../schema/schema-sync.js';
 import { compileCount, compileSelect } from '../sql/sql-compiler.js';
 import {
   compileDeleteById,
@@ -15,10 +17,11 @@ import {
 import type { Decide, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
 import { MissingReference, StillReferenced, UniqueViolation } from '../store-errors.js';
 import { openDatabaseFile } from './database-file.js';
+import { regexpFunction } from './sqlite-conversions.js';
 import { sqliteDialect as d, rowDecoder } from './sqlite-dialect.js';
 import { type SqliteError, translateIoError, uniqueFieldsFromMessage } from './sqlite-errors.js';
 import { SqliteKeyValue } from './sqlite-kv.js';
-import { syncSqliteSchema } from './sqlite-schema.js';
+import { planSqliteSchema, sqliteHistory, syncSqliteSchema } from './sqlite-schema.js';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
 interface Prepared {
@@ -59,6 +62,7 @@ export class SqliteStore implements Store {
     if (options.path !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    db.function('regexp', { deterministic: true }, regexpFunction());
     // File databases: a worker thread checkpoints the WAL, never a request (wal-checkpointer.ts).
     this.checkpointer =
       options.path === ':memory:'
@@ -69,8 +73,21 @@ export class SqliteStore implements Store {
     this.kv = new SqliteKeyValue(db);
   }
 
-  async sync(model: Model): Promise<void> {
-    this.guard(() => syncSqliteSchema(this.db, model));
+  async plan(model: Model): Promise<SchemaPlan> {
+    return this.guard(() => planSqliteSchema(this.db, model));
+  }
+
+  async migrations(): Promise<MigrationRecord[]> {
+    return this.guard(() => sqliteHistory(this.db));
+  }
+
+  /** A consistent copy of the whole database in a new file (`VACUUM INTO`), e.g. before a migration. */
+  async backup(path: string): Promise<void> {
+    this.guard(() => this.db.prepare('VACUUM INTO ?').run(path));
+  }
+
+  async sync(model: Model, options?: SyncOptions): Promise<SchemaPlan> {
+    const plan = this.guard(() => syncSqliteSchema(this.db, model, options));
     this.kv.init();
     for (const r of storedResources(model)) {
       this.prepared.set(r.name, {
@@ -80,6 +97,7 @@ export class SqliteStore implements Store {
         update: compileUpdate(d, r),
       });
     }
+    return plan;
   }
 
   private meta(r: ResourceDef): Prepared {
