@@ -96,10 +96,10 @@ resources:
     fields: { name: string }
 `),
     ).toEqual([
-      'verbo.yaml:9 at resources.customers.fields.other.renamedFrom: must be a list of former names, e.g. `renamedFrom: [oldName]`',
-      'verbo.yaml:11 at resources.people.renamedFrom.0: clients is already renamed to customers: two resources cannot be renamed from one',
       'verbo.yaml:7 at resources.customers.fields.label.renamedFrom.0: old is already renamed to name: two fields cannot be renamed from one',
       'verbo.yaml:8 at resources.customers.fields.title.renamedFrom.0: name is still a field: two fields cannot take its data',
+      'verbo.yaml:9 at resources.customers.fields.other.renamedFrom: must be a list of former names, e.g. `renamedFrom: [oldName]`',
+      'verbo.yaml:11 at resources.people.renamedFrom.0: clients is already renamed to customers: two resources cannot be renamed from one',
     ]);
   });
 });
