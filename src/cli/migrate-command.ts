@@ -4,7 +4,7 @@
  * otherwise (CI detects drift). `--apply` applies it all in one transaction; `status` lists history.
  */
 import { existsSync } from 'node:fs';
-import { loadModel } from '../model/index.js';
+import { buildModel, type LoadedConfig, loadConfigFile } from '../model/index.js';
 import type { Model } from '../model/model-types.js';
 import { openStore } from '../store/open-store.js';
 import { describeStep, formatPlan, type SchemaPlan, safetyOf } from '../store/schema/schema-plan.js';
@@ -59,13 +59,15 @@ export async function migrateCommand(argv: string[]): Promise<number> {
     throw new UsageError('status only reads: it takes no --apply');
   if (values['allow-data-loss'] && !values.apply) throw new UsageError('--allow-data-loss goes with --apply');
   const file = configPath(rest[0]);
-  const model = loadModel(file);
+  const loaded = loadConfigFile(file);
+  const model = buildModel(loaded);
   const db = values.db ?? process.env.DATABASE_URL ?? 'data/verbo.sqlite';
   const existed = /^postgres(ql)?:/.test(db) || existsSync(db);
   const store = await openStore(db, { poolSize: 1 });
   try {
     if (status) return await printStatus(store, model, values.json === true);
-    const plan = await store.plan(model);
+    const planned = await store.plan(model);
+    const plan = { ...planned, refused: planned.refused.map((r) => locate(loaded, r)) };
     const loss = plan.steps.some((s) => safetyOf(s, plan) === 'destructive');
     const out = {
       steps: stepJson(plan),
@@ -134,6 +136,15 @@ async function printStatus(store: Store, model: Model, json: boolean): Promise<n
     );
   }
   return 0;
+}
+
+/** `customers.phone …` → `verbo.yaml:7: customers.phone …`: a refusal located at the field (or resource) it names. */
+function locate(loaded: LoadedConfig, refusal: string): string {
+  const m = /^([a-z][a-z0-9_]*)(?:\.([A-Za-z][A-Za-z0-9_]*))?\b/.exec(refusal);
+  if (!m) return refusal;
+  const line =
+    (m[2] && loaded.lineOf(['resources', m[1], 'fields', m[2]])) || loaded.lineOf(['resources', m[1]]);
+  return line ? `${loaded.file}:${line}: ${refusal}` : refusal;
 }
 
 /**

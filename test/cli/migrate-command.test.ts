@@ -178,7 +178,13 @@ describe('verbo migrate', () => {
       const refused = runCli(['migrate', nothing, '--db', getDb()]);
       expect(refused.code).toBe(1);
       expect(refused.stdout).toContain(
-        'refused: customers.label is renamedFrom nom, but customers stores no such column (nor label)',
+        `refused: ${nothing}:4: customers.label is renamedFrom nom, but customers stores no such column (nor label)`,
+      );
+      const json = config(
+        V2.replace('tier: { type: enum, values: [free, pro], required: true, default: free }', 'tier: json'),
+      );
+      expect(runCli(['migrate', json, '--db', getDb()]).stdout).toContain(
+        `refused: ${json}:6: customers.tier would change from text to json storage, which verbo cannot convert`,
       );
     });
   });
