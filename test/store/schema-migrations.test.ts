@@ -47,7 +47,7 @@ async function insert(db: string, yaml: string, resource: string, rows: Row[]): 
 async function all(db: string, yaml: string, resource: string): Promise<Row[]> {
   const model = modelOf(yaml);
   return withStore(db, async (s) => {
-    await s.sync(model, { allow: 'safe' });
+    await s.sync(model);
     return s.list(model.byName.get(resource)!, { where: [], sort: [{ field: 'id', desc: false }] });
   });
 }
@@ -164,6 +164,50 @@ describe('schema migrations', () => {
       expect(lines(await planOf(getDb(), v1.replace('[open, done, lost]', '[open, lost]')), 'tasks')).toEqual(
         [],
       );
+    });
+  });
+
+  describeEachStore('conversions and dropped resources', (_t, getDb) => {
+    const kinds = (fields: string) => `resources:\n  vals:\n    fields: { ${fields} }\n`;
+    it('converts every kind it plans, values intact, on both stores', async () => {
+      const v1 = kinds('i: integer, r: number, b: boolean, t: string, d: date, w: number');
+      await insert(getDb(), v1, 'vals', [
+        { i: 3, r: 2.5, b: true, t: 'true', d: '2024-02-29', w: 4 },
+        { i: -7, r: 10, b: false, t: 'false', d: null, w: -2 },
+      ]);
+      const v2 = kinds('i: number, r: string, b: string, t: boolean, d: string, w: integer');
+      expect(lines(await planOf(getDb(), v2), 'vals')).toEqual([
+        'change vals.i from integer to real',
+        'change vals.r from real to text',
+        'change vals.b from boolean to text',
+        'change vals.t from text to boolean',
+        'change vals.d from date to text',
+        'change vals.w from real to integer',
+      ]);
+      await sync(getDb(), v2);
+      const rows = (await all(getDb(), v2, 'vals')).map(({ i, r, b, t, d, w }) => ({ i, r, b, t, d, w }));
+      expect(rows[0]).toMatchObject({ i: 3, b: 'true', t: true, d: '2024-02-29', w: 4 });
+      expect(rows[1]).toMatchObject({ i: -7, b: 'false', t: false, d: null, w: -2 });
+      expect(['2.5', '2.5']).toContain(rows[0].r);
+      expect(['10', '10.0']).toContain(rows[1].r);
+    });
+
+    it('drops a resource no longer declared only with consent; by default leaves its table alone', async () => {
+      const both = `resources:\n  keep:\n    fields: { a: string }\n  gone:\n    fields: { b: string }\n`;
+      await insert(getDb(), both, 'gone', [{ b: 'x' }]);
+      const one = 'resources:\n  keep:\n    fields: { a: string }\n';
+      expect(lines(await planOf(getDb(), one)).filter((l) => l.includes('gone'))).toEqual([
+        'drop table gone (its rows are deleted)',
+      ]);
+      expect((await sync(getDb(), one)).steps.some((s) => s.kind === 'drop-table')).toBe(false);
+      await expect(sync(getDb(), one, { allow: 'checked' })).rejects.toBeInstanceOf(MigrationNeeded);
+      expect(await all(getDb(), both, 'gone')).toMatchObject([{ b: 'x' }]);
+      await sync(getDb(), one, { allow: 'destructive' });
+      expect(lines(await planOf(getDb(), one)).filter((l) => l.includes('gone'))).toEqual([]);
+      expect(lines(await planOf(getDb(), both), 'gone')).toEqual([
+        'create table gone',
+        'create index gone_createdAt_idx on gone(createdAt)',
+      ]);
     });
   });
 
