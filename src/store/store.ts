@@ -4,6 +4,7 @@
  * Core code depends on this file only, never on a dialect.
  */
 import type { Model, ResourceDef } from '../model/model-types.js';
+import type { QueryPlanShape } from './index-advice.js';
 import type { Filter, ListQuery } from './query-types.js';
 import type { SchemaPlan } from './schema/schema-plan.js';
 import type { MigrationRecord, SyncOptions } from './schema/schema-sync.js';
@@ -55,6 +56,8 @@ export interface Store {
   plan(model: Model): Promise<SchemaPlan>;
   /** The migrations applied so far, oldest first (`verbo migrate status`). */
   migrations(): Promise<MigrationRecord[]>;
+  /** How the database would run a list query (index advice, store/index-advice.ts). */
+  explain(resource: ResourceDef, query: ListQuery): Promise<QueryPlanShape>;
   /** Copies the whole database to a new file, where the store is a file (SQLite: VACUUM INTO). */
   backup?(path: string): Promise<void>;
   get(resource: ResourceDef, id: unknown): Promise<Row | undefined>;

@@ -1,6 +1,7 @@
 /** The server store: PostgreSQL through `postgres` (porsager), prepared statements, a bounded pool. */
 import postgres from 'postgres';
 import { type Model, type ResourceDef, storedResources } from '../../model/model-types.js';
+import type { QueryPlanShape } from '../index-advice.js';
 import type { Filter, ListQuery } from '../query-types.js';
 import { presentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
 import type { SchemaPlan } from '../schema/schema-plan.js';
@@ -188,6 +189,29 @@ export class PostgresStore implements Store {
     const c = compileSelect(d, r, query);
     const rows = await this.run(r, 'read', (sql) => exec(sql, c.sql, c.values));
     return c.reversed ? rows.reverse() : rows;
+  }
+
+  /**
+   * The plan with sequential scans and sorts priced out of reach: one that still scans or sorts has
+   * no index to serve the query (on a small table the planner would rightly choose them anyway).
+   */
+  async explain(r: ResourceDef, query: ListQuery): Promise<QueryPlanShape> {
+    const c = compileSelect(d, r, query);
+    const rows = await this.run(r, 'read', (sql) =>
+      sql.begin('read only', async (tx) => {
+        await tx.unsafe(
+          'SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off',
+        );
+        return exec(tx, `EXPLAIN ${c.sql}`, c.values);
+      }),
+    );
+    const detail = rows.map((x) => String(x['QUERY PLAN'])).join('\n');
+    return {
+      // A `Filter:` reads rows an index did not select (an index scan in sort order, filtering as it goes).
+      scansTable: /Seq Scan|^\s*Filter:/m.test(detail),
+      sortsRows: /^\s*(->\s*)?(Incremental )?Sort\b/m.test(detail),
+      detail,
+    };
   }
 
   async count(r: ResourceDef, where: Filter[]): Promise<number> {

@@ -1,6 +1,7 @@
 /** The embedded store: better-sqlite3, WAL, foreign keys on, statements prepared once per shape. */
 import type Database from 'better-sqlite3';
 import { type Model, type ResourceDef, storedResources } from '../../model/model-types.js';
+import type { QueryPlanShape } from '../index-advice.js';
 import type { Filter, ListQuery } from '../query-types.js';
 import { presentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
 import type { SchemaPlan } from '../schema/schema-plan.js';
@@ -147,6 +148,19 @@ export class SqliteStore implements Store {
     if (c.reversed) rows.reverse();
     for (const row of rows) m.decode(row);
     return rows;
+  }
+
+  async explain(r: ResourceDef, query: ListQuery): Promise<QueryPlanShape> {
+    const c = compileSelect(d, r, query);
+    const rows = this.guard(() => this.db.prepare(`EXPLAIN QUERY PLAN ${c.sql}`).all(...c.values)) as {
+      detail: string;
+    }[];
+    const detail = rows.map((x) => x.detail).join('\n');
+    return {
+      scansTable: /^SCAN /m.test(detail),
+      sortsRows: /USE TEMP B-TREE FOR (RIGHT PART OF )?ORDER BY/.test(detail),
+      detail,
+    };
   }
 
   async count(r: ResourceDef, where: Filter[]): Promise<number> {
