@@ -22,6 +22,7 @@ import { registerDocsRoutes } from './docs/docs-routes.js';
 import { sendError } from './error-handler.js';
 import { registerIdempotency } from './idempotency/idempotency-hooks.js';
 import { malformedJson } from './json-syntax-error.js';
+import { IndexAdvisor } from './query/index-advisor.js';
 import { JSON_OFFERS, negotiate } from './request/content-negotiation.js';
 import { registerCors } from './request/cors.js';
 import { integerMembersOf } from './request/integer-members.js';
@@ -42,6 +43,8 @@ export interface AppOptions {
   /** pino options, `false` for no logs (tests). */
   logger?: FastifyServerOptions['logger'];
   https?: { cert: Buffer; key: Buffer };
+  /** Index advice for tables of more rows than this (default $VERBO_INDEX_ADVICE_MIN_ROWS or 10 000). */
+  indexAdviceMinRows?: number;
 }
 
 const SECURITY_HEADERS = {
@@ -97,7 +100,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   } as FastifyServerOptions);
   const securityHeaders = options.https ? { ...SECURITY_HEADERS, ...HSTS } : SECURITY_HEADERS;
 
-  const ctx: AppContext = { model, store, validator: new RecordValidator(model.resources) };
+  const minRows = options.indexAdviceMinRows ?? Number(process.env.VERBO_INDEX_ADVICE_MIN_ROWS ?? 10_000);
+  const ctx: AppContext = {
+    model,
+    store,
+    validator: new RecordValidator(model.resources),
+    indexAdvisor: new IndexAdvisor(store, minRows),
+  };
   const errorOptions = {
     production: options.production ?? false,
     defaultLanguage: model.defaultLanguage,

@@ -2,9 +2,12 @@
 import type { Model } from '../../model/model-types.js';
 import type { Store } from '../../store/store.js';
 import type { RecordValidator } from '../../write/record-validator.js';
+import type { IndexAdvisor } from '../query/index-advisor.js';
 
 export interface AppContext {
   model: Model;
   store: Store;
   validator: RecordValidator;
+  /** Warns once per list-query shape that scans or sorts a large table without an index. */
+  indexAdvisor: IndexAdvisor;
 }

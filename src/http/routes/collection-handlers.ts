@@ -54,6 +54,7 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
       const wanted = { ...plan.query, limit: plan.query.limit + 1 };
       const countExact = parsePrefer(req.headers.prefer).countExact;
       addVary(reply, 'Prefer');
+      void ctx.indexAdvisor.observe(r, plan.query, req.log);
       const [fetched, total] = await Promise.all([
         ctx.store.list(r, wanted),
         plan.count || countExact ? ctx.store.count(r, plan.query.where) : undefined,
