@@ -4,7 +4,7 @@
  * would serve one that sorts, or scans while filtering, a table past `minRows` (docs/migrations.md).
  */
 import { readFileSync } from 'node:fs';
-import { ApiError } from '../http/errors/api-error.js';
+import { ApiError } from '../errors/api-error.js';
 import { parseListQuery, type QueryInput } from '../http/query/list-query-parser.js';
 import type { Model } from '../model/model-types.js';
 import { adviceFor } from '../store/index-advice.js';
@@ -48,10 +48,10 @@ export async function queryAdvice(
       }
       let query: ReturnType<typeof parseListQuery>['query'];
       try {
-        query = parseListQuery(r, q).query;
+        query = parseListQuery(model, r, q).query;
       } catch (e) {
         if (!(e instanceof ApiError)) throw e;
-        problems.push(`${raw}: ${e.problems.map((p) => p.internalMessage).join('; ')}`);
+        problems.push(`${raw}: ${e.message}`);
         continue;
       }
       const text = await adviseOne();
