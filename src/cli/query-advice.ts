@@ -2,15 +2,19 @@
  * `verbo check CONFIG --db DB --queries FILE`: for each list URL in FILE (one a line, `GET ` optional,
  * `#` comments), asks the database how it would run the query and advises the `indexes:` line that
  * would serve one that sorts, or scans while filtering, a table past `minRows` (docs/migrations.md).
+ * Each URL goes through the app itself (`buildApp`, `inject`), so it is read exactly as a request.
  */
 import { readFileSync } from 'node:fs';
-import { ApiError } from '../errors/api-error.js';
-import { parseListQuery, type QueryInput } from '../http/query/list-query-parser.js';
-import type { Model } from '../model/model-types.js';
+import { buildApp } from '../http/app.js';
+import type { Model, ResourceDef } from '../model/model-types.js';
 import { adviceFor } from '../store/index-advice.js';
 import { openStore } from '../store/open-store.js';
+import type { ListQuery } from '../store/query-types.js';
+import type { Store } from '../store/store.js';
 
-/** Lines to print: `URL: advice`, and the URLs that are not list queries of the config. */
+type Problem = { internalMessage?: string };
+
+/** Lines to print: `URL: advice`, and the URLs that are not list queries the app answers. */
 export async function queryAdvice(
   model: Model,
   db: string,
@@ -23,46 +27,51 @@ export async function queryAdvice(
     .filter((l) => l && !l.startsWith('#'));
   const advice: string[] = [];
   const problems: string[] = [];
-  const seen = new Set<string>();
   const store = await openStore(db, { poolSize: 1 });
+  // The first list of each request is the one its URL asked for (embeds list afterwards).
+  let listed: { r: ResourceDef; query: ListQuery } | undefined;
+  const spy = new Proxy(store, {
+    get(target, key) {
+      if (key === 'list')
+        return (r: ResourceDef, query: ListQuery) => {
+          listed ??= { r, query };
+          return target.list(r, query);
+        };
+      const value = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  }) as Store;
   try {
+    // Only reads: a database behind its config gets no advice (its indexes are not those declared).
     const pending = await store.plan(model);
-    if (pending.steps.length)
-      advice.push(
-        `the database is not at the config (${pending.steps.length} steps pending: verbo migrate): advice may be off`,
-      );
-    for (const raw of urls) {
-      const url = new URL(raw, 'http://verbo.invalid');
-      const path = url.pathname.slice(model.basePath.length).replace(/^\/|\/$/g, '');
-      const r = model.byName.get(path);
-      if (!url.pathname.startsWith(model.basePath) || !r) {
-        problems.push(
-          `${raw}: not a collection of the config (${model.resources.map((x) => `/${x.name}`).join(', ')})`,
-        );
-        continue;
+    if (pending.steps.length || pending.refused.length) {
+      problems.push(`the database is not at the config: run verbo migrate first (docs/migrations.md)`);
+      return { advice, problems };
+    }
+    await store.sync(model, { allow: 'safe' }); // nothing to apply: prepares the store's statements
+    const app = await buildApp({
+      model,
+      store: spy,
+      logger: false,
+      indexAdviceMinRows: Number.MAX_SAFE_INTEGER,
+    });
+    try {
+      for (const url of urls) {
+        listed = undefined;
+        const res = await app.inject({ method: 'GET', url, headers: { accept: 'application/json' } });
+        if (res.statusCode !== 200 || !listed) {
+          const body = res.statusCode === 200 ? [] : (res.json() as Problem[] | { errors?: Problem[] });
+          const errors = Array.isArray(body) ? body : (body.errors ?? []);
+          const why = [res.statusCode, ...errors.map((e) => e.internalMessage)].join(': ');
+          problems.push(`${url}: not a list query of the config (${why})`);
+          continue;
+        }
+        const { r, query } = listed;
+        const text = adviceFor(r, query, await store.explain(r, query), await store.count(r, []), minRows);
+        if (text) advice.push(`${url}: ${text}`);
       }
-      const q: QueryInput = {};
-      for (const [k, v] of url.searchParams) {
-        const had = q[k];
-        q[k] = had === undefined ? v : [...(Array.isArray(had) ? had : [had]), v];
-      }
-      let query: ReturnType<typeof parseListQuery>['query'];
-      try {
-        query = parseListQuery(model, r, q).query;
-      } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
-        problems.push(`${raw}: ${e.message}`);
-        continue;
-      }
-      const text = await adviseOne();
-      if (text && !seen.has(text)) {
-        seen.add(text);
-        advice.push(`${raw}: ${text}`);
-      }
-      async function adviseOne() {
-        const plan = await store.explain(r!, query);
-        return adviceFor(r!, query, plan, await store.count(r!, []), minRows);
-      }
+    } finally {
+      await app.close();
     }
   } finally {
     await store.close();

@@ -62,7 +62,20 @@ describeEachStore('verbo check --queries', (_target, getDb) => {
     const bad = write('bad.txt', '/nope\n/customers?bad[op]=1\n');
     const refused = runCli(['check', indexed, '--db', getDb(), '--queries', bad]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('/nope: not a collection of the config (/customers)');
-    expect(refused.stderr).toContain('/customers?bad[op]=1: bad[op]: unknown field "bad"');
+    expect(refused.stderr).toContain('/nope: not a list query of the config (404');
+    expect(refused.stderr).toContain(
+      '/customers?bad[op]=1: not a list query of the config (400: bad[op]: unknown field "bad"',
+    );
+    // A database behind its config gets no advice.
+    const ahead = write(
+      'ahead.yaml',
+      `${INDEXED}      - [name, -createdAt]\n`.replace(
+        '[[status, -createdAt], [name]]\n      - [name, -createdAt]',
+        '[[status, -createdAt], [name], [name, -createdAt]]',
+      ),
+    );
+    const behind = runCli(['check', ahead, '--db', getDb(), '--queries', queries]);
+    expect(behind.code).toBe(1);
+    expect(behind.stderr).toContain('the database is not at the config: run verbo migrate first');
   });
 });
