@@ -32,6 +32,10 @@ export class DocWorkspace {
     const seedPath = config ? seed : (seed ?? DEFAULT_SEED);
     this.seed = seedPath ? join(REPO, seedPath) : undefined;
     copyFileSync(this.config, join(this.dir, 'verbo.yaml'));
+    // A project of its own, as a user's is: Node looks for the package scope of src/*.mjs upward and
+    // stops here, so a stray package.json above the temporary folder (say /tmp/package.json named
+    // verbo-api) cannot capture `verbo-api/client` as a self-reference.
+    writeFileSync(join(this.dir, 'package.json'), JSON.stringify({ name: 'docs-workspace', private: true }));
     symlinkSync(join(REPO, 'examples'), join(this.dir, 'examples'));
     mkdirSync(join(this.dir, 'src'));
     mkdirSync(join(this.dir, 'bin'));
