@@ -72,5 +72,13 @@ export interface Store {
   modify(resource: ResourceDef, id: unknown, decide: Decide): Promise<ModifyResult>;
   /** Deletes every matching row in one transaction; all or nothing (restrict → StillReferenced). */
   deleteWhere(resource: ResourceDef, where: Filter[]): Promise<number>;
+  /**
+   * Runs `fn` in one transaction: every read and write through `tx` (kv included) is part of it,
+   * all committed when `fn` resolves, all rolled back when it throws (the error is rethrown).
+   * `tx.transaction` nests as a savepoint. Other callers never see a half-done transaction: on
+   * SQLite (one connection) they wait until it ends; on PostgreSQL it holds one pooled connection.
+   * `tx` must not be used once `fn` has settled.
+   */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

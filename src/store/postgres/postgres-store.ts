@@ -89,6 +89,9 @@ export class PostgresStore implements Store {
   private readonly sql: postgres.Sql;
   private readonly gate: Gate;
   private readonly meta = new Map<string, Meta>();
+  /** Set on the view a `transaction` hands out: every operation runs on its connection. */
+  private readonly txSql?: postgres.TransactionSql;
+  private readonly txState?: { done: boolean };
 
   constructor(options: PostgresStoreOptions) {
     const poolSize = options.poolSize ?? 10;
@@ -120,8 +123,12 @@ export class PostgresStore implements Store {
     );
   }
 
-  /** Runs `fn` holding a pool slot. */
-  private async slot<T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+  /** Runs `fn` holding a pool slot (inside a transaction: on its connection). */
+  private async slot<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
+    if (this.txSql) {
+      if (this.txState?.done) throw new Error('a store transaction was used after it ended');
+      return fn(this.txSql);
+    }
     await this.gate.acquire();
     try {
       return await fn(this.sql);
@@ -131,11 +138,7 @@ export class PostgresStore implements Store {
   }
 
   /** One operation in a pool slot, with driver errors turned into neutral ones. */
-  private async run<T>(
-    r: ResourceDef | undefined,
-    op: Operation,
-    fn: (sql: postgres.Sql) => Promise<T>,
-  ): Promise<T> {
+  private async run<T>(r: ResourceDef | undefined, op: Operation, fn: (sql: Sql) => Promise<T>): Promise<T> {
     try {
       return await this.slot(fn);
     } catch (e) {
@@ -145,17 +148,17 @@ export class PostgresStore implements Store {
 
   async plan(model: Model): Promise<SchemaPlan> {
     return this.run(undefined, 'read', (sql) =>
-      sql.begin('read only', (tx) => planPostgresSchema(tx, model)),
+      begin(sql, (tx) => planPostgresSchema(tx, model), 'read only'),
     );
   }
 
   async migrations(): Promise<MigrationRecord[]> {
-    return this.run(undefined, 'read', (sql) => sql.begin('read only', (tx) => postgresHistory(tx)));
+    return this.run(undefined, 'read', (sql) => begin(sql, (tx) => postgresHistory(tx), 'read only'));
   }
 
   async sync(model: Model, options?: SyncOptions): Promise<SchemaPlan> {
     const { plan, sequences } = await this.run(undefined, 'write', (sql) =>
-      sql.begin((tx) => syncPostgresSchema(tx, model, options)),
+      begin(sql, (tx) => syncPostgresSchema(tx, model, options)),
     );
     for (const r of storedResources(model)) {
       const seq = sequences.get(r.name);
@@ -198,12 +201,16 @@ export class PostgresStore implements Store {
   async explain(r: ResourceDef, query: ListQuery): Promise<QueryPlanShape> {
     const c = compileSelect(d, r, query);
     const rows = await this.run(r, 'read', (sql) =>
-      sql.begin('read only', async (tx) => {
-        await tx.unsafe(
-          'SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off',
-        );
-        return exec(tx, `EXPLAIN ${c.sql}`, c.values);
-      }),
+      begin(
+        sql,
+        async (tx) => {
+          await tx.unsafe(
+            'SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off',
+          );
+          return exec(tx, `EXPLAIN ${c.sql}`, c.values);
+        },
+        'read only',
+      ),
     );
     const detail = rows.map((x) => String(x['QUERY PLAN'])).join('\n');
     return {
@@ -230,7 +237,7 @@ export class PostgresStore implements Store {
   }
 
   async insert(r: ResourceDef, values: Row): Promise<Row> {
-    return this.run(r, 'write', (sql) => this.insertRow(sql, r, values));
+    return this.run(r, 'write', (sql) => atomic(sql, (tx) => this.insertRow(tx, r, values)));
   }
 
   private async updateRow(sql: Sql, r: ResourceDef, id: unknown, current: Row, values: Row): Promise<Row> {
@@ -252,7 +259,7 @@ export class PostgresStore implements Store {
       let decided: { error: unknown } | undefined;
       try {
         return await this.slot((sql) =>
-          sql.begin(async (tx): Promise<ModifyResult> => {
+          begin(sql, async (tx): Promise<ModifyResult> => {
             const [current] = await exec(tx, m.lock, [id]);
             let change: Change;
             try {
@@ -288,13 +295,48 @@ export class PostgresStore implements Store {
   /** One DELETE statement: atomic on its own, so a restrict violation deletes nothing. */
   async deleteWhere(r: ResourceDef, where: Filter[]): Promise<number> {
     const c = compileDeleteWhere(d, r, where);
-    const result = await this.run(r, 'delete', (sql) => exec(sql, c.sql, c.values));
+    const result = await this.run(r, 'delete', (sql) => atomic(sql, (tx) => exec(tx, c.sql, c.values)));
     return result.count;
   }
 
+  /**
+   * `fn` with a view of this store whose every operation (kv included) runs on one connection in
+   * one transaction (`sql.begin`): committed when `fn` resolves, rolled back when it throws.
+   * Inside a transaction, `transaction` is a savepoint.
+   */
+  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    return this.run(undefined, 'write', (sql) =>
+      begin(sql, async (tx) => {
+        const view = Object.create(this) as PostgresStore;
+        const kv = new PostgresKeyValue((text, params) =>
+          view.run(undefined, 'write', (s) => exec(s, text, params)),
+        );
+        const state = { done: false };
+        Object.defineProperties(view, { txSql: { value: tx }, txState: { value: state }, kv: { value: kv } });
+        try {
+          return await fn(view);
+        } finally {
+          state.done = true;
+        }
+      }),
+    );
+  }
+
   async close(): Promise<void> {
+    if (this.txSql) return;
     await this.sql.end({ timeout: 5 });
   }
+}
+
+/** A transaction, or a savepoint when `sql` is already one. */
+function begin<T>(sql: Sql, fn: (tx: postgres.TransactionSql) => Promise<T>, mode?: string): Promise<T> {
+  if ('savepoint' in sql) return sql.savepoint(fn) as Promise<T>;
+  return (mode ? sql.begin(mode, fn) : sql.begin(fn)) as Promise<T>;
+}
+
+/** One statement alone is atomic; inside a transaction a savepoint keeps its failure from aborting the rest. */
+function atomic<T>(sql: Sql, fn: (tx: Sql) => Promise<T>): Promise<T> {
+  return 'savepoint' in sql ? (sql.savepoint(fn) as Promise<T>) : fn(sql);
 }
 
 /** A prepared statement with compiled values (arrays become literals). */

@@ -15,7 +15,7 @@ import {
   compileUpdate,
   encodeValues,
 } from '../sql/write-compiler.js';
-import type { Decide, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
+import type { Decide, KeyValueStore, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
 import { MissingReference, StillReferenced, UniqueViolation } from '../store-errors.js';
 import { openDatabaseFile } from './database-file.js';
 import { regexpFunction } from './sqlite-conversions.js';
@@ -24,6 +24,7 @@ import { type SqliteError, translateIoError, uniqueFieldsFromMessage } from './s
 import { SqliteKeyValue } from './sqlite-kv.js';
 import { planSqliteSchema, sqliteHistory, syncSqliteSchema } from './sqlite-schema.js';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
+import { WriterLock } from './writer-lock.js';
 
 interface Prepared {
   get: Database.Statement;
@@ -52,7 +53,14 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   /** One transaction wrapper for all read-modify-writes (better-sqlite3 builds several functions per wrapper). */
   private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
-  readonly kv: SqliteKeyValue;
+  /** The kv entries as other requests reach them: each waits while a transaction is open. */
+  readonly kv: KeyValueStore;
+  private readonly rawKv: SqliteKeyValue;
+  /** Held by an open `transaction`; shared with its view. */
+  private readonly lock = new WriterLock();
+  /** Set on the view a `transaction` hands out: runs inside it, never waits for it. */
+  private readonly txState?: { done: boolean };
+  private savepoints = 0;
   private readonly checkpointer: WalCheckpointer | undefined;
 
   constructor(options: SqliteStoreOptions) {
@@ -71,25 +79,79 @@ export class SqliteStore implements Store {
         : startWalCheckpointer(db, options.path, options.walCheckpointMs ?? WAL_CHECKPOINT_MS);
     this.db = db;
     this.tx = db.transaction((fn: () => unknown) => fn());
-    this.kv = new SqliteKeyValue(db);
+    this.rawKv = new SqliteKeyValue(db);
+    this.kv = gatedKv(this.rawKv, () => this.blocked(), this.lock);
+  }
+
+  /** Whether this call must wait: another caller's transaction holds the one connection. */
+  private blocked(): boolean {
+    if (!this.txState) return this.lock.held;
+    if (this.txState.done) throw new Error('a store transaction was used after it ended');
+    return false;
+  }
+
+  /**
+   * BEGIN IMMEDIATE (the write lock at once, so a second process waits at the start rather than
+   * failing midway), `fn` with a view of this store inside the transaction, COMMIT; ROLLBACK when
+   * `fn` throws. Other calls on this store wait for the end (better-sqlite3 is one connection).
+   * Inside a transaction, `transaction` is a savepoint: its failure undoes only its own writes.
+   */
+  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.txState) return this.savepoint(fn);
+    await this.lock.acquire();
+    const state = { done: false };
+    try {
+      this.guard(() => this.db.exec('BEGIN IMMEDIATE'));
+      const view = Object.create(this) as SqliteStore;
+      Object.defineProperties(view, { txState: { value: state }, kv: { value: this.rawKv } });
+      try {
+        const out = await fn(view);
+        this.guard(() => this.db.exec('COMMIT'));
+        return out;
+      } catch (e) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw e;
+      }
+    } finally {
+      state.done = true;
+      this.lock.release();
+    }
+  }
+
+  private async savepoint<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    this.blocked();
+    const name = `verbo_sp_${++this.savepoints}`;
+    this.guard(() => this.db.exec(`SAVEPOINT ${name}`));
+    try {
+      const out = await fn(this);
+      this.guard(() => this.db.exec(`RELEASE ${name}`));
+      return out;
+    } catch (e) {
+      if (this.db.inTransaction) this.db.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+      throw e;
+    }
   }
 
   async plan(model: Model): Promise<SchemaPlan> {
+    while (this.blocked()) await this.lock.released();
     return this.guard(() => planSqliteSchema(this.db, model));
   }
 
   async migrations(): Promise<MigrationRecord[]> {
+    while (this.blocked()) await this.lock.released();
     return this.guard(() => sqliteHistory(this.db));
   }
 
   /** A consistent copy of the whole database in a new file (`VACUUM INTO`), e.g. before a migration. */
   async backup(path: string): Promise<void> {
+    while (this.blocked()) await this.lock.released();
     this.guard(() => this.db.prepare('VACUUM INTO ?').run(path));
   }
 
   async sync(model: Model, options?: SyncOptions): Promise<SchemaPlan> {
+    while (this.blocked()) await this.lock.released();
     const plan = this.guard(() => syncSqliteSchema(this.db, model, options));
-    this.kv.init();
+    this.rawKv.init();
     for (const r of storedResources(model)) {
       this.prepared.set(r.name, {
         get: this.db.prepare(compileGetById(d, r)).safeIntegers(true),
@@ -136,12 +198,14 @@ export class SqliteStore implements Store {
   }
 
   async get(r: ResourceDef, id: unknown): Promise<Row | undefined> {
+    while (this.blocked()) await this.lock.released();
     const m = this.meta(r);
     const row = this.guard(() => m.get.get(this.key(r, id))) as Row | undefined;
     return row && m.decode(row);
   }
 
   async list(r: ResourceDef, query: ListQuery): Promise<Row[]> {
+    while (this.blocked()) await this.lock.released();
     const m = this.meta(r);
     const c = compileSelect(d, r, query);
     const rows = this.guard(() => this.statement(c.sql).all(...c.values)) as Row[];
@@ -151,6 +215,7 @@ export class SqliteStore implements Store {
   }
 
   async explain(r: ResourceDef, query: ListQuery): Promise<QueryPlanShape> {
+    while (this.blocked()) await this.lock.released();
     const c = compileSelect(d, r, query);
     const rows = this.guard(() => this.db.prepare(`EXPLAIN QUERY PLAN ${c.sql}`).all(...c.values)) as {
       detail: string;
@@ -164,6 +229,7 @@ export class SqliteStore implements Store {
   }
 
   async count(r: ResourceDef, where: Filter[]): Promise<number> {
+    while (this.blocked()) await this.lock.released();
     const c = compileCount(d, r, where);
     return Number((this.guard(() => this.statement(c.sql).get(...c.values)) as { n: bigint }).n);
   }
@@ -187,6 +253,7 @@ export class SqliteStore implements Store {
   }
 
   async insert(r: ResourceDef, values: Row): Promise<Row> {
+    while (this.blocked()) await this.lock.released();
     // In autocommit, INSERT … RETURNING read with .get() hands back the row before the commit, and a
     // failed commit (disk full) went unnoticed — a 201 for a lost record. insertRow reads with .all(),
     // which commits before it returns: the same guarantee as an explicit transaction, two statements fewer.
@@ -203,6 +270,7 @@ export class SqliteStore implements Store {
   }
 
   async modify(r: ResourceDef, id: unknown, decide: Decide): Promise<ModifyResult> {
+    while (this.blocked()) await this.lock.released();
     const m = this.meta(r);
     const run = (): ModifyResult => {
       const raw = m.get.get(this.key(r, id)) as Row | undefined;
@@ -224,6 +292,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteWhere(r: ResourceDef, where: Filter[]): Promise<number> {
+    while (this.blocked()) await this.lock.released();
     const c = compileDeleteWhere(d, r, where);
     const run = () => this.writeGuard(r, undefined, () => this.statement(c.sql).run(...c.values)).changes;
     return this.guard(() => this.tx.immediate(run) as number);
@@ -263,8 +332,31 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.txState) return;
     await this.checkpointer?.stop();
     // The last connection to close checkpoints the WAL and removes it.
     if (this.db.open) this.db.close();
   }
+}
+
+/** The kv entries for callers outside a transaction: each call waits while one is open. */
+function gatedKv(kv: SqliteKeyValue, blocked: () => boolean, lock: WriterLock): KeyValueStore {
+  return {
+    async putIfAbsent(namespace, key, value, ttlMs) {
+      while (blocked()) await lock.released();
+      return kv.putIfAbsent(namespace, key, value, ttlMs);
+    },
+    async get(namespace, key) {
+      while (blocked()) await lock.released();
+      return kv.get(namespace, key);
+    },
+    async set(namespace, key, value, ttlMs) {
+      while (blocked()) await lock.released();
+      return kv.set(namespace, key, value, ttlMs);
+    },
+    async delete(namespace, key) {
+      while (blocked()) await lock.released();
+      return kv.delete(namespace, key);
+    },
+  };
 }
