@@ -3,14 +3,16 @@
  * fields, new required fields, type changes, tightened rules, renames — each with the data it keeps,
  * the rows a checked step refuses, the consent a destructive one needs, and the history recorded.
  */
+import Database from 'better-sqlite3';
+import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { buildModel, type Model, parseConfigText } from '../../src/model/index.js';
 import { openStore } from '../../src/store/open-store.js';
-import { describeStep, type SchemaPlan } from '../../src/store/schema/schema-plan.js';
+import { describeStep, type SchemaPlan, safetyOf } from '../../src/store/schema/schema-plan.js';
 import type { SyncOptions } from '../../src/store/schema/schema-sync.js';
 import type { Row, Store } from '../../src/store/store.js';
 import { MigrationNeeded, SchemaChangeRefused } from '../../src/store/store-errors.js';
-import { describeEachStore } from '../support/store-targets.js';
+import { describeEachStore, type StoreTarget } from '../support/store-targets.js';
 
 const modelOf = (yaml: string): Model => buildModel(parseConfigText(yaml, 'verbo.yaml'));
 
@@ -50,6 +52,29 @@ async function all(db: string, yaml: string, resource: string): Promise<Row[]> {
     await s.sync(model);
     return s.list(model.byName.get(resource)!, { where: [], sort: [{ field: 'id', desc: false }] });
   });
+}
+
+/** Where an index's entries are stored (SQLite: its root page; PostgreSQL: its file): a rebuild changes it. */
+async function indexStorage(target: StoreTarget, db: string, name: string): Promise<unknown> {
+  if (target.name === 'sqlite') {
+    const d = new Database(db, { readonly: true });
+    try {
+      return (
+        d.prepare("SELECT rootpage FROM sqlite_schema WHERE type = 'index' AND name = ?").get(name) as {
+          rootpage: number;
+        }
+      ).rootpage;
+    } finally {
+      d.close();
+    }
+  }
+  const sql = postgres(db, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql`SELECT relfilenode FROM pg_class WHERE relname = ${name} AND relkind = 'i'`;
+    return row.relfilenode;
+  } finally {
+    await sql.end();
+  }
 }
 
 const people = (fields: string) => `resources:\n  people:\n    fields: { ${fields} }\n`;
@@ -167,6 +192,45 @@ describe('schema migrations', () => {
     });
   });
 
+  describeEachStore('NOT NULL follows required', (_t, getDb) => {
+    it('sets NOT NULL on a field made required (a default fills the empty values), drops it when optional', async () => {
+      const v1 = `resources:\n  pets:\n    fields: { name: string, nick: string, age: string }\n`;
+      await insert(getDb(), v1, 'pets', [
+        { name: 'Ann', nick: null, age: '3' },
+        { name: 'Bob', nick: 'b', age: '4' },
+      ]);
+      const strict = v1.replace('nick: string', 'nick: { type: string, required: true }');
+      const plan = await planOf(getDb(), strict);
+      expect(lines(plan)).toEqual(['require pets.nick (no stored value may be empty)']);
+      expect(safetyOf(plan.steps[0], plan)).toBe('checked');
+      expect((await failure(sync(getDb(), strict)))!.message).toContain(
+        'pets.nick is now required, but 1 row has no value (id 1): give the field a `default`',
+      );
+      const filled = v1.replace('nick: string', 'nick: { type: string, required: true, default: anon }');
+      const fill = await planOf(getDb(), filled);
+      expect(lines(fill)).toEqual(['require pets.nick, empty stored values set to "anon"']);
+      expect(safetyOf(fill.steps[0], fill)).toBe('safe');
+      await sync(getDb(), filled, { allow: 'safe' });
+      expect((await all(getDb(), filled, 'pets')).map((p) => p.nick)).toEqual(['anon', 'b']);
+      expect((await planOf(getDb(), filled)).steps).toEqual([]);
+      // The database itself now refuses an empty value (not only the API).
+      await expect(insert(getDb(), filled, 'pets', [{ name: 'Cy', nick: null, age: '1' }])).rejects.toThrow();
+      expect(lines(await planOf(getDb(), v1))).toEqual(['let pets.nick be empty (drop NOT NULL)']);
+      await sync(getDb(), v1, { allow: 'safe' });
+      await insert(getDb(), v1, 'pets', [{ name: 'Cy', nick: null, age: '5' }]);
+      // Filled and retyped in one run (SQLite rebuilds the table once, NOT NULL included).
+      const both = filled.replace('age: string', 'age: integer');
+      await sync(getDb(), both);
+      const rows = await all(getDb(), both, 'pets');
+      expect(rows.map((p) => [p.nick, p.age])).toEqual([
+        ['anon', 3],
+        ['b', 4],
+        ['anon', 5],
+      ]);
+      expect((await planOf(getDb(), both)).steps).toEqual([]);
+    });
+  });
+
   describeEachStore('conversions and dropped resources', (_t, getDb) => {
     const kinds = (fields: string) => `resources:\n  vals:\n    fields: { ${fields} }\n`;
     it('converts every kind it plans, values intact, on both stores', async () => {
@@ -211,19 +275,19 @@ describe('schema migrations', () => {
     });
   });
 
-  describeEachStore('renames', (_t, getDb) => {
-    const v1 = `resources:\n  clients:\n    fields: { fullName: string, vip: boolean }\n    indexes: [[vip, -createdAt]]\n  orders:\n    fields:\n      clientId: { type: reference, to: clients, onDelete: cascade }\n`;
-    const v2 = `resources:\n  customers:\n    renamedFrom: [clients]\n    fields: { name: { type: string, renamedFrom: [fullName] }, vip: boolean }\n    indexes: [[vip, -createdAt]]\n  orders:\n    fields:\n      clientId: { type: reference, to: customers, onDelete: cascade }\n`;
+  describeEachStore('renames', (target, getDb) => {
+    const v1 = `resources:\n  clients:\n    fields: { fullName: { type: string, index: true }, vip: boolean }\n    indexes: [[vip, -createdAt]]\n  orders:\n    fields:\n      clientId: { type: reference, to: clients, onDelete: cascade }\n`;
+    const v2 = `resources:\n  customers:\n    renamedFrom: [clients]\n    fields: { name: { type: string, index: true, renamedFrom: [fullName] }, vip: boolean }\n    indexes: [[vip, -createdAt]]\n  orders:\n    fields:\n      clientId: { type: reference, to: customers, onDelete: cascade }\n`;
     it('renames a resource and a field, keeping the rows, the references and the indexes', async () => {
       await insert(getDb(), v1, 'clients', [{ fullName: 'Ann', vip: true }]);
       await insert(getDb(), v1, 'orders', [{ clientId: 1 }]);
       const plan = await planOf(getDb(), v2);
+      // The indexes are renamed in place (table and column names follow), none dropped and rebuilt.
       expect(lines(plan).sort()).toEqual([
-        'create index customers_createdAt_idx on customers(createdAt)',
-        'create index customers_vip_createdAt_desc_idx on customers(vip, -createdAt)',
-        'drop index clients_createdAt_idx on customers',
-        'drop index clients_vip_createdAt_desc_idx on customers',
         'rename column customers.fullName to name',
+        'rename index clients_createdAt_idx to customers_createdAt_idx',
+        'rename index clients_fullName_idx to customers_name_idx',
+        'rename index clients_vip_createdAt_desc_idx to customers_vip_createdAt_desc_idx',
         'rename table clients to customers',
       ]);
       expect(lines(plan).slice(0, 2)).toEqual([
@@ -231,7 +295,9 @@ describe('schema migrations', () => {
         'rename column customers.fullName to name',
       ]);
       expect(plan.steps.every((s) => s.kind !== 'drop-table' && s.kind !== 'drop-column')).toBe(true);
+      const before = await indexStorage(target, getDb(), 'clients_vip_createdAt_desc_idx');
       await sync(getDb(), v2, { allow: 'safe' });
+      expect(await indexStorage(target, getDb(), 'customers_vip_createdAt_desc_idx')).toBe(before);
       expect(await all(getDb(), v2, 'customers')).toMatchObject([{ id: 1, name: 'Ann', vip: true }]);
       expect((await planOf(getDb(), v2)).steps).toEqual([]);
       // The foreign key followed the table: deleting the customer cascades to the order.
@@ -260,12 +326,13 @@ describe('schema migrations', () => {
         'customers.title is renamedFrom fulName, but customers stores no such column (nor title)',
       );
       const plain = v2
-        .replace('{ type: string, renamedFrom: [fullName] }', 'string')
+        .replace('{ type: string, index: true, renamedFrom: [fullName] }', 'string')
         .replace('name:', 'label:');
       const plan = await planOf(getDb(), plain);
       expect(lines(plan)).toEqual([
         'add column customers.label (text)',
         'drop column customers.name (its values are deleted)',
+        'drop index customers_name_idx on customers',
       ]);
     });
   });

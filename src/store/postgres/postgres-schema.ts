@@ -101,11 +101,15 @@ export const pgSchemaDialect: SchemaDialect = {
     return columns.join(', ') + tieBreak;
   },
   conversion: pgConversion,
+  dropDefaultSql: (table, column) => `ALTER TABLE ${q(table)} ALTER COLUMN ${q(column)} DROP DEFAULT`,
   converts: (from, to) => pgConversion(from, to) !== undefined,
   introspect,
   renderStep(step) {
     const t = q(step.resource);
     if (step.kind === 'drop-column') return [`ALTER TABLE ${t} DROP COLUMN ${q(step.field)}`];
+    if (step.kind === 'tighten') return [`ALTER TABLE ${t} ALTER COLUMN ${q(step.field)} SET NOT NULL`];
+    if (step.kind === 'allow-empty') return [`ALTER TABLE ${t} ALTER COLUMN ${q(step.field)} DROP NOT NULL`];
+    if (step.kind === 'rename-index') return [`ALTER INDEX ${q(step.from)} RENAME TO ${q(step.index.name)}`];
     if (step.kind === 'change-type')
       return [
         `ALTER TABLE ${t} ALTER COLUMN ${q(step.field)} TYPE ${PG_TYPES[step.to]} USING ${pgConversion(step.from, step.to)!.expr(q(step.field))}`,

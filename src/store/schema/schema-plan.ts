@@ -73,7 +73,8 @@ export interface FieldSpec {
 
 /** A rule a field's stored values must pass before the config may tighten it. */
 export type Tightening =
-  | { rule: 'required' }
+  /** `fill`: the config's default, written into the stored rows that have no value first. */
+  | { rule: 'required'; fill?: unknown }
   | { rule: 'enum'; values: string[] }
   | { rule: 'maxLength'; max: number };
 
@@ -87,7 +88,11 @@ export type SchemaStep =
   | { kind: 'drop-column'; resource: string; field: string }
   | { kind: 'change-type'; resource: string; field: string; from: StorageKind; to: StorageKind }
   | ({ kind: 'tighten'; resource: string; field: string } & Tightening)
+  /** A field no longer required: its column's NOT NULL goes. */
+  | { kind: 'allow-empty'; resource: string; field: string }
   | { kind: 'create-index'; resource: string; index: IndexSpec }
+  /** An index whose table or columns were renamed: renamed in place, its entries kept. */
+  | { kind: 'rename-index'; resource: string; from: string; index: IndexSpec }
   | { kind: 'drop-index'; resource: string; name: string }
   /** A foreign key added, removed, or pointed at another table / with another onDelete. */
   | {
@@ -112,8 +117,10 @@ export function safetyOf(step: SchemaStep, plan?: SchemaPlan): Safety {
     case 'drop-table':
     case 'drop-column':
       return 'destructive';
-    case 'change-type':
     case 'tighten':
+      // A default fills the empty values: no stored row can fail.
+      return step.rule === 'required' && step.fill !== undefined ? 'safe' : 'checked';
+    case 'change-type':
       return 'checked';
     case 'create-index':
       return step.index.unique ? 'checked' : 'safe';
@@ -151,9 +158,16 @@ export function describeStep(step: SchemaStep): string {
     case 'change-type':
       return `change ${at} from ${step.from} to ${step.to}`;
     case 'tighten':
-      if (step.rule === 'required') return `require ${at} (no stored value may be empty)`;
+      if (step.rule === 'required')
+        return step.fill === undefined
+          ? `require ${at} (no stored value may be empty)`
+          : `require ${at}, empty stored values set to ${JSON.stringify(step.fill)}`;
       if (step.rule === 'enum') return `restrict ${at} to ${step.values.join(', ')}`;
       return `limit ${at} to ${step.max} characters`;
+    case 'allow-empty':
+      return `let ${at} be empty (drop NOT NULL)`;
+    case 'rename-index':
+      return `rename index ${step.from} to ${step.index.name}`;
     case 'create-index':
       return `create ${step.index.unique ? 'unique ' : ''}index ${step.index.name} on ${step.resource}(${step.index.columns.map(columnText).join(', ')})`;
     case 'drop-index':

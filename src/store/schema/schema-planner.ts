@@ -12,7 +12,7 @@ import {
   type ResourceDef,
   storedResources,
 } from '../../model/model-types.js';
-import { indexesOf, ownIndexes } from './schema-indexes.js';
+import { indexesOf, indexName, ownIndexes } from './schema-indexes.js';
 import type { DbSchema, DbTable, FieldSpec, ReferenceTarget, SchemaPlan, SchemaStep } from './schema-plan.js';
 
 export { indexesOf, indexName } from './schema-indexes.js';
@@ -47,6 +47,10 @@ export function specOf(f: FieldDef): FieldSpec {
   return spec;
 }
 
+/** The value written into stored rows that have none when a field becomes required: its default. */
+const fillOf = (f: FieldDef): unknown =>
+  f.required && f.default !== undefined && !f.reference ? f.default : undefined;
+
 const wantedReference = (f: FieldDef): ReferenceTarget | undefined =>
   f.reference && { target: f.reference.resource, onDelete: f.reference.onDelete };
 
@@ -60,13 +64,15 @@ interface Diff {
   used: boolean;
 }
 
-/** Stored rows of `r` must pass a tightened rule: the recorded spec says what was allowed before. */
+/**
+ * Stored rows of `r` must pass a tightened rule: the recorded spec says what was allowed before.
+ * (`required` is judged against the column's NOT NULL instead: diffColumn.)
+ */
 function tightenings(r: ResourceDef, f: FieldDef, spec: FieldSpec | undefined): SchemaStep[] {
   if (!spec || f.system) return [];
   const at = { kind: 'tighten' as const, resource: r.name, field: f.name };
   const out: SchemaStep[] = [];
   const now = specOf(f);
-  if (now.required && !spec.required) out.push({ ...at, rule: 'required' });
   if (now.values && (!spec.values || spec.values.some((v) => !now.values!.includes(v))))
     out.push({ ...at, rule: 'enum', values: now.values });
   if (now.maxLength !== undefined && (spec.maxLength === undefined || spec.maxLength > now.maxLength))
@@ -89,7 +95,7 @@ function diffColumn(r: ResourceDef, f: FieldDef, table: DbTable, claimed: Set<st
       );
       return;
     } else {
-      const fill = f.required && f.default !== undefined && !f.reference ? f.default : undefined;
+      const fill = fillOf(f);
       plan.steps.push({ kind: 'add-column', resource: r.name, field: f.name, storage: f.storage, fill });
       // A new required field without a default: the stored rows would break it (checked: an empty table passes).
       if (f.required && fill === undefined && !f.system)
@@ -108,6 +114,10 @@ function diffColumn(r: ResourceDef, f: FieldDef, table: DbTable, claimed: Set<st
     }
     plan.steps.push({ kind: 'change-type', resource: r.name, field: f.name, from: stored, to: f.storage });
   }
+  // NOT NULL follows `required`: set (checked: no stored row may be empty) or dropped (safe).
+  if (f.required && !had.notNull)
+    plan.steps.push({ kind: 'tighten', resource: r.name, field: f.name, rule: 'required', fill: fillOf(f) });
+  if (!f.required && had.notNull) plan.steps.push({ kind: 'allow-empty', resource: r.name, field: f.name });
   plan.steps.push(...tightenings(r, f, x.db.specs.get(`${table.name}.${source}`)));
   const fk = table.foreignKeys.find((k) => k.column === source);
   const from = fk && { target: fk.target, onDelete: fk.onDelete, constraint: fk.name };
@@ -130,6 +140,35 @@ function diffTable(r: ResourceDef, table: DbTable, x: Diff): void {
       x.plan.steps.push({ kind: 'drop-column', resource: r.name, field: c });
 }
 
+/**
+ * The index steps of `r`: its wanted indexes kept, created, or — when its table or their columns
+ * are renamed by this plan — renamed in place (the name an index had is recomputed from the former
+ * table and column names); verbo's other indexes on the table dropped.
+ */
+function diffIndexes(r: ResourceDef, table: DbTable | undefined, plan: SchemaPlan): SchemaStep[] {
+  const steps: SchemaStep[] = [];
+  const kept = new Set<string>();
+  const formerField = new Map<string, string>();
+  for (const s of plan.steps)
+    if (s.kind === 'rename-column' && s.resource === r.name) formerField.set(s.field, s.from);
+  for (const index of indexesOf(r)) {
+    if (table?.name === r.name && table.indexes.has(index.name)) {
+      kept.add(index.name);
+      continue;
+    }
+    const columns = index.columns.map((c) => ({ ...c, field: formerField.get(c.field) ?? c.field }));
+    const from = table && indexName(table.name, columns, index.unique);
+    if (from && table.indexes.has(from) && !kept.has(from)) {
+      kept.add(from);
+      steps.push({ kind: 'rename-index', resource: r.name, from, index });
+    } else steps.push({ kind: 'create-index', resource: r.name, index });
+  }
+  if (table)
+    for (const name of ownIndexes(table))
+      if (!kept.has(name)) steps.push({ kind: 'drop-index', resource: r.name, name });
+  return steps;
+}
+
 /** The order steps run in: tables and columns first (a new table may be a reference's target), indexes last. */
 const ORDER: SchemaStep['kind'][] = [
   'rename-table',
@@ -140,8 +179,10 @@ const ORDER: SchemaStep['kind'][] = [
   'change-reference',
   'drop-column',
   'tighten',
+  'allow-empty',
   'drop-table',
   'drop-index',
+  'rename-index',
   'create-index',
 ];
 
@@ -174,14 +215,7 @@ export function planSchema(model: Model, db: DbSchema, names: StoredTypeNames): 
     const table = tableOf.get(r);
     if (!table) plan.steps.push({ kind: 'create-table', resource: r.name });
     else diffTable(r, table, x);
-    const wanted = indexesOf(r);
-    const have = table && table.name === r.name ? table.indexes : new Set<string>();
-    if (table)
-      for (const name of ownIndexes(table))
-        if (!wanted.some((w) => w.name === name) || table.name !== r.name)
-          indexSteps.push({ kind: 'drop-index', resource: r.name, name });
-    for (const index of wanted)
-      if (!have.has(index.name)) indexSteps.push({ kind: 'create-index', resource: r.name, index });
+    indexSteps.push(...diffIndexes(r, table, plan));
   }
   const named = new Set(resources.map((r) => r.name));
   for (const t of verboTables)

@@ -24,6 +24,19 @@ export interface DdlDialect extends SqlDialect, StoredTypeNames {
    * column `c`, or none when every value converts) finds the rows that cannot, `expr` converts one.
    */
   conversion(from: StorageKind, to: StorageKind): Conversion | undefined;
+  /** Drops a column's DEFAULT, where the database can in place (PostgreSQL; SQLite keeps it). */
+  dropDefaultSql?(table: string, column: string): string;
+}
+
+const literal = (v: string) => `'${v.replaceAll("'", "''")}'`;
+
+/** A value as an SQL literal, as the dialect stores it (DDL takes no parameters). */
+export function sqlLiteral(d: SqlDialect, value: unknown, storage: StorageKind): string {
+  const v = d.encode(value, storage);
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  return literal(v instanceof Date ? v.toISOString() : String(v));
 }
 
 export interface Conversion {
@@ -82,19 +95,23 @@ export function commonStepSql(d: DdlDialect, model: Model, step: SchemaStep): Sc
     case 'rename-column':
       return [{ sql: `ALTER TABLE ${t} RENAME COLUMN ${d.quote(step.from)} TO ${d.quote(step.field)}` }];
     case 'add-column': {
-      // Added columns are nullable: the rows already stored have no value for them, unless filled.
+      // An added column is nullable (the stored rows have no value for it; a later `tighten` step
+      // makes it NOT NULL once verified), unless filled: then NOT NULL with the default written into
+      // every stored row (both databases do it without rewriting the table), which is then dropped.
       const f = resourceOf(model, step.resource).allFields.get(step.field)!;
-      const out: SchemaStatement[] = [{ sql: `ALTER TABLE ${t} ADD COLUMN ${columnSql(d, f, false)}` }];
-      if (step.fill !== undefined)
-        out.push({
-          sql: `UPDATE ${t} SET ${d.quote(f.name)} = ${d.param(1)}`,
-          values: [d.encode(step.fill, f.storage)],
-        });
-      return out;
+      if (step.fill === undefined) return [{ sql: `ALTER TABLE ${t} ADD COLUMN ${columnSql(d, f, false)}` }];
+      const out = [
+        {
+          sql: `ALTER TABLE ${t} ADD COLUMN ${columnSql(d, f, true)} DEFAULT ${sqlLiteral(d, step.fill, f.storage)}`,
+        },
+      ];
+      const drop = d.dropDefaultSql?.(step.resource, f.name);
+      return drop ? [...out, { sql: drop }] : out;
     }
     case 'tighten':
-      // Nothing to write: the API enforces the rule; the check (failingRowsSql) verified the rows.
-      return [];
+      // `required` sets NOT NULL (the dialect's way); other rules are enforced by the API, once the
+      // check (failingRowsSql) has verified the stored rows.
+      return step.rule === 'required' ? undefined : [];
     case 'create-index':
       return [{ sql: createIndexSql(d, step.resource, step.index) }];
     case 'drop-index':
@@ -152,7 +169,6 @@ export function rememberSql(d: SqlDialect, model: Model, gone: string[]): Schema
   return out;
 }
 
-const literal = (v: string) => `'${v.replaceAll("'", "''")}'`;
 /** `1 row has` / `3 rows have`: a count with its verb agreeing. */
 const rows = (n: number, one: string, many: string) =>
   `${n} row${n === 1 ? '' : 's'} ${n === 1 ? one : many}`;
@@ -253,6 +269,17 @@ export function failingRowsSql(d: DdlDialect, model: Model, step: SchemaStep): R
     default:
       return undefined;
   }
+}
+
+/** A newly required field's default written into the stored rows that have no value (before its check). */
+export function fillSql(d: SqlDialect, model: Model, step: SchemaStep): SchemaStatement | undefined {
+  if (step.kind !== 'tighten' || step.rule !== 'required' || step.fill === undefined) return undefined;
+  const f = resourceOf(model, step.resource).allFields.get(step.field)!;
+  const c = d.quote(f.name);
+  return {
+    sql: `UPDATE ${d.quote(step.resource)} SET ${c} = ${d.param(1)} WHERE ${c} IS NULL`,
+    values: [d.encode(step.fill, f.storage)],
+  };
 }
 
 /** Text a number or a date must match to convert (both dialects test them: REGEXP / `~`). */

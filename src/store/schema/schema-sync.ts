@@ -23,6 +23,7 @@ import {
   commonStepSql,
   type DdlDialect,
   failingRowsSql,
+  fillSql,
   rememberSql,
   type SchemaStatement,
 } from './schema-sql.js';
@@ -103,6 +104,10 @@ export function* planFor(d: SchemaDialect, model: Model): SchemaTask<{ db: DbSch
   return { db, plan: planSchema(model, db, d) };
 }
 
+/** Steps a dialect may write as a table rebuild (SQLite), and the steps that check rows first. */
+const REBUILDS: SchemaStep['kind'][] = ['change-type', 'change-reference', 'drop-column', 'tighten', 'allow-empty'];
+const CHECKED: SchemaStep['kind'][] = ['change-type', 'change-reference', 'tighten'];
+
 /** Milliseconds to pause after the first step (test-only: lets a test kill a migration mid-way). */
 const stepDelayMs = Number(process.env.VERBO_TEST_MIGRATE_STEP_DELAY_MS ?? 0);
 const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -144,13 +149,15 @@ export function* syncSchema(
   const verified = new Set<SchemaStep>();
   for (const [i, step] of steps.entries()) {
     // A step's check runs just before it, after the earlier steps (so it sees the columns they
-    // made); a table's retypes are all checked before its first one, as SQLite rebuilds it once.
-    const due = [
-      step,
-      ...steps.slice(i + 1).filter((s) => s.kind === 'change-type' && s.resource === step.resource),
-    ];
+    // made); a table's checked steps are all verified before the first step that may rebuild it
+    // (SQLite rebuilds a table once, to its declared shape, NOT NULL included).
+    const due = REBUILDS.includes(step.kind)
+      ? [step, ...steps.slice(i + 1).filter((s) => s.resource === step.resource && CHECKED.includes(s.kind))]
+      : [step];
     for (const s of due.filter((x) => !verified.has(x))) {
       verified.add(s);
+      const fill = fillSql(d, model, s);
+      if (fill) yield* run(fill.sql, fill.values);
       const check = failingRowsSql(d, model, s);
       const bad = check ? yield* run(check.sql) : [];
       if (check && bad.length)

@@ -63,19 +63,13 @@ function* introspectTable(name: string): SchemaTask<DbTable> {
  * The 12-step rebuild of `step.resource` as the model declares it: new table, copy (retyped columns
  * through their conversion), drop, rename, indexes. Earlier steps of the run (renames, added columns)
  * have already run, so every declared column is in the table under its name; a dropped one is not
- * copied. Each column keeps its NOT NULL.
+ * copied. Each column is NOT NULL when its field is required (a set or dropped NOT NULL is a rebuild).
  */
-function rebuildSql(step: SchemaStep, { model, db, plan, rebuilt }: RenderContext): string[] {
+function rebuildSql(step: SchemaStep, { model, plan, rebuilt }: RenderContext): string[] {
   if (rebuilt.has(step.resource)) return [];
   rebuilt.add(step.resource);
   const r = resourceOf(model, step.resource);
   const mine = plan.steps.filter((s) => s.resource === r.name);
-  const renamed = mine.find((s) => s.kind === 'rename-table');
-  const old = db.tables.get(renamed?.kind === 'rename-table' ? renamed.from : r.name)!;
-  const sourceOf = (field: string) => {
-    const s = mine.find((x) => x.kind === 'rename-column' && x.field === field);
-    return s?.kind === 'rename-column' ? s.from : field;
-  };
   const temp = `_verbo_rebuild_${r.name}`;
   const names = ['id', ...columnsOf(r).map((f) => f.name), 'createdAt', 'updatedAt', '_version'];
   const values = names.map((n) => {
@@ -83,10 +77,8 @@ function rebuildSql(step: SchemaStep, { model, db, plan, rebuilt }: RenderContex
     return retype?.kind === 'change-type' ? sqliteConversion(retype.from, retype.to)!.expr(q(n)) : q(n);
   });
   const sql = [
-    createTableSql(sqliteSchemaDialect, r, {
-      name: temp,
-      notNull: (f) => old.columns.get(sourceOf(f.name))?.notNull ?? false,
-    }),
+    // NOT NULL as the model declares it: a `tighten` step verified the stored rows first.
+    createTableSql(sqliteSchemaDialect, r, { name: temp }),
     `INSERT INTO ${q(temp)} (${names.map(q).join(', ')}) SELECT ${values.join(', ')} FROM ${q(r.name)}`,
   ];
   // AUTOINCREMENT's high-water mark moves with the table, so a deleted id is never handed out again.
@@ -98,6 +90,23 @@ function rebuildSql(step: SchemaStep, { model, db, plan, rebuilt }: RenderContex
   sql.push(`DROP TABLE ${q(r.name)}`, `ALTER TABLE ${q(temp)} RENAME TO ${q(r.name)}`);
   for (const index of indexesOf(r)) sql.push(createIndexSql(sqliteSchemaDialect, r.name, index));
   return sql;
+}
+
+/**
+ * SQLite has no ALTER INDEX … RENAME: the index's entry in sqlite_schema gets its new name and text
+ * (the documented way to change a schema object in place, lang_altertable.html#otheralter; the
+ * connection runs with defensive mode off around the sync, syncSqliteSchema). The index's pages are
+ * untouched. The table or column rename of the same run changes the schema cookie, so other
+ * connections reload the schema.
+ */
+function renameIndexSql(step: SchemaStep & { kind: 'rename-index' }): string[] {
+  const text = (v: string) => `'${v.replaceAll("'", "''")}'`;
+  const create = createIndexSql(sqliteSchemaDialect, step.resource, step.index).replace(' IF NOT EXISTS', '');
+  return [
+    'PRAGMA writable_schema = ON',
+    `UPDATE sqlite_schema SET name = ${text(step.index.name)}, sql = ${text(create)} WHERE type = 'index' AND name = ${text(step.from)}`,
+    'PRAGMA writable_schema = RESET',
+  ];
 }
 
 export const sqliteSchemaDialect: SchemaDialect = {
@@ -119,7 +128,7 @@ export const sqliteSchemaDialect: SchemaDialect = {
     for (const { name } of names) tables.set(String(name), yield* introspectTable(String(name)));
     return { tables };
   },
-  renderStep: rebuildSql,
+  renderStep: (step, context) => (step.kind === 'rename-index' ? renameIndexSql(step) : rebuildSql(step, context)),
 };
 
 const executor =
@@ -133,16 +142,20 @@ const executor =
 
 /**
  * One immediate transaction (two processes starting at once do not race; a crash leaves the old
- * schema or the new one), with foreign keys off around it: PRAGMA foreign_keys cannot change inside
+ * schema or the new one), with defensive mode off (an index rename writes sqlite_schema) and foreign keys off around it: PRAGMA foreign_keys cannot change inside
  * a transaction, and a rebuild must not run the ON DELETE actions of the table it drops.
  */
 export function syncSqliteSchema(db: Database.Database, model: Model, options: SyncOptions = {}): SchemaPlan {
   db.pragma('foreign_keys = OFF');
+  db.unsafeMode(true);
   try {
     return db
       .transaction(() => runTaskSync(syncSchema(sqliteSchemaDialect, model, options), executor(db)))
       .immediate();
   } finally {
+    // A rolled-back index rename leaves the connection's schema cache stale: read it again.
+    db.pragma('writable_schema = RESET');
+    db.unsafeMode(false);
     db.pragma('foreign_keys = ON');
   }
 }
