@@ -13,6 +13,7 @@ import { databaseLabel } from './database-label.js';
 import { logFormatOf, loggerOptions } from './log-options.js';
 import { syncForServe } from './migrate-command.js';
 import { seedIfEmpty } from './seed-data.js';
+import { type ServerFactory, serveWatching, type Watching } from './serve-watch.js';
 
 export const SERVE_USAGE = `Usage: verbo serve [CONFIG] [options]
 
@@ -25,6 +26,8 @@ Options:
   --pool-size N     most PostgreSQL connections per process (default 10)
   --workers N       run N processes on one port (default 1); the store must be a file or PostgreSQL
   --seed FILE       fill an empty database from a JSON file { resource: [records] }
+  --watch           development: reload CONFIG when it changes (safe migration steps are
+                    applied; otherwise the previous API keeps serving and the plan is printed)
   --production      hide internals in 5xx errors; the admin app is off unless the
                     config says admin.enabled: true (also NODE_ENV=production)
   --tls-cert FILE   serve HTTPS with this certificate (PEM) …
@@ -44,6 +47,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     'pool-size': { type: 'string' },
     workers: { type: 'string' },
     seed: { type: 'string' },
+    watch: { type: 'boolean' },
     production: { type: 'boolean' },
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
@@ -90,18 +94,15 @@ export async function serveCommand(argv: string[]): Promise<number> {
       throw e;
     }
   };
+  const production = values.production || process.env.NODE_ENV === 'production';
+  const build = (m: Model, store: Store, serverFactory?: ServerFactory) =>
+    buildApp({ model: m, store, production, logger, https, serverFactory });
   /** Opens and syncs the store (safe in several processes at once: the sync takes a lock), builds the app, listens. */
   const serve = async (seed?: string): Promise<Serving> => {
     const store = await openSynced(poolSize);
     try {
       if (seed) await seedIfEmpty(model, store, seed);
-      const app = await buildApp({
-        model,
-        store,
-        production: values.production || process.env.NODE_ENV === 'production',
-        logger,
-        https,
-      });
+      const app = await build(model, store);
       const address = await app.listen({ port, host }).catch(async (e) => {
         await app.close();
         throw listenError(e, host, port);
@@ -125,6 +126,37 @@ export async function serveCommand(argv: string[]): Promise<number> {
     }
   };
 
+  if (values.watch) {
+    if (workers > 1) throw new UsageError('--watch reloads one process: leave out --workers');
+    const store = await openSynced(poolSize);
+    let watching: Watching;
+    try {
+      if (values.seed) await seedIfEmpty(model, store, values.seed);
+      const options = {
+        file,
+        db,
+        store,
+        port,
+        host,
+        https,
+        graceMs,
+        build: (m: Model, f: ServerFactory) => build(m, store, f),
+      };
+      watching = await serveWatching(options, model).catch((e) => {
+        throw listenError(e, host, port);
+      });
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+    console.log(
+      `${banner(watching.address)}\n  watching  ${resolve(file)} (changes are applied as they are saved)`,
+    );
+    await untilStopSignal();
+    await watching.close();
+    await store.close();
+    return 0;
+  }
   if (workers > 1) {
     const prepare = async () => {
       const store = await openSynced(1, (opened) => {

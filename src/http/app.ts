@@ -43,6 +43,8 @@ export interface AppOptions {
   /** pino options, `false` for no logs (tests). */
   logger?: FastifyServerOptions['logger'];
   https?: { cert: Buffer; key: Buffer };
+  /** The server Fastify answers on, made by the caller (`verbo serve --watch` swaps apps on one socket). */
+  serverFactory?: FastifyServerOptions['serverFactory'];
   /** Index advice for tables of more rows than this (default $VERBO_INDEX_ADVICE_MIN_ROWS or 10 000). */
   indexAdviceMinRows?: number;
 }
@@ -97,6 +99,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // HTTP/2 over TLS (ALPN), HTTP/1.1 for clients that do not offer h2.
     ...(options.https ? { http2: true, https: { ...options.https, allowHTTP1: true } } : {}),
     ...(model.trustProxy !== undefined ? { trustProxy: model.trustProxy } : {}),
+    ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
   } as FastifyServerOptions);
   const securityHeaders = options.https ? { ...SECURITY_HEADERS, ...HSTS } : SECURITY_HEADERS;
 

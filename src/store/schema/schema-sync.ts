@@ -105,7 +105,13 @@ export function* planFor(d: SchemaDialect, model: Model): SchemaTask<{ db: DbSch
 }
 
 /** Steps a dialect may write as a table rebuild (SQLite), and the steps that check rows first. */
-const REBUILDS: SchemaStep['kind'][] = ['change-type', 'change-reference', 'drop-column', 'tighten', 'allow-empty'];
+const REBUILDS: SchemaStep['kind'][] = [
+  'change-type',
+  'change-reference',
+  'drop-column',
+  'tighten',
+  'allow-empty',
+];
 const CHECKED: SchemaStep['kind'][] = ['change-type', 'change-reference', 'tighten'];
 
 /** Milliseconds to pause after the first step (test-only: lets a test kill a migration mid-way). */

@@ -128,7 +128,8 @@ export const sqliteSchemaDialect: SchemaDialect = {
     for (const { name } of names) tables.set(String(name), yield* introspectTable(String(name)));
     return { tables };
   },
-  renderStep: (step, context) => (step.kind === 'rename-index' ? renameIndexSql(step) : rebuildSql(step, context)),
+  renderStep: (step, context) =>
+    step.kind === 'rename-index' ? renameIndexSql(step) : rebuildSql(step, context),
 };
 
 const executor =
