@@ -231,7 +231,7 @@ describe('verbo migrate', () => {
       ]);
       expect(runCli(['migrate', v2, '--db', getDb(), '--apply', '--no-backup']).code).toBe(0);
       expect(runCli(['migrate', v2, '--db', getDb()]).code).toBe(0);
-    });
+    }, 90_000); // seven CLI processes, one of them paused: slow on a loaded machine, no timing asserted
   });
 });
 
@@ -281,7 +281,7 @@ const pg = storeTargets.find((t) => t.name === 'postgres')!;
       } finally {
         await db.cleanup();
       }
-    });
+    }, 90_000); // several CLI processes and two servers: slow on a loaded machine, no timing asserted
   },
 );
 
