@@ -54,6 +54,8 @@ export function TableView({ model, resource, initial, may, mayRead }: Props) {
   const byName = useMemo(() => new Map(resource.fields.map((f) => [f.name, f])), [resource]);
   const shown = columns.filter((c) => byName.has(c));
   const toMany = resource.relations.filter((r) => r.kind === 'to-many' && model.byName.has(r.resource));
+  // To-many relations the caller may read come embedded as ids only (`orders(id)`): their counts.
+  const counted = toMany.filter((r) => mayRead(r.resource));
   // To-one relations come embedded (one extra query per page, docs/query.md) so a reference shows its record's label.
   const toOne = resource.relations.filter(
     (r) => r.kind === 'to-one' && model.byName.get(r.resource)?.labelField && mayRead(r.resource),
@@ -94,7 +96,8 @@ export function TableView({ model, resource, initial, may, mayRead }: Props) {
     setActive(0);
     if (scroller.current) scroller.current.scrollTop = 0;
     setScrollTop(0);
-    const embed: [string, string][] = toOne.length ? [['embed', toOne.map((r) => r.name).join(',')]] : [];
+    const embeds = [...toOne.map((r) => r.name), ...counted.map((r) => `${r.name}(id)`)];
+    const embed: [string, string][] = embeds.length ? [['embed', embeds.join(',')]] : [];
     load(listUrl([['limit', String(PAGE)], ...embed]), true);
   }, [sort, JSON.stringify(filters)]);
 
@@ -303,13 +306,21 @@ export function TableView({ model, resource, initial, may, mayRead }: Props) {
                       </td>
                     );
                   })}
-                  {toMany.map((rel) => (
-                    <td key={rel.name}>
-                      <a href={href(rel.resource, undefined, { [rel.field]: String(row.id) })} tabIndex={-1}>
-                        {rel.name} →
-                      </a>
-                    </td>
-                  ))}
+                  {toMany.map((rel) => {
+                    const related = row[rel.name];
+                    const n = Array.isArray(related) ? ` (${related.length})` : '';
+                    return (
+                      <td key={rel.name} class="k-count">
+                        <a
+                          href={href(rel.resource, undefined, { [rel.field]: String(row.id) })}
+                          tabIndex={-1}
+                        >
+                          {rel.name}
+                          {n} →
+                        </a>
+                      </td>
+                    );
+                  })}
                 </tr>
               );
             })}

@@ -226,7 +226,7 @@ if (!existsSync(CHROMIUM)) {
       await page.close();
     }, 40_000);
 
-    it('shows references by their label, as links both ways', async () => {
+    it('shows references by their label and to-many counts, as links both ways', async () => {
       const headers = { ...(await cookieOf(context)), origin: server.url };
       const order = await server.request('POST', '/orders', {
         headers,
@@ -240,7 +240,9 @@ if (!existsSync(CHROMIUM)) {
       await link.click();
       await page.waitForURL(/#\/customers\/1$/);
       await page.goto(`${admin()}#/customers`);
-      await page.locator('tbody tr[data-index="0"]').getByRole('link', { name: 'orders →' }).click();
+      // To-many: the count of the customer's orders, linking to the filtered list.
+      await page.locator('tbody tr[data-index="1"]').getByRole('link', { name: 'orders (0) →' }).waitFor();
+      await page.locator('tbody tr[data-index="0"]').getByRole('link', { name: 'orders (1) →' }).click();
       await page.waitForURL(/#\/orders\?customerId=1$/);
       await expect.poll(() => firstCells(page, 'title')).toEqual(['Renewal']);
       await page.close();
