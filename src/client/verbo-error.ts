@@ -9,6 +9,8 @@ export interface ErrorEntry {
   traceId: string;
   pointer?: string;
   parameter?: string;
+  /** The business rule a BUSINESS_RULE_VIOLATED entry is about (docs/rules.md). */
+  rule?: string;
 }
 
 /**
@@ -23,6 +25,7 @@ export const API_ERROR_CODES = [
   'INVALID_QUERY_PARAMETER',
   'MALFORMED_PATCH',
   'FILTER_REQUIRED',
+  'BUSINESS_RULE_VIOLATED',
   'BAD_REQUEST',
   'IDEMPOTENCY_KEY_INVALID',
   'UNAUTHENTICATED',

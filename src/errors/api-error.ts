@@ -15,6 +15,12 @@ export interface Problem {
   vars?: Record<string, MessageVar>;
   pointer?: string;
   parameter?: string;
+  /** The business rule broken (BUSINESS_RULE_VIOLATED), shown in the envelope entry. */
+  rule?: string;
+  /** A user message given by the config or a hook, instead of a catalogue one (`es` falls back to `en`). */
+  text?: { en: string; es?: string };
+  /** The code a hook rejected with (`ctx.reject`), shown instead of `code` (whose status it keeps). */
+  shownCode?: string;
 }
 
 export class ApiError extends Error {

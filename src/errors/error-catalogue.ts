@@ -57,6 +57,12 @@ export const ERROR_CATALOGUE = {
     en: 'The request is not valid.',
     es: 'La petición no es válida.',
   },
+  BUSINESS_RULE_VIOLATED: {
+    status: 400,
+    stage: 'rules',
+    en: 'The change breaks the rule “{rule}”.',
+    es: 'El cambio incumple la regla «{rule}».',
+  },
   IDEMPOTENCY_KEY_INVALID: {
     status: 400,
     stage: 'idempotency',

@@ -12,6 +12,7 @@ export interface EnvelopeEntry {
   traceId: string;
   pointer?: string;
   parameter?: string;
+  rule?: string;
 }
 
 const say = (v: MessageVar, lang: Language): string =>
@@ -22,6 +23,7 @@ export const fillMessage = (text: string, vars: Record<string, MessageVar> = {},
   text.replace(/\{(\w+)\}/g, (_, k: string) => (vars[k] === undefined ? k : say(vars[k], lang)));
 
 export function userMessageOf(p: Problem, lang: Language): string {
+  if (p.text) return p.text[lang] ?? p.text.en;
   const text = p.message ? USER_MESSAGES[p.message][lang] : ERROR_CATALOGUE[p.code][lang];
   return fillMessage(text, p.vars, lang);
 }
@@ -29,7 +31,7 @@ export function userMessageOf(p: Problem, lang: Language): string {
 export function envelope(error: ApiError, lang: Language, traceId: string): EnvelopeEntry[] {
   return error.problems.map((p) => {
     const entry: EnvelopeEntry = {
-      code: p.code,
+      code: p.shownCode ?? p.code,
       status: error.status,
       internalMessage: p.internalMessage,
       userMessage: userMessageOf(p, lang),
@@ -37,6 +39,7 @@ export function envelope(error: ApiError, lang: Language, traceId: string): Enve
     };
     if (p.pointer !== undefined) entry.pointer = p.pointer;
     if (p.parameter !== undefined) entry.parameter = p.parameter;
+    if (p.rule !== undefined) entry.rule = p.rule;
     return entry;
   });
 }

@@ -12,6 +12,7 @@ export const ERROR_STAGES = [
   'access',
   'preconditions',
   'validation',
+  'rules',
   'store',
 ] as const;
 

@@ -13,10 +13,13 @@ import Fastify, {
 import { ApiError } from '../errors/api-error.js';
 import type { Model } from '../model/model-types.js';
 import type { Store } from '../store/store.js';
+import { loadHooks } from '../write/code-hooks.js';
 import { RecordValidator } from '../write/record-validator.js';
+import { withWriteSteps } from '../write/write-pipeline.js';
+import { runInWriteScope } from '../write/write-scope.js';
 import { registerAdminRoutes } from './admin/admin-routes.js';
 import { registerAuth } from './auth/auth-plugin.js';
-import { callerScope } from './auth/caller.js';
+import { callerOf, callerScope } from './auth/caller.js';
 import { handleClientError, refuseConnect } from './client-error.js';
 import { registerDocsRoutes } from './docs/docs-routes.js';
 import { sendError } from './error-handler.js';
@@ -77,7 +80,10 @@ const silentOrChild = (
 ): FastifyBaseLogger => (!opts?.level && isSilent(logger) ? logger : logger.child(bindings, opts));
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const { model, store } = options;
+  const { model } = options;
+  const validator = new RecordValidator(model.resources);
+  // Every write through the app's store runs the rules and hooks (write/write-pipeline.ts).
+  const store = withWriteSteps(options.store, { model, validator, hooks: await loadHooks(model) });
   const app = Fastify({
     logger: options.logger ?? false,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'traceId' }),
@@ -107,7 +113,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const ctx: AppContext = {
     model,
     store,
-    validator: new RecordValidator(model.resources),
+    validator,
     indexAdvisor: new IndexAdvisor(store, minRows),
   };
   const errorOptions = {
@@ -170,6 +176,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     kv: store.kv,
     ttlMs: model.idempotency.ttlSeconds * 1000,
     scopeOf: callerScope,
+  });
+  // The write scope (write/write-scope.ts): the rules and hooks of every write made while serving
+  // this request see its caller. Opened after the body is read, so the handler runs inside it.
+  app.addHook('preHandler', (req, _reply, done) => {
+    const caller = () => {
+      const c = callerOf(req);
+      return c ? { id: c.id, email: c.email, roles: c.roles } : null;
+    };
+    runInWriteScope({ caller, traceId: req.id, log: req.log }, done);
   });
   // One pino line per request (request-log.ts); no hook at all when logging is off.
   if (!isSilent(app.log)) registerRequestLog(app);

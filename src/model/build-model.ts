@@ -5,8 +5,10 @@ import { applyAuth } from './auth-config.js';
 import { didYouMean } from './closest-name.js';
 import type { LoadedConfig } from './config-loader.js';
 import { ConfigError, type ConfigProblem } from './config-problem.js';
+import { readRules } from './expressions/rule-config.js';
 import { checkFieldDefault } from './field-default.js';
 import { COMMON_OPTIONS, fieldTypes } from './field-registry.js';
+import { readHooksPath } from './hooks-config.js';
 import { readIndexes } from './index-config.js';
 import { readLimits } from './limits-config.js';
 import type { FieldDef, IdType, Model, OnDelete, ResourceDef } from './model-types.js';
@@ -27,6 +29,7 @@ const TOP_KEYS = [
   'trustProxy',
   'resources',
   'admin',
+  'hooks',
 ];
 const RESOURCE_KEYS = [
   'id',
@@ -37,6 +40,7 @@ const RESOURCE_KEYS = [
   'requireIfMatch',
   'description',
   'access',
+  'rules',
 ];
 /** A resource without `id` in its config (docs/config.md). */
 const DEFAULT_ID_TYPE = 'integer';
@@ -84,6 +88,9 @@ export function buildModel(loaded: LoadedConfig): Model {
       report,
     );
   checkRenames(resources, report);
+  // Rules see every field, ownerId included: read once the columns are all known.
+  for (const r of resources) r.rules = readRules(r, ((data.resources as Raw)[r.name] as Raw).rules, report);
+  const hooks = readHooksPath(data.hooks, loaded.file, report);
 
   const cors = readCors(data.cors, report);
   const idem = data.idempotency as Raw | undefined;
@@ -114,6 +121,7 @@ export function buildModel(loaded: LoadedConfig): Model {
     limits,
     ...authPart,
     admin,
+    ...(hooks ? { hooks } : {}),
   };
 }
 
@@ -186,6 +194,7 @@ function readResource(name: string, raw: unknown, report: Report): ResourceDef |
     description: typeof raw.description === 'string' ? raw.description : undefined,
     toOne: [],
     toMany: [],
+    rules: [],
   };
 }
 

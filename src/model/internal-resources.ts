@@ -42,6 +42,7 @@ function internalResource(name: string, fields: FieldDef[], description: string)
     description,
     toOne: [],
     toMany: [],
+    rules: [],
   };
 }
 

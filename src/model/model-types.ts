@@ -2,6 +2,7 @@
 
 import type { AccessRules } from './access-rules.js';
 import type { AuthSettings, RateLimitSettings, TrustProxy } from './auth-config.js';
+import type { CompiledExpression } from './expressions/cel-environment.js';
 import type { FieldType, StorageKind } from './field-type.js';
 import type { RequestLimits } from './limits-config.js';
 
@@ -85,6 +86,25 @@ export interface ResourceDef {
   toMany: InverseRelation[];
   /** Who may do what (set when `auth` is on; absent = everything public). */
   access?: AccessRules;
+  /** Business rules every write must pass (`rules:`, docs/rules.md). */
+  rules: RuleDef[];
+}
+
+/** The kinds of write a business rule or hook sees. */
+export type WriteKind = 'create' | 'update' | 'delete';
+
+/** A user message in English and, optionally, Spanish (English is used where Spanish is missing). */
+export interface LocalText {
+  en: string;
+  es?: string;
+}
+
+/** One named business rule: `check` must hold for the record of every write of a kind in `on`. */
+export interface RuleDef {
+  name: string;
+  check: CompiledExpression;
+  on: WriteKind[];
+  message?: LocalText;
 }
 
 export interface CorsConfig {
@@ -115,6 +135,8 @@ export interface Model {
   internal?: ResourceDef[];
   /** The admin web app (docs/admin.md). */
   admin: AdminSettings;
+  /** The code hooks module (`hooks:`, docs/rules.md#code-hooks): an absolute path. */
+  hooks?: string;
 }
 
 export interface AdminSettings {

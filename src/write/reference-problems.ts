@@ -14,12 +14,12 @@ import { parseId } from './record-id.js';
 const FIELD_CODES = new Set(['VALIDATION_FAILED', 'REFERENCE_NOT_FOUND']);
 
 /** REFERENCE_NOT_FOUND for each reference field of `input` (not already flagged) that names no record. */
-async function missingReferences(
+export async function missingReferences(
   store: Store,
   model: Model,
   r: ResourceDef,
   input: Record<string, unknown>,
-  flagged: ReadonlySet<string | undefined>,
+  flagged: ReadonlySet<string | undefined> = new Set(),
 ): Promise<Problem[]> {
   const problems: Problem[] = [];
   for (const f of r.fields) {

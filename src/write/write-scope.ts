@@ -1,0 +1,25 @@
+/**
+ * Who is writing, for the steps of the write pipeline that need it (business rules, hooks): set
+ * once per request by http (app.ts) and read by every write made while serving it, whichever path
+ * makes it (handlers, batch, imports). Writes outside a request (seeds, the CLI) have no caller.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { ExpressionCaller } from '../model/expressions/cel-environment.js';
+
+export interface WriteScope {
+  /** The signed-in caller, read when a step needs it (authentication runs after the scope opens). */
+  caller(): ExpressionCaller | null;
+  /** The request's trace id, for the logs of afterCommit failures. */
+  traceId?: string;
+  /** The request's logger. */
+  log?: { error(obj: object, msg: string): void };
+}
+
+const scopes = new AsyncLocalStorage<WriteScope>();
+const NOBODY: WriteScope = { caller: () => null };
+
+/** Runs `fn` with `scope` as the current write scope. */
+export const runInWriteScope = <T>(scope: WriteScope, fn: () => T): T => scopes.run(scope, fn);
+
+/** The write scope of the running request, or one without a caller. */
+export const currentWriteScope = (): WriteScope => scopes.getStore() ?? NOBODY;
