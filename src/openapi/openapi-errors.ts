@@ -80,6 +80,12 @@ export function errorSchemas(model: Model, limits: Limits): Record<string, JsonS
           description: 'The query parameter at fault.',
           examples: ['limit'],
         },
+        rule: {
+          type: 'string',
+          maxLength: 64,
+          description: 'The business rule broken (`BUSINESS_RULE_VIOLATED`, docs/rules.md).',
+          examples: ['won-needs-amount'],
+        },
       },
       required: ['code', 'status', 'internalMessage', 'userMessage', 'traceId'],
     },

@@ -12,6 +12,7 @@ import type { ResourceNames } from './openapi-names.js';
 import { deleteParameterRefs, listParameterRefs } from './openapi-query.js';
 import { schemaRef } from './openapi-record-schemas.js';
 import * as res from './openapi-responses.js';
+import { rulesExtension } from './openapi-rules.js';
 import { accessExtension, operationSecurity, securityStatuses } from './openapi-security.js';
 
 export interface PathContext {
@@ -69,7 +70,7 @@ function operation(ctx: PathContext, op: Op): Record<string, unknown> {
   return {
     operationId: op.id,
     summary: op.summary,
-    description: op.description,
+    ...rulesExtension(op.r, op.write ? op.actions : [], op.description),
     tags: [op.tag],
     parameters: [...(op.parameters ?? []), parameterRef('AcceptLanguage')],
     ...(op.body ? { requestBody: { required: true, content: op.body } } : {}),

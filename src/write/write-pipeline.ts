@@ -1,6 +1,6 @@
 /**
- * The steps of the write pipeline that come after field validation (docs/architecture.md#write,
- * WAVE2 §1): business rules → beforeWrite hook → store write → commit → afterCommit hook. They wrap
+ * The steps of the write pipeline that come after field validation (docs/architecture.md#write):
+ * business rules → beforeWrite hook → store write → commit → afterCommit hook. They wrap
  * the store's three writes (insert, modify, deleteWhere), so every path that writes through the
  * app's store — POST, PUT, PATCH, DELETE, bulk DELETE, batch, imports — runs them with no code of
  * its own. Field validation (planWrite) runs before: a record that is also invalid gets its 422.

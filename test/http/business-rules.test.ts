@@ -64,9 +64,13 @@ describeEachStore('business rules', (_target, getDb) => {
   });
 
   it('a valid record is stored; timestamps compare with now', async () => {
-    const ok = await s.request('POST', '/deals', { body: { stage: 'won', amount: 10, closedAt: '2020-01-01T00:00:00Z' } });
+    const ok = await s.request('POST', '/deals', {
+      body: { stage: 'won', amount: 10, closedAt: '2020-01-01T00:00:00Z' },
+    });
     expect(ok.status, ok.text).toBe(201);
-    const future = await s.request('POST', '/deals', { body: { stage: 'open', closedAt: '2999-01-01T00:00:00Z' } });
+    const future = await s.request('POST', '/deals', {
+      body: { stage: 'open', closedAt: '2999-01-01T00:00:00Z' },
+    });
     expectEnvelope(future, 400, 'BUSINESS_RULE_VIOLATED');
     expect(future.json[0].rule).toBe('closed-in-the-past');
   });
@@ -75,7 +79,10 @@ describeEachStore('business rules', (_target, getDb) => {
     const id = (await s.request('POST', '/deals', { body: { stage: 'won', amount: 5 } })).json.id;
     const put = await s.request('PUT', `/deals/${id}`, { body: { stage: 'open', amount: 5 } });
     expectEnvelope(put, 400, 'BUSINESS_RULE_VIOLATED');
-    expect(put.json[0]).toMatchObject({ rule: 'no-reopening', userMessage: 'A won deal cannot be reopened.' });
+    expect(put.json[0]).toMatchObject({
+      rule: 'no-reopening',
+      userMessage: 'A won deal cannot be reopened.',
+    });
     const merge = await s.request('PATCH', `/deals/${id}`, {
       raw: JSON.stringify({ amount: null }),
       headers: { 'content-type': 'application/merge-patch+json' },
@@ -138,7 +145,9 @@ describeEachStore('business rules: caller', (_target, getDb) => {
     expectEnvelope(refused, 400, 'BUSINESS_RULE_VIOLATED');
     expect(refused.json[0].userMessage).toBe('Only support can file urgent tickets.');
     expect((await s.request('POST', '/tickets', { body: urgent, headers: sue })).status).toBe(201);
-    expect((await s.request('POST', '/tickets', { body: { title: 'x', priority: 1 }, headers: ann })).status).toBe(201);
+    expect(
+      (await s.request('POST', '/tickets', { body: { title: 'x', priority: 1 }, headers: ann })).status,
+    ).toBe(201);
   });
 });
 

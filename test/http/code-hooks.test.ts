@@ -78,7 +78,10 @@ describeEachStore('code hooks', (_target, getDb) => {
   });
 
   it('ctx.reject answers 400 with the hook code and message; nothing is written', async () => {
-    const res = await s.request('POST', '/leads', { body: { name: 'spam' }, headers: { 'accept-language': 'es' } });
+    const res = await s.request('POST', '/leads', {
+      body: { name: 'spam' },
+      headers: { 'accept-language': 'es' },
+    });
     expectEnvelope(res, 400);
     expect(res.json[0]).toMatchObject({ code: 'LEAD_SPAM', userMessage: 'Esto parece spam.' });
     const id = (await s.request('POST', '/leads', { body: { name: 'keep' } })).json.id;
@@ -106,7 +109,9 @@ describeEachStore('code hooks', (_target, getDb) => {
     const res = await s.request('POST', '/leads', { body: { name: 'after-fails' } });
     expect(res.status).toBe(201);
     const trace = res.headers.get('x-trace-id')!;
-    await vi.waitFor(() => expect(s.logs.some((l) => l.includes('afterCommit hook of leads failed'))).toBe(true));
+    await vi.waitFor(() =>
+      expect(s.logs.some((l) => l.includes('afterCommit hook of leads failed'))).toBe(true),
+    );
     const line = s.logs.find((l) => l.includes('afterCommit hook of leads failed'))!;
     expect(line).toContain(trace);
     expect(line).toContain('mailer down');
