@@ -5,10 +5,11 @@
  * app's store — POST, PUT, PATCH, DELETE, bulk DELETE, batch, imports — runs them with no code of
  * its own. Field validation (planWrite) runs before: a record that is also invalid gets its 422.
  *
- * Rules run inside the store's transaction (in `modify`'s decide, under the row lock). A
- * `beforeWrite` hook may be asynchronous, so it runs before the transaction on the record as read,
- * and the write then applies only if the record is still that version (else the steps run again):
- * the same outcome as running inside it, without holding a lock across user code.
+ * Rules run inside the store's transaction (in `modify`'s decide, under the row lock). A write to
+ * a resource with a `beforeWrite` hook runs in one `Store.transaction`: the hook reads through it,
+ * and the write applies only if the record is still the version the hook saw (on PostgreSQL
+ * another transaction may change it meanwhile: the steps then run again). Writes made inside a
+ * `transaction` (POST /batch) get the same steps; their afterCommit hooks run once it commits.
  */
 import { ApiError, type Problem } from '../errors/api-error.js';
 import type { Model, ResourceDef, WriteKind } from '../model/model-types.js';
@@ -44,7 +45,7 @@ const publicRow = (row: Row): Row => {
 };
 
 /** `store` with the rules and hooks of `deps` around its writes; every other method unchanged. */
-export function withWriteSteps(store: Store, deps: WriteStepsDeps): Store {
+export function withWriteSteps(store: Store, deps: WriteStepsDeps, committed?: (() => void)[]): Store {
   const { model, validator, hooks } = deps;
   const reader = hookReader(model, store);
   const active = (r: ResourceDef) => r.rules.length > 0 || hooks.has(r.name);
@@ -129,19 +130,36 @@ export function withWriteSteps(store: Store, deps: WriteStepsDeps): Store {
     const hook = hooks.get(r.name)?.afterCommit;
     if (!hook) return;
     const ctx = context(r, kind, publicRow(row), previous, scope);
-    void Promise.resolve()
-      .then(() => hook(ctx))
-      .catch((err: unknown) => {
-        const log = scope.log ?? { error: (o: object, m: string) => console.error(m, o) };
-        log.error(
-          { err, traceId: scope.traceId },
-          `the afterCommit hook of ${r.name} failed (the write stays committed)`,
-        );
-      });
+    const run = () =>
+      void Promise.resolve()
+        .then(() => hook(ctx))
+        .catch((err: unknown) => {
+          const log = scope.log ?? { error: (o: object, m: string) => console.error(m, o) };
+          log.error(
+            { err, traceId: scope.traceId },
+            `the afterCommit hook of ${r.name} failed (the write stays committed)`,
+          );
+        });
+    // Inside a transaction: once the outermost one has committed (never when it rolls back).
+    if (committed) committed.push(run);
+    else run();
+  }
+
+  /** The steps with a beforeWrite hook run in one transaction: the hook reads through it. */
+  const inTransaction = <T>(r: ResourceDef, fn: (tx: Store) => Promise<T>): Promise<T> | undefined =>
+    !committed && hooks.get(r.name)?.beforeWrite ? self.transaction(fn) : undefined;
+
+  async function transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    const queue = committed ?? [];
+    const out = await store.transaction((tx) => fn(withWriteSteps(tx, deps, queue)));
+    if (!committed) for (const run of queue.splice(0)) run();
+    return out;
   }
 
   async function insert(r: ResourceDef, values: Row): Promise<Row> {
     if (!active(r)) return store.insert(r, values);
+    const wrapped = inTransaction(r, (tx) => tx.insert(r, values));
+    if (wrapped) return wrapped;
     const scope = currentWriteScope();
     await checkRules(r, 'create', values, undefined, scope);
     const row = await store.insert(r, await beforeWrite(r, 'create', values, undefined, scope));
@@ -151,6 +169,18 @@ export function withWriteSteps(store: Store, deps: WriteStepsDeps): Store {
 
   async function modify(r: ResourceDef, id: unknown, decide: Decide): Promise<ModifyResult> {
     if (!active(r)) return store.modify(r, id, decide);
+    if (!committed && hooks.get(r.name)?.beforeWrite) {
+      // The record may change between the transaction's read and its write on PostgreSQL: run again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await self.transaction((tx) => tx.modify(r, id, decide));
+        } catch (e) {
+          if (e !== STALE) throw e;
+          if (attempt === MAX_ATTEMPTS)
+            throw new Error(`${r.name}/${String(id)} kept changing while its beforeWrite hook ran`);
+        }
+      }
+    }
     const scope = currentWriteScope();
     const result = hooks.get(r.name)?.beforeWrite
       ? await modifyWithHook(r, id, decide, scope)
@@ -206,44 +236,33 @@ export function withWriteSteps(store: Store, deps: WriteStepsDeps): Store {
   }
 
   /** The hook runs on the record as read; the write applies only to that same version. */
+  /** Inside the transaction: the hook runs on the record as read, the write applies to that version only. */
   async function modifyWithHook(
     r: ResourceDef,
     id: unknown,
     decide: Decide,
     scope: WriteScope,
   ): Promise<Outcome> {
-    for (let attempt = 1; ; attempt++) {
-      const seen = await store.get(r, id);
-      const change = decide(seen);
-      const kind = kindOf(change);
-      if (!kind || change.kind === 'none') return outcome(await store.modify(r, id, decide), undefined);
-      const record = change.kind === 'delete' ? seen! : { ...seen, ...change.values };
-      await checkRules(r, kind, record, seen, scope);
-      const values = await beforeWrite(
-        r,
-        kind,
-        change.kind === 'delete' ? seen! : change.values,
-        seen,
-        scope,
-      );
-      const final: Change = change.kind === 'delete' ? change : { kind: change.kind, values };
-      try {
-        const result = await store.modify(r, id, (current) => {
-          if (current?._version !== seen?._version) throw STALE;
-          return final;
-        });
-        return outcome(result, seen);
-      } catch (e) {
-        if (e !== STALE) throw e;
-        if (attempt === MAX_ATTEMPTS)
-          throw new Error(`${r.name}/${String(id)} kept changing while its beforeWrite hook ran`);
-      }
-    }
+    const seen = await store.get(r, id);
+    const change = decide(seen);
+    const kind = kindOf(change);
+    if (!kind || change.kind === 'none') return outcome(await store.modify(r, id, decide), undefined);
+    const record = change.kind === 'delete' ? seen! : { ...seen, ...change.values };
+    await checkRules(r, kind, record, seen, scope);
+    const values = await beforeWrite(r, kind, change.kind === 'delete' ? seen! : change.values, seen, scope);
+    const final: Change = change.kind === 'delete' ? change : { kind: change.kind, values };
+    const result = await store.modify(r, id, (current) => {
+      if (current?._version !== seen?._version) throw STALE;
+      return final;
+    });
+    return outcome(result, seen);
   }
 
   async function deleteWhere(r: ResourceDef, where: Parameters<Store['deleteWhere']>[1]): Promise<number> {
     const deleteRules = r.rules.some((rule) => rule.on.includes('delete'));
     if (!deleteRules && !hooks.has(r.name)) return store.deleteWhere(r, where);
+    const wrapped = inTransaction(r, (tx) => tx.deleteWhere(r, where));
+    if (wrapped) return wrapped;
     const scope = currentWriteScope();
     const rows = await store.list(r, { where, sort: [{ field: 'id', desc: false }] });
     const problems = rows.flatMap((row) =>
@@ -259,13 +278,14 @@ export function withWriteSteps(store: Store, deps: WriteStepsDeps): Store {
     return deleted;
   }
 
-  const steps: Partial<Store> = { insert, modify, deleteWhere };
+  const steps: Partial<Store> = { insert, modify, deleteWhere, transaction };
   // Every other member (and any the interface gains) is the store's own.
-  return new Proxy(store, {
+  const self: Store = new Proxy(store, {
     get(target, prop) {
       if (prop in steps) return steps[prop as keyof typeof steps];
       const value = Reflect.get(target, prop);
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+  return self;
 }
