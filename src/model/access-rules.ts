@@ -97,3 +97,56 @@ export function ownerField(): FieldDef {
     description: 'The user who created the record (server-set).',
   };
 }
+
+/** Who may read and who may write one field (`access:` on a field, docs/rules.md#field-access). */
+export interface FieldAccess {
+  read?: AccessRule[];
+  write?: AccessRule[];
+}
+
+/** A field's `access: { read, write }`; either may be left out (then the resource's rules alone apply). */
+export function readFieldAccess(
+  raw: unknown,
+  at: (string | number)[],
+  report: Report,
+): FieldAccess | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    report(at, `must be { read: RULE, write: RULE } with ${RULE_HELP}`);
+    return undefined;
+  }
+  const decl = raw as Record<string, unknown>;
+  const access: FieldAccess = {};
+  for (const key of Object.keys(decl)) {
+    if (key !== 'read' && key !== 'write') {
+      report([...at, key], 'unknown action (expected read or write)');
+      continue;
+    }
+    const rules = readRuleList(decl[key], [...at, key], report);
+    if (rules) access[key] = rules;
+  }
+  return access;
+}
+
+/** Passes every access rule, field rules included (docs/auth.md). */
+export const ADMIN_ROLE = 'admin';
+
+/**
+ * Whether any of `rules` lets `caller` at a field of `row` (no rules: yes). `owner` needs the row
+ * (the caller created it); `role:admin` passes every rule.
+ */
+export function grants(
+  rules: readonly AccessRule[] | undefined,
+  caller: { id: number; roles: readonly string[] } | null,
+  row?: Record<string, unknown>,
+): boolean {
+  if (!rules) return true;
+  if (rules.some((rule) => rule.kind === 'public')) return true;
+  if (!caller) return false;
+  if (caller.roles.includes(ADMIN_ROLE)) return true;
+  return rules.some(
+    (rule) =>
+      rule.kind === 'authenticated' ||
+      (rule.kind === 'role' && caller.roles.includes(rule.role)) ||
+      (rule.kind === 'owner' && row?.ownerId != null && String(row.ownerId) === String(caller.id)),
+  );
+}

@@ -144,10 +144,19 @@ export function applyAuth(
     if (!auth) {
       if (raw !== undefined)
         report(at, 'access rules need a top-level `auth` section (e.g. `auth: { registration: closed }`)');
+      for (const f of r.fields)
+        if (f.access)
+          report(
+            ['resources', r.name, 'fields', f.name, 'access'],
+            'field access rules need a top-level `auth` section',
+          );
       continue;
     }
     r.access = readAccess(raw, at, report);
-    if (mentionsOwner(r.access)) r.allFields.set('ownerId', ownerField());
+    const fieldOwner = r.fields.some((f) =>
+      [...(f.access?.read ?? []), ...(f.access?.write ?? [])].some((rule) => rule.kind === 'owner'),
+    );
+    if (mentionsOwner(r.access) || fieldOwner) r.allFields.set('ownerId', ownerField());
   }
   if (auth && byName.has('auth'))
     report(

@@ -1,5 +1,6 @@
 /** Validates a loaded config and resolves it into a Model; reports every problem at once. */
 
+import { readFieldAccess } from './access-rules.js';
 import { readAdmin } from './admin-config.js';
 import { applyAuth } from './auth-config.js';
 import { didYouMean } from './closest-name.js';
@@ -224,7 +225,7 @@ function readField(
     );
     return undefined;
   }
-  const allowed = new Set<string>([...COMMON_OPTIONS, ...type.options]);
+  const allowed = new Set<string>([...COMMON_OPTIONS, ...type.options, 'access']);
   for (const key of Object.keys(decl))
     if (!allowed.has(key))
       report([...at, key], unknownKey(key, allowed, 'allowed', `unknown option for type ${type.name}`));
@@ -247,6 +248,7 @@ function readField(
     options,
     system: false,
     renamedFrom: readRenamedFrom(decl.renamedFrom, [...at, 'renamedFrom'], report),
+    ...(decl.access !== undefined ? { access: readFieldAccess(decl.access, [...at, 'access'], report) } : {}),
   };
   if (type.reference) {
     field.reference = {

@@ -1,6 +1,6 @@
 /** The validated, resolved model that every layer above reads. Built once at start-up. */
 
-import type { AccessRules } from './access-rules.js';
+import type { AccessRules, FieldAccess } from './access-rules.js';
 import type { AuthSettings, RateLimitSettings, TrustProxy } from './auth-config.js';
 import type { CompiledExpression } from './expressions/cel-environment.js';
 import type { FieldType, StorageKind } from './field-type.js';
@@ -38,6 +38,8 @@ export interface FieldDef {
   system: boolean;
   /** Former names of this field: the planner renames the stored column (docs/migrations.md). */
   renamedFrom?: string[];
+  /** Who may read and write this field, beyond the resource's rules (with `auth` only; docs/rules.md). */
+  access?: FieldAccess;
 }
 
 /** One column of a declared index, in order; `-createdAt` in the config is descending. */

@@ -2,6 +2,8 @@
  * The schemas of one resource's records, from the same functions the validator compiles
  * (`writeSchema`, `fieldSchema`): the read shape, and the bodies of POST, PUT and a merge PATCH.
  */
+
+import { formatRule } from '../model/access-rules.js';
 import type { JsonSchema } from '../model/field-type.js';
 import type { FieldDef, ResourceDef } from '../model/model-types.js';
 import { fieldSchema, writeSchema } from '../model/record-schema.js';
@@ -19,6 +21,22 @@ function systemProperty(f: FieldDef, r: ResourceDef, limits: Limits): JsonSchema
   const base = bounded(fieldSchema(f, !f.required && !ALWAYS_SET.has(f.name)), limits);
   if (f.name === 'id') base.description = idKindOf(r).description;
   return { ...base, readOnly: true };
+}
+
+/** `x-verbo-access` on a property with rules of its own, and a line saying what they do. */
+function withFieldAccess(schema: JsonSchema, f: FieldDef): JsonSchema {
+  const rules = (action: 'read' | 'write') => f.access?.[action]?.map(formatRule);
+  const read = rules('read');
+  const write = rules('write');
+  const notes = [
+    read ? `Present only for ${read.join(' or ')} (filtering or sorting on it otherwise → 403).` : '',
+    write ? `Written only by ${write.join(' or ')} (403 otherwise).` : '',
+  ].filter(Boolean);
+  return {
+    ...schema,
+    description: [schema.description, ...notes].filter(Boolean).join(' '),
+    'x-verbo-access': { ...(read ? { read } : {}), ...(write ? { write } : {}) },
+  };
 }
 
 function withExample(schema: JsonSchema, example: unknown): JsonSchema {
@@ -61,11 +79,13 @@ function readSchema(r: ResourceDef, names: Map<string, ResourceNames>, limits: L
       'x-verbo-relation': { kind: 'to-many', field: rel.field, resource: rel.resource },
     };
   }
+  for (const f of r.fields) if (f.access) properties[f.name] = withFieldAccess(properties[f.name], f);
   const schema: JsonSchema = {
     type: 'object',
     description: r.description ?? `A record of ${r.name}.`,
     properties,
-    required: [...r.allFields.keys()],
+    // A field with a read rule is absent for callers it does not admit (docs/rules.md#field-access).
+    required: [...r.allFields.keys()].filter((name) => !r.allFields.get(name)?.access?.read),
   };
   return withExample(schema, recordExample(r, 'read'));
 }

@@ -6,6 +6,7 @@ import { ApiError, type Problem } from '../errors/api-error.js';
 import type { ResourceDef } from '../model/model-types.js';
 import { idKindOf } from '../model/system-fields.js';
 import type { Row } from '../store/store.js';
+import { guardFieldWrites } from './field-writes.js';
 import { nulProblems } from './nul-characters.js';
 import { parseId } from './record-id.js';
 import type { RecordValidator } from './record-validator.js';
@@ -91,6 +92,7 @@ export function planWrite(r: ResourceDef, validator: RecordValidator, body: unkn
     if (mode.kind !== 'replace' || !sameValue(input[ts], mode.current[ts]))
       problems.push(readOnly(ts, 'it is set by the server'));
   }
+  guardFieldWrites(r, declared, mode.kind === 'replace' ? mode.current : undefined);
   problems.push(...validator.validate(r, declared), ...nulProblems(r, declared));
   if (problems.length) throw new ApiError(problems);
   for (const f of r.fields) {

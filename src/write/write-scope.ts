@@ -7,6 +7,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ExpressionCaller } from '../model/expressions/cel-environment.js';
 
 export interface WriteScope {
+  /** No request: seeds and the CLI write as the operator, past field access rules. */
+  trusted?: boolean;
   /** The signed-in caller, read when a step needs it (authentication runs after the scope opens). */
   caller(): ExpressionCaller | null;
   /** The request's trace id, for the logs of afterCommit failures. */
@@ -16,7 +18,7 @@ export interface WriteScope {
 }
 
 const scopes = new AsyncLocalStorage<WriteScope>();
-const NOBODY: WriteScope = { caller: () => null };
+const NOBODY: WriteScope = { caller: () => null, trusted: true };
 
 /** Runs `fn` with `scope` as the current write scope. */
 export const runInWriteScope = <T>(scope: WriteScope, fn: () => T): T => scopes.run(scope, fn);

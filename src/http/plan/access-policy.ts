@@ -7,7 +7,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../../errors/api-error.js';
-import { type AccessAction, type AccessRule, formatRule } from '../../model/access-rules.js';
+import { type AccessAction, type AccessRule, ADMIN_ROLE, formatRule } from '../../model/access-rules.js';
 import type { ResourceDef } from '../../model/model-types.js';
 import type { Filter } from '../../store/query-types.js';
 import type { Row } from '../../store/store.js';
@@ -24,7 +24,7 @@ export interface AccessScope {
 
 type Decision = 'all' | 'own' | 'unauthenticated' | 'forbidden';
 
-export const ADMIN_ROLE = 'admin';
+export { ADMIN_ROLE };
 
 function decide(rules: AccessRule[], caller: Caller | undefined): Decision {
   if (rules.some((rule) => rule.kind === 'public')) return 'all';

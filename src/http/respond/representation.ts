@@ -1,14 +1,38 @@
-/** The API representation of one record (GET, lists, embeds and the bodies of writes). */
-import type { ResourceDef } from '../../model/model-types.js';
+/**
+ * The API representation of one record (GET, lists, embeds, the bodies of writes, and whatever else
+ * shows a record). Field-level access (docs/rules.md#field-access) is applied here, once: a field
+ * the caller may not read is absent. The caller is the request's (write/write-scope.ts); with no
+ * request around, nobody is signed in, so a restricted field never leaks from a background task.
+ */
+import { grants } from '../../model/access-rules.js';
+import type { FieldDef, ResourceDef } from '../../model/model-types.js';
 import type { Row } from '../../store/store.js';
+import { currentWriteScope } from '../../write/write-scope.js';
+
+const guardedFields = new WeakMap<ResourceDef, FieldDef[]>();
+
+/** The fields of `r` with a read rule of their own (most resources: none). */
+export function readGuarded(r: ResourceDef): FieldDef[] {
+  let fields = guardedFields.get(r);
+  if (!fields) {
+    fields = r.fields.filter((f) => f.access?.read);
+    guardedFields.set(r, fields);
+  }
+  return fields;
+}
 
 /** Every field in model order, optionally narrowed to `fields` (in the order asked). */
 export function toOutput(r: ResourceDef, row: Row, fields?: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (fields) {
     for (const name of fields) out[name] = row[name] ?? null;
-    return out;
+  } else {
+    for (const name of r.allFields.keys()) out[name] = row[name] ?? null;
   }
-  for (const name of r.allFields.keys()) out[name] = row[name] ?? null;
+  const guarded = readGuarded(r);
+  if (guarded.length) {
+    const caller = currentWriteScope().caller();
+    for (const f of guarded) if (!grants(f.access?.read, caller, row)) delete out[f.name];
+  }
   return out;
 }

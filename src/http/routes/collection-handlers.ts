@@ -10,6 +10,7 @@ import { withReferenceProblems } from '../../write/reference-problems.js';
 import { authorize } from '../plan/access-policy.js';
 import { checkCollectionPreconditions, representationEtag } from '../plan/collection-conditions.js';
 import { notModified } from '../plan/conditions.js';
+import { refuseHiddenQuery } from '../plan/field-access.js';
 import { embedRelations } from '../query/embed.js';
 import { parseFilters, parseListQuery, type QueryInput, RESERVED } from '../query/list-query-parser.js';
 import { requireBody } from '../request/body-media-type.js';
@@ -46,6 +47,7 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
       // The order of checks (docs/errors.md): the query string (400) before access (403) and the parent (404).
       const parsed = parseListQuery(ctx.model, r, req.query);
       const readable = authorize(req, r, 'read').where;
+      refuseHiddenQuery(r, parsed.query.where, parsed.query.sort);
       const fixed = await parentFilter(req);
       const plan = {
         ...parsed,
@@ -129,6 +131,7 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
         );
       }
       const deletable = authorize(req, r, 'delete').where;
+      refuseHiddenQuery(r, filters);
       const where = [...(await parentFilter(req)), ...filters];
       checkCollectionPreconditions(r, req.headers, 'DELETE');
       const deleted = await ctx.store.deleteWhere(r, [...where, ...deletable]);
