@@ -1,11 +1,11 @@
 /** The shell: sign-in when auth is on, the sidebar of resources, and the page the hash names. */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { type ApiFailure, request, whenUnauthenticated } from './api.js';
 import { Banner } from './banner.js';
 import { t } from './i18n.js';
 import { LoginForm } from './login-form.js';
-import { type AppModel, allowed, type Caller, readModel } from './model.js';
+import { type AppModel, allowed, type Caller, modelAsSeenBy, readModel } from './model.js';
 import { RecordPage } from './record-page.js';
 import { href, useRoute } from './router.js';
 import { TableView } from './table-view.js';
@@ -43,11 +43,13 @@ export function App({ settings }: { settings: Settings }) {
     setSession({ state: 'out' });
   };
   const caller = session.state === 'in' ? session.caller : null;
-  const resource = route.resource ? model?.byName.get(route.resource) : undefined;
+  // What this caller may read and write, field by field (docs/rules.md#field-access).
+  const seen = useMemo(() => model && modelAsSeenBy(model, caller, settings.auth), [model, caller]);
+  const resource = route.resource ? seen?.byName.get(route.resource) : undefined;
 
   let main: ComponentChildren;
   if (error) main = <Banner problems={error.problems} />;
-  else if (!model || session.state === 'loading') main = <p>{t('loading')}</p>;
+  else if (!seen || session.state === 'loading') main = <p>{t('loading')}</p>;
   else if (session.state === 'out')
     main = (
       <LoginForm
@@ -61,7 +63,7 @@ export function App({ settings }: { settings: Settings }) {
     main = (
       <RecordPage
         key={`${resource.name}/${route.record}`}
-        model={model}
+        model={seen}
         resource={resource}
         id={route.record}
         may={(a) => allowed(resource, a, caller, settings.auth)}
@@ -71,12 +73,12 @@ export function App({ settings }: { settings: Settings }) {
     main = (
       <TableView
         key={`${resource.name}?${route.query}`}
-        model={model}
+        model={seen}
         resource={resource}
         initial={route.query}
         may={(a) => allowed(resource, a, caller, settings.auth)}
         mayRead={(name) => {
-          const other = model.byName.get(name);
+          const other = seen.byName.get(name);
           return Boolean(other && allowed(other, 'read', caller, settings.auth));
         }}
       />

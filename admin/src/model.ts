@@ -34,6 +34,8 @@ export interface FieldInfo {
   /** Filter operators the list accepts for this field. */
   operators: string[];
   sortable: boolean;
+  /** The field's own rules (`x-verbo-access`, docs/rules.md#field-access); absent: the resource's apply. */
+  access?: { read?: string[]; write?: string[] };
 }
 
 export interface Relation {
@@ -183,6 +185,7 @@ export function readModel(doc: Json, apiBase: string): AppModel {
         description: typeof s.description === 'string' ? s.description : undefined,
         operators: ops,
         sortable: sortable.has(name),
+        access: s['x-verbo-access'] as FieldInfo['access'],
       });
     }
     for (const rel of relations)
@@ -232,7 +235,10 @@ export function readModel(doc: Json, apiBase: string): AppModel {
  */
 export function allowed(r: ResourceInfo, action: Action, caller: Caller | null, authOn: boolean): boolean {
   if (!r.can[action]) return false;
-  const rules = r.access[action];
+  return passes(r.access[action], caller, authOn);
+}
+
+function passes(rules: string[] | undefined, caller: Caller | null, authOn: boolean): boolean {
   if (!authOn || !rules) return true;
   return rules.some((rule) => {
     if (rule === 'public') return true;
@@ -242,4 +248,24 @@ export function allowed(r: ResourceInfo, action: Action, caller: Caller | null, 
       caller.roles.includes('admin') || (rule.startsWith('role:') && caller.roles.includes(rule.slice(5)))
     );
   });
+}
+
+/**
+ * The resource as `caller` sees it (docs/rules.md#field-access): fields their read rule does not
+ * admit are left out (the server leaves them out too: no column, filter, sort or form control),
+ * fields their write rule does not admit are read-only.
+ */
+export function asSeenBy(r: ResourceInfo, caller: Caller | null, authOn: boolean): ResourceInfo {
+  if (!r.fields.some((f) => f.access)) return r;
+  const fields = r.fields
+    .filter((f) => passes(f.access?.read, caller, authOn))
+    .map((f) => (passes(f.access?.write, caller, authOn) ? f : { ...f, readOnly: true }));
+  const labelField = fields.some((f) => f.name === r.labelField) ? r.labelField : undefined;
+  return { ...r, fields, labelField };
+}
+
+/** Every resource as `caller` sees it (asSeenBy). */
+export function modelAsSeenBy(model: AppModel, caller: Caller | null, authOn: boolean): AppModel {
+  const resources = model.resources.map((r) => asSeenBy(r, caller, authOn));
+  return { ...model, resources, byName: new Map(resources.map((r) => [r.name, r])) };
 }
