@@ -70,7 +70,9 @@ function readShape(r: ResourceDef, name: string): string {
     // ownerId is null on records made before an owner rule existed, or by the seed (docs/auth.md).
     const nullable = f.name === 'ownerId' || (!f.system && !f.required);
     const type = f.name === 'id' ? idTypeOf(r) : valueType(f);
-    lines.push(`${docOf(f, '  ')}  ${f.name}: ${orNull(type, nullable)};`);
+    // A field with a read rule of its own is absent for callers it does not admit (docs/rules.md).
+    const hidden = f.access?.read ? '?' : '';
+    lines.push(`${docOf(f, '  ')}  ${f.name}${hidden}: ${orNull(type, nullable)};`);
   }
   const about = r.description ? `${r.description.replace(/\*\//g, '*\\/')} ` : '';
   return `/** ${about}A record of \`${r.name}\`, as the API returns it. */\nexport interface ${name} {\n${lines.join('\n')}\n}`;

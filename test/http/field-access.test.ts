@@ -4,7 +4,10 @@
  * answers 403, and a write to it by someone its write rule does not admit answers 403 (a
  * replacement that leaves it out keeps it).
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateRecordTypes } from '../../src/codegen/record-types.js';
+import { buildModel, parseConfigText } from '../../src/model/index.js';
+import { buildOpenApi } from '../../src/openapi/openapi-builder.js';
 import { type AuthServer, addUser, signIn, startAuthServer } from '../support/auth-harness.js';
 import { expectEnvelope } from '../support/http-harness.js';
 import { describeEachStore } from '../support/store-targets.js';
@@ -117,5 +120,26 @@ describeEachStore('field access', (_target, getDb) => {
       email: 'ada@example.com',
       notes: 'met at fair',
     });
+  });
+});
+
+describe('field access in the document and the types', () => {
+  const model = buildModel(parseConfigText(YAML, 'verbo.yaml'));
+  it('OpenAPI marks the field (x-verbo-access) and leaves it out of required', () => {
+    const doc = buildOpenApi(model) as {
+      components: {
+        schemas: Record<string, { required: string[]; properties: Record<string, Record<string, unknown>> }>;
+      };
+    };
+    const contact = doc.components.schemas.Contact;
+    expect(contact.required).not.toContain('email');
+    expect(contact.required).toContain('notes');
+    expect(contact.properties.email['x-verbo-access']).toEqual({
+      read: ['role:sales'],
+      write: ['role:sales'],
+    });
+  });
+  it('verbo types makes the field optional in the read shape', () => {
+    expect(generateRecordTypes(model)).toMatch(/interface Contact \{[^}]*\n {2}email\?: string \| null;/);
   });
 });
