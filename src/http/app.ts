@@ -12,6 +12,7 @@ import Fastify, {
 } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
 import type { Model } from '../model/model-types.js';
+import { withWriter } from '../store/changes/write-context.js';
 import type { Store } from '../store/store.js';
 import { loadHooks } from '../write/code-hooks.js';
 import { RecordValidator } from '../write/record-validator.js';
@@ -136,6 +137,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   app.server.on('connect', refuseConnect);
+  // Every write of the request is logged under its caller (store/changes/write-context.ts).
+  app.addHook('onRequest', (req, _reply, done) => {
+    withWriter(
+      {
+        get caller() {
+          const caller = callerOf(req);
+          return caller ? `user:${caller.id}` : undefined;
+        },
+      },
+      done,
+    );
+  });
   // Callback-style hooks (here and in the modules below): no promise per request. A throw is caught by Fastify.
   // First the headers every response carries (docs/http-semantics.md), then CORS (its headers, and preflight answers,
   // hold for every later refusal too), then the request limits, then redirects and negotiation.

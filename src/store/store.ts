@@ -4,6 +4,7 @@
  * Core code depends on this file only, never on a dialect.
  */
 import type { Model, ResourceDef } from '../model/model-types.js';
+import type { ChangeLog } from './changes/change-log.js';
 import type { QueryPlanShape } from './index-advice.js';
 import type { Filter, ListQuery } from './query-types.js';
 import type { SchemaPlan } from './schema/schema-plan.js';
@@ -46,6 +47,11 @@ export interface KeyValueStore {
 export interface Store {
   readonly capabilities: StoreCapabilities;
   readonly kv: KeyValueStore;
+  /**
+   * Every committed change to a declared resource's records, in commit order: written by `insert`,
+   * `modify` and `deleteWhere` in their own transaction (changes/change-log.ts).
+   */
+  readonly changes: ChangeLog;
   /**
    * Brings the database to the model (schema/schema-planner.ts) in one transaction and returns the
    * plan applied; throws SchemaChangeRefused (a change it cannot make, rows a check refuses) or

@@ -1,7 +1,8 @@
 /** PostgreSQL's answers to the shared SQL compiler, its column types, and the driver's value coding. */
 import { fromIntegerText } from '../../model/exact-integer.js';
 import type { StorageKind } from '../../model/field-type.js';
-import { type SqlDialect, toLikePattern } from '../sql/sql-dialect.js';
+import { CHANGES_CHANNEL, type ChangeLogDialect } from '../changes/change-log-sql.js';
+import { toLikePattern } from '../sql/sql-dialect.js';
 
 /**
  * Column types. Text columns use the "C" collation: byte order like SQLite's BINARY, and ILIKE
@@ -44,7 +45,11 @@ const LIKE_TEXT: Partial<Record<StorageKind, (column: string) => string>> = {
   datetime: (c) => `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
 };
 
-export const pgDialect: SqlDialect = {
+/** Serialises the commit of change-log entries (seq order = commit order) and wakes the listeners. */
+const CHANGE_LOG_LOCK = 0x76657262;
+
+export const pgDialect: ChangeLogDialect = {
+  changeLogPrelude: `SELECT pg_advisory_xact_lock(${CHANGE_LOG_LOCK}), pg_notify('${CHANGES_CHANNEL}', '')`,
   quote: (id) => `"${id.replace(/"/g, '""')}"`,
   rowLocks: true,
   param: (n) => `$${n}`,

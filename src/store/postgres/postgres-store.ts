@@ -1,22 +1,19 @@
 /** The server store: PostgreSQL through `postgres` (porsager), prepared statements, a bounded pool. */
 import postgres from 'postgres';
 import { type Model, type ResourceDef, storedResources } from '../../model/model-types.js';
+import type { PendingChange } from '../changes/change-log.js';
+import { deleteRows, logChanges } from '../changes/change-log-sql.js';
+import { currentWriter } from '../changes/write-context.js';
 import type { QueryPlanShape } from '../index-advice.js';
 import type { Filter, ListQuery } from '../query-types.js';
 import { presentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
 import type { SchemaPlan } from '../schema/schema-plan.js';
-import type { MigrationRecord, SyncOptions } from '../schema/schema-sync.js';
-import { compileCount, compileSelect } from '../sql/sql-compiler.js';
-import {
-  compileDeleteById,
-  compileDeleteWhere,
-  compileGetById,
-  compileInsert,
-  compileUpdate,
-  encodeValues,
-} from '../sql/write-compiler.js';
+import { type MigrationRecord, runTask, type SchemaTask, type SyncOptions } from '../schema/schema-sync.js';
+import { compileCount, compileSelect, compileWhere, Params } from '../sql/sql-compiler.js';
+import { compileGetById, compileInsert, compileUpdate, encodeValues } from '../sql/write-compiler.js';
 import type { Change, Decide, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
 import { StoreUnavailable, UniqueViolation } from '../store-errors.js';
+import { PostgresChangeLog } from './postgres-changes.js';
 import { pgDialect as d, pgDriverTypes, toPgParams } from './postgres-dialect.js';
 import { type Operation, translatePgError } from './postgres-errors.js';
 import { PostgresKeyValue } from './postgres-kv.js';
@@ -39,7 +36,6 @@ interface Meta {
   get: string;
   lock: string;
   update: { sql: string; names: string[] };
-  remove: string;
   /** Moves the identity sequence past a client-chosen integer id (like SQLite's AUTOINCREMENT). */
   bump?: string;
 }
@@ -92,6 +88,10 @@ export class PostgresStore implements Store {
   /** Set on the view a `transaction` hands out: every operation runs on its connection. */
   private readonly txSql?: postgres.TransactionSql;
   private readonly txState?: { done: boolean };
+  readonly changes: PostgresChangeLog;
+  /** Every stored resource by name; `logged`: those whose changes go to the change log (not verbo's own). */
+  private readonly resources = new Map<string, ResourceDef>();
+  private readonly logged = new Set<string>();
 
   constructor(options: PostgresStoreOptions) {
     const poolSize = options.poolSize ?? 10;
@@ -120,6 +120,11 @@ export class PostgresStore implements Store {
     });
     this.kv = new PostgresKeyValue((text, params) =>
       this.run(undefined, 'write', (sql) => exec(sql, text, params)),
+    );
+    this.changes = new PostgresChangeLog(
+      this.sql,
+      (text, params) => this.run(undefined, 'read', (sql) => exec(sql, text, params)),
+      (name) => this.resources.get(name)?.allFields.get('id')?.storage === 'integer',
     );
   }
 
@@ -160,13 +165,14 @@ export class PostgresStore implements Store {
     const { plan, sequences } = await this.run(undefined, 'write', (sql) =>
       begin(sql, (tx) => syncPostgresSchema(tx, model, options)),
     );
+    for (const r of model.resources) this.logged.add(r.name);
     for (const r of storedResources(model)) {
+      this.resources.set(r.name, r);
       const seq = sequences.get(r.name);
       this.meta.set(r.name, {
         get: compileGetById(d, r),
         lock: compileGetById(d, r, true),
         update: compileUpdate(d, r),
-        remove: compileDeleteById(d, r),
         bump:
           seq &&
           `SELECT setval('${seq.replace(/'/g, "''")}', $1::bigint) FROM ${seq} ` +
@@ -237,7 +243,40 @@ export class PostgresStore implements Store {
   }
 
   async insert(r: ResourceDef, values: Row): Promise<Row> {
-    return this.run(r, 'write', (sql) => atomic(sql, (tx) => this.insertRow(tx, r, values)));
+    const row = await this.run(r, 'write', (sql) =>
+      begin(sql, async (tx) => {
+        const row = await this.insertRow(tx, r, values);
+        await this.log(tx, [
+          { resource: r.name, id: row.id, kind: 'created', version: Number(row._version) },
+        ]);
+        return row;
+      }),
+    );
+    this.changes.wakeUps.emit();
+    return row as Row;
+  }
+
+  /** Runs a task of statements in the transaction (the change log's SQL). */
+  private task<T>(tx: Sql, task: SchemaTask<T>): Promise<T> {
+    return runTask(task, (s) => exec(tx, s.sql, s.values ?? []));
+  }
+
+  /** Logs the changes of the write in progress, in its transaction (changes/change-log.ts). */
+  private async log(tx: Sql, changes: PendingChange[]): Promise<void> {
+    const kept = changes.filter((c) => this.logged.has(c.resource));
+    if (kept.length) await this.task(tx, logChanges(d, kept, new Date().toISOString(), currentWriter()));
+  }
+
+  /** Deletes the rows matching `cond`, and logs them and what ON DELETE does to their referrers. */
+  private async deleteLogged(
+    tx: Sql,
+    r: ResourceDef,
+    cond: { sql: string; values: unknown[] },
+  ): Promise<number> {
+    const lookup = (name: string) => this.resources.get(name)!;
+    const { count, changes } = await this.task(tx, deleteRows(d, lookup, r, cond, new Date().toISOString()));
+    await this.log(tx, changes);
+    return count;
   }
 
   private async updateRow(sql: Sql, r: ResourceDef, id: unknown, current: Row, values: Row): Promise<Row> {
@@ -272,16 +311,29 @@ export class PostgresStore implements Store {
             switch (change.kind) {
               case 'none':
                 return { kind: 'none', row: current };
-              case 'insert':
-                return { kind: 'inserted', row: await this.insertRow(tx, r, { ...change.values, id }) };
-              case 'update':
-                return { kind: 'updated', row: await this.updateRow(tx, r, id, current!, change.values) };
+              case 'insert': {
+                const row = await this.insertRow(tx, r, { ...change.values, id });
+                await this.log(tx, [
+                  { resource: r.name, id: row.id, kind: 'created', version: Number(row._version) },
+                ]);
+                return { kind: 'inserted', row };
+              }
+              case 'update': {
+                const row = await this.updateRow(tx, r, id, current!, change.values);
+                await this.log(tx, [
+                  { resource: r.name, id: row.id, kind: 'updated', version: Number(row._version) },
+                ]);
+                return { kind: 'updated', row };
+              }
               case 'delete':
-                await exec(tx, m.remove, [id]);
+                await this.deleteLogged(tx, r, { sql: 'id = $1', values: [id] });
                 return { kind: 'deleted', row: current! };
             }
           }),
-        );
+        ).then((result) => {
+          if (result.kind !== 'none') this.changes.wakeUps.emit();
+          return result;
+        });
       } catch (e) {
         // The decision's own error comes back as the same object, even if the rollback failed.
         if (decided) throw decided.error;
@@ -292,11 +344,13 @@ export class PostgresStore implements Store {
     }
   }
 
-  /** One DELETE statement: atomic on its own, so a restrict violation deletes nothing. */
+  /** One transaction: a restrict violation deletes nothing. */
   async deleteWhere(r: ResourceDef, where: Filter[]): Promise<number> {
-    const c = compileDeleteWhere(d, r, where);
-    const result = await this.run(r, 'delete', (sql) => atomic(sql, (tx) => exec(tx, c.sql, c.values)));
-    return result.count;
+    const p = new Params(d);
+    const cond = { sql: compileWhere(d, r, where, p), values: p.values };
+    const count = await this.run(r, 'delete', (sql) => begin(sql, (tx) => this.deleteLogged(tx, r, cond)));
+    if (count) this.changes.wakeUps.emit();
+    return count as number;
   }
 
   /**
@@ -324,6 +378,7 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     if (this.txSql) return;
+    await this.changes.stop();
     await this.sql.end({ timeout: 5 });
   }
 }
@@ -332,11 +387,6 @@ export class PostgresStore implements Store {
 function begin<T>(sql: Sql, fn: (tx: postgres.TransactionSql) => Promise<T>, mode?: string): Promise<T> {
   if ('savepoint' in sql) return sql.savepoint(fn) as Promise<T>;
   return (mode ? sql.begin(mode, fn) : sql.begin(fn)) as Promise<T>;
-}
-
-/** One statement alone is atomic; inside a transaction a savepoint keeps its failure from aborting the rest. */
-function atomic<T>(sql: Sql, fn: (tx: Sql) => Promise<T>): Promise<T> {
-  return 'savepoint' in sql ? (sql.savepoint(fn) as Promise<T>) : fn(sql);
 }
 
 /** A prepared statement with compiled values (arrays become literals). */

@@ -6,6 +6,7 @@
 import type { StorageKind } from '../../model/field-type.js';
 import { type FieldDef, type Model, type ResourceDef, storedResources } from '../../model/model-types.js';
 import { idKindOf } from '../../model/system-fields.js';
+import { CHANGES_TABLE } from '../changes/change-log.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
 import type { IndexSpec, SchemaStep } from './schema-plan.js';
 import { columnsOf, resourceOf, type StoredTypeNames, specOf } from './schema-planner.js';
@@ -126,7 +127,10 @@ export interface SchemaStatement {
   values?: unknown[];
 }
 
-/** verbo's own tables: each column's storage and field rules, the key-value entries, the migrations applied. */
+/**
+ * verbo's own tables: each column's storage and field rules, the key-value entries, the migrations
+ * applied, and the change log (changes/change-log-sql.ts).
+ */
 export function bootstrapSql(d: DdlDialect): string[] {
   const text = d.columnType('text');
   return [
@@ -134,6 +138,7 @@ export function bootstrapSql(d: DdlDialect): string[] {
     `CREATE TABLE IF NOT EXISTS _verbo_fields (resource ${text} NOT NULL, field ${text} NOT NULL, spec ${text} NOT NULL, PRIMARY KEY (resource, field))${d.tableOptions}`,
     `CREATE TABLE IF NOT EXISTS _verbo_kv (namespace ${text} NOT NULL, key ${text} NOT NULL, value ${text} NOT NULL, expires_at ${d.columnType('integer')} NOT NULL, PRIMARY KEY (namespace, key))${d.tableOptions}`,
     `CREATE TABLE IF NOT EXISTS _verbo_migrations (${d.idColumn('integer', true)}, applied_at ${text} NOT NULL, config_hash ${text} NOT NULL, who ${text} NOT NULL, steps ${text} NOT NULL)${d.tableOptions}`,
+    ...changeLogTableSql(d),
   ];
 }
 
@@ -167,6 +172,16 @@ export function rememberSql(d: SqlDialect, model: Model, gone: string[]): Schema
   insert('_verbo_columns', 'storage', (_, f) => f.storage);
   insert('_verbo_fields', 'spec', (_, f) => JSON.stringify(specOf(f)));
   return out;
+}
+
+/** The change log (changes/change-log.ts) and its index on `at`, for pruning by age. */
+function changeLogTableSql(d: DdlDialect): string[] {
+  const text = d.columnType('text');
+  const seq = d.idColumn('integer', true).replace(/^id /, 'seq ');
+  return [
+    `CREATE TABLE IF NOT EXISTS ${CHANGES_TABLE} (${seq}, resource ${text} NOT NULL, id ${text} NOT NULL, kind ${text} NOT NULL, version ${d.columnType('integer')} NOT NULL, at ${text} NOT NULL, caller ${text})${d.tableOptions}`,
+    `CREATE INDEX IF NOT EXISTS ${CHANGES_TABLE}_at_idx ON ${CHANGES_TABLE}(at)`,
+  ];
 }
 
 /** `1 row has` / `3 rows have`: a count with its verb agreeing. */

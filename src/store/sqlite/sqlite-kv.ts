@@ -4,7 +4,7 @@ import type { KeyValueStore } from '../store.js';
 import { type SqliteError, translateIoError } from './sqlite-errors.js';
 
 /** Runs a statement; a busy or unreadable file becomes a neutral error (→ 503), as for records. */
-function guard<T>(fn: () => T): T {
+export function guard<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {

@@ -1,23 +1,26 @@
 /** The embedded store: better-sqlite3, WAL, foreign keys on, statements prepared once per shape. */
 import type Database from 'better-sqlite3';
 import { type Model, type ResourceDef, storedResources } from '../../model/model-types.js';
+import type { PendingChange } from '../changes/change-log.js';
+import { deleteRows, logChanges } from '../changes/change-log-sql.js';
+import { currentWriter } from '../changes/write-context.js';
 import type { QueryPlanShape } from '../index-advice.js';
 import type { Filter, ListQuery } from '../query-types.js';
 import { presentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
 import type { SchemaPlan } from '../schema/schema-plan.js';
-import type { MigrationRecord, SyncOptions } from '../schema/schema-sync.js';
-import { compileCount, compileSelect } from '../sql/sql-compiler.js';
 import {
-  compileDeleteById,
-  compileDeleteWhere,
-  compileGetById,
-  compileInsert,
-  compileUpdate,
-  encodeValues,
-} from '../sql/write-compiler.js';
+  type MigrationRecord,
+  runTaskSync,
+  type SchemaStatement,
+  type SchemaTask,
+  type SyncOptions,
+} from '../schema/schema-sync.js';
+import { compileCount, compileSelect, compileWhere, Params } from '../sql/sql-compiler.js';
+import { compileGetById, compileInsert, compileUpdate, encodeValues } from '../sql/write-compiler.js';
 import type { Decide, KeyValueStore, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
 import { MissingReference, StillReferenced, UniqueViolation } from '../store-errors.js';
 import { openDatabaseFile } from './database-file.js';
+import { SqliteChangeLog } from './sqlite-changes.js';
 import { regexpFunction } from './sqlite-conversions.js';
 import { sqliteDialect as d, rowDecoder } from './sqlite-dialect.js';
 import { type SqliteError, translateIoError, uniqueFieldsFromMessage } from './sqlite-errors.js';
@@ -61,6 +64,10 @@ export class SqliteStore implements Store {
   /** Set on the view a `transaction` hands out: runs inside it, never waits for it. */
   private readonly txState?: { done: boolean };
   private savepoints = 0;
+  readonly changes: SqliteChangeLog;
+  /** Every stored resource by name; `logged`: those whose changes go to the change log (not verbo's own). */
+  private readonly resources = new Map<string, ResourceDef>();
+  private readonly logged = new Set<string>();
   private readonly checkpointer: WalCheckpointer | undefined;
 
   constructor(options: SqliteStoreOptions) {
@@ -81,6 +88,10 @@ export class SqliteStore implements Store {
     this.tx = db.transaction((fn: () => unknown) => fn());
     this.rawKv = new SqliteKeyValue(db);
     this.kv = gatedKv(this.rawKv, () => this.blocked(), this.lock);
+    this.changes = new SqliteChangeLog(
+      db,
+      (name) => this.resources.get(name)?.allFields.get('id')?.storage === 'integer',
+    );
   }
 
   /** Whether this call must wait: another caller's transaction holds the one connection. */
@@ -152,7 +163,9 @@ export class SqliteStore implements Store {
     while (this.blocked()) await this.lock.released();
     const plan = this.guard(() => syncSqliteSchema(this.db, model, options));
     this.rawKv.init();
+    for (const r of model.resources) this.logged.add(r.name);
     for (const r of storedResources(model)) {
+      this.resources.set(r.name, r);
       this.prepared.set(r.name, {
         get: this.db.prepare(compileGetById(d, r)).safeIntegers(true),
         decode: rowDecoder(r.allFields.values()),
@@ -254,10 +267,43 @@ export class SqliteStore implements Store {
 
   async insert(r: ResourceDef, values: Row): Promise<Row> {
     while (this.blocked()) await this.lock.released();
-    // In autocommit, INSERT … RETURNING read with .get() hands back the row before the commit, and a
-    // failed commit (disk full) went unnoticed — a 201 for a lost record. insertRow reads with .all(),
-    // which commits before it returns: the same guarantee as an explicit transaction, two statements fewer.
-    return this.guard(() => this.insertRow(r, values));
+    // The row and its change-log entry in one transaction (a savepoint inside `transaction`); a failed
+    // commit (disk full) throws here, so no 201 is ever given for a lost record.
+    const row = this.guard(() =>
+      this.tx.immediate(() => {
+        const row = this.insertRow(r, values);
+        this.log([{ resource: r.name, id: row.id, kind: 'created', version: Number(row._version) }]);
+        return row;
+      }),
+    ) as Row;
+    this.changes.wakeUps.emit();
+    return row;
+  }
+
+  /** Runs a task of statements on the connection (the change log's SQL). */
+  private task<T>(task: SchemaTask<T>): T {
+    return runTaskSync(task, (s: SchemaStatement) => {
+      const statement = this.statement(s.sql);
+      if (statement.reader) return statement.all(...(s.values ?? [])) as Record<string, unknown>[];
+      statement.run(...(s.values ?? []));
+      return [];
+    });
+  }
+
+  /** Logs the changes of the write in progress, in its transaction (changes/change-log.ts). */
+  private log(changes: PendingChange[]): void {
+    const kept = changes.filter((c) => this.logged.has(c.resource));
+    if (kept.length) this.task(logChanges(d, kept, new Date().toISOString(), currentWriter()));
+  }
+
+  /** Deletes the rows matching `cond`, and logs them and what ON DELETE does to their referrers. */
+  private deleteLogged(r: ResourceDef, cond: { sql: string; values: unknown[] }): number {
+    const lookup = (name: string) => this.resources.get(name)!;
+    const { count, changes } = this.writeGuard(r, undefined, () =>
+      this.task(deleteRows(d, lookup, r, cond, new Date().toISOString())),
+    );
+    this.log(changes);
+    return count;
   }
 
   private updateRow(r: ResourceDef, id: unknown, current: Row, values: Row): Row {
@@ -279,23 +325,33 @@ export class SqliteStore implements Store {
       switch (change.kind) {
         case 'none':
           return { kind: 'none', row: current };
-        case 'insert':
-          return { kind: 'inserted', row: this.insertRow(r, { ...change.values, id }) };
-        case 'update':
-          return { kind: 'updated', row: this.updateRow(r, id, current!, change.values) };
+        case 'insert': {
+          const row = this.insertRow(r, { ...change.values, id });
+          this.log([{ resource: r.name, id: row.id, kind: 'created', version: Number(row._version) }]);
+          return { kind: 'inserted', row };
+        }
+        case 'update': {
+          const row = this.updateRow(r, id, current!, change.values);
+          this.log([{ resource: r.name, id: row.id, kind: 'updated', version: Number(row._version) }]);
+          return { kind: 'updated', row };
+        }
         case 'delete':
-          this.writeGuard(r, undefined, () => this.statement(compileDeleteById(d, r)).run(this.key(r, id)));
+          this.deleteLogged(r, { sql: 'id = ?', values: [this.key(r, id)] });
           return { kind: 'deleted', row: current! };
       }
     };
-    return this.guard(() => this.tx.immediate(run) as ModifyResult);
+    const result = this.guard(() => this.tx.immediate(run) as ModifyResult);
+    if (result.kind !== 'none') this.changes.wakeUps.emit();
+    return result;
   }
 
   async deleteWhere(r: ResourceDef, where: Filter[]): Promise<number> {
     while (this.blocked()) await this.lock.released();
-    const c = compileDeleteWhere(d, r, where);
-    const run = () => this.writeGuard(r, undefined, () => this.statement(c.sql).run(...c.values)).changes;
-    return this.guard(() => this.tx.immediate(run) as number);
+    const p = new Params(d);
+    const cond = { sql: compileWhere(d, r, where, p), values: p.values };
+    const count = this.guard(() => this.tx.immediate(() => this.deleteLogged(r, cond)) as number);
+    if (count) this.changes.wakeUps.emit();
+    return count;
   }
 
   /** Runs a write (`row` undefined for deletes) and turns constraint failures into neutral errors. */
@@ -333,6 +389,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.txState) return;
+    this.changes.stop();
     await this.checkpointer?.stop();
     // The last connection to close checkpoints the WAL and removes it.
     if (this.db.open) this.db.close();

@@ -1,0 +1,67 @@
+/**
+ * The change log on PostgreSQL: read through the store's pool; woken by this process's own
+ * commits and by `LISTEN verbo_changes` (every writing transaction NOTIFYs at commit, from any
+ * process or instance), with a slow poll as a safety net should the listening connection drop.
+ */
+import type postgres from 'postgres';
+import { type ChangeEntry, type ChangeLog, type Retention, WakeUps } from '../changes/change-log.js';
+import {
+  CHANGE_BOUNDS_SQL,
+  CHANGES_CHANNEL,
+  decodeChange,
+  pruneChangesSql,
+  READ_CHANGES_SQL,
+} from '../changes/change-log-sql.js';
+import { pgDialect as d } from './postgres-dialect.js';
+import type { PgQuery } from './postgres-kv.js';
+
+/** The safety-net poll (ms): a NOTIFY lost with a dropped connection is noticed by then. */
+const SAFETY_POLL_MS = 1000;
+
+export class PostgresChangeLog implements ChangeLog {
+  readonly wakeUps = new WakeUps();
+  private timer: NodeJS.Timeout | undefined;
+  private listening: Promise<{ unlisten(): Promise<void> } | undefined> | undefined;
+
+  constructor(
+    private readonly sql: postgres.Sql,
+    private readonly query: PgQuery,
+    private readonly integerIds: (resource: string) => boolean,
+  ) {}
+
+  async read(after: number, limit: number): Promise<ChangeEntry[]> {
+    const rows = await this.query(READ_CHANGES_SQL(d), [after, limit]);
+    return rows.map((row) => decodeChange(row, this.integerIds));
+  }
+
+  async bounds(): Promise<{ first: number; last: number }> {
+    const [row] = await this.query(CHANGE_BOUNDS_SQL, []);
+    return { first: Number(row?.first ?? 0), last: Number(row?.last ?? 0) };
+  }
+
+  async prune(retention: Retention): Promise<number> {
+    const { sql, values } = pruneChangesSql(d, retention);
+    return (await this.query(sql, values)).count;
+  }
+
+  onWake(listener: () => void): () => void {
+    return this.wakeUps.add(
+      listener,
+      () => {
+        const emit = () => this.wakeUps.emit();
+        this.listening = this.sql.listen(CHANGES_CHANNEL, emit, emit).catch(() => undefined);
+        this.timer = setInterval(emit, SAFETY_POLL_MS);
+        this.timer.unref();
+      },
+      () => void this.stop(),
+    );
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    const listening = this.listening;
+    this.listening = undefined;
+    await (await listening)?.unlisten().catch(() => undefined);
+  }
+}
