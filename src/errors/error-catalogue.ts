@@ -243,6 +243,12 @@ export const ERROR_CATALOGUE = {
     en: 'Too many requests; try again later.',
     es: 'Demasiadas peticiones; inténtelo más tarde.',
   },
+  TOO_MANY_STREAMS: {
+    status: 429,
+    stage: 'access',
+    en: 'Too many open change streams; close one and try again.',
+    es: 'Demasiados flujos de cambios abiertos; cierre uno e inténtelo de nuevo.',
+  },
   TOO_MANY_ATTEMPTS: {
     status: 429,
     stage: 'access',
@@ -272,6 +278,12 @@ export const ERROR_CATALOGUE = {
     stage: 'request',
     en: 'The service is temporarily unavailable; try again shortly.',
     es: 'El servicio no está disponible en este momento; inténtelo en breve.',
+  },
+  STREAM_TOO_SLOW: {
+    status: 503,
+    stage: 'request',
+    en: 'The change stream was closed because it was not read fast enough; reconnect to resume.',
+    es: 'El flujo de cambios se cerró porque no se leía a tiempo; vuelva a conectarse para continuar.',
   },
   INSUFFICIENT_STORAGE: {
     status: 507,

@@ -27,6 +27,7 @@ import { sendError } from './error-handler.js';
 import { registerIdempotency } from './idempotency/idempotency-hooks.js';
 import { malformedJson } from './json-syntax-error.js';
 import { IndexAdvisor } from './query/index-advisor.js';
+import { ChangeFeed, wantsEventStream } from './realtime/change-feed.js';
 import { JSON_OFFERS, negotiate } from './request/content-negotiation.js';
 import { registerCors } from './request/cors.js';
 import { integerMembersOf } from './request/integer-members.js';
@@ -173,7 +174,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (
       req.method !== 'OPTIONS' &&
       !req.routeOptions.config?.ownNegotiation &&
-      !negotiate(req.headers.accept, JSON_OFFERS)
+      !negotiate(req.headers.accept, JSON_OFFERS) &&
+      !(
+        (req.routeOptions.config as { eventStream?: boolean } | undefined)?.eventStream &&
+        wantsEventStream(req)
+      )
     ) {
       throw ApiError.of(
         'NOT_ACCEPTABLE',
@@ -184,7 +189,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   registerShutdownGuard(app);
   registerRateLimit(app, model.rateLimit);
-  await registerAuth(app, model, store, { tls: Boolean(options.https) });
+  const auth = await registerAuth(app, model, store, { tls: Boolean(options.https) });
+  const feed = new ChangeFeed(model, store, auth, app.log);
+  ctx.feed = feed;
+  // Streams end before the server waits for its connections to close (docs/realtime.md).
+  app.addHook('preClose', () => feed.close());
   registerIdempotency(app, {
     kv: store.kv,
     ttlMs: model.idempotency.ttlSeconds * 1000,

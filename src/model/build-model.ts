@@ -13,6 +13,7 @@ import { readHooksPath } from './hooks-config.js';
 import { readIndexes } from './index-config.js';
 import { readLimits } from './limits-config.js';
 import type { FieldDef, IdType, Model, OnDelete, ResourceDef } from './model-types.js';
+import { readRealtime } from './realtime-config.js';
 import { checkRenames, readRenamedFrom } from './rename-config.js';
 import { ID_TYPES, systemFields } from './system-fields.js';
 
@@ -31,6 +32,7 @@ const TOP_KEYS = [
   'resources',
   'admin',
   'hooks',
+  'realtime',
 ];
 const RESOURCE_KEYS = [
   'id',
@@ -108,6 +110,7 @@ export function buildModel(loaded: LoadedConfig): Model {
     report(['language'], 'must be en or es');
   const { bodyLimit, limits } = readLimits(data, report);
   const admin = readAdmin(data.admin, basePath, resources, report);
+  const realtime = readRealtime(data.realtime, report);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     name: typeof data.name === 'string' ? data.name : 'verbo',
@@ -123,6 +126,7 @@ export function buildModel(loaded: LoadedConfig): Model {
     ...authPart,
     admin,
     ...(hooks ? { hooks } : {}),
+    realtime,
   };
 }
 

@@ -5,6 +5,7 @@ import type { AuthSettings, RateLimitSettings, TrustProxy } from './auth-config.
 import type { CompiledExpression } from './expressions/cel-environment.js';
 import type { FieldType, StorageKind } from './field-type.js';
 import type { RequestLimits } from './limits-config.js';
+import type { RealtimeSettings } from './realtime-config.js';
 
 /** The name of a field type that can be an id (one with `id`, see field-type.ts): integer, uuid, string. */
 export type IdType = string;
@@ -139,6 +140,8 @@ export interface Model {
   admin: AdminSettings;
   /** The code hooks module (`hooks:`, docs/rules.md#code-hooks): an absolute path. */
   hooks?: string;
+  /** Change streams and the change log's retention (docs/realtime.md). */
+  realtime: RealtimeSettings;
 }
 
 export interface AdminSettings {

@@ -12,7 +12,7 @@ import type { Store } from '../../store/store.js';
 import { ACCEPT_POST } from '../request/body-media-type.js';
 import { registerPath } from '../routes/resource-routes.js';
 import { crossSiteRefused } from './auth-errors.js';
-import { authServices } from './auth-services.js';
+import { type AuthServices, authServices } from './auth-services.js';
 import { authenticator, isCrossSite, trustedOrigins } from './authenticate.js';
 import { requireCaller, sessionHandlers } from './session-routes.js';
 import { tokenHandlers } from './token-routes.js';
@@ -24,8 +24,8 @@ export async function registerAuth(
   model: Model,
   store: Store,
   options: { tls: boolean },
-): Promise<void> {
-  if (!model.auth) return;
+): Promise<AuthServices | undefined> {
+  if (!model.auth) return undefined;
   // Awaited: the plugin loads now, so its onRequest hook (the parse) runs before `authenticate`.
   await app.register(fastifyCookie);
   const services = authServices(store, model.auth);
@@ -77,4 +77,5 @@ export async function registerAuth(
       checks: { GET: signedIn, DELETE: signedIn },
     });
   });
+  return services;
 }

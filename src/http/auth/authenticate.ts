@@ -9,7 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CorsConfig } from '../../model/model-types.js';
 import { crossSiteRefused, unauthenticated } from './auth-errors.js';
 import type { AuthServices } from './auth-services.js';
-import { markStaleSession, setCaller } from './caller.js';
+import { type Caller, markStaleSession, setCaller } from './caller.js';
 import { clearSessionCookie, sessionIdOf } from './cookies.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -37,6 +37,41 @@ export function isCrossSite(req: FastifyRequest, trusted: string[]): boolean {
   }
 }
 
+/** The caller a Bearer token names now; undefined when it is unknown, expired or revoked. */
+export async function callerFromToken(services: AuthServices, secret: string): Promise<Caller | undefined> {
+  const found = await services.tokens.authenticate(secret);
+  const user = found && (await services.users.get(found.userId));
+  if (!found || !user) return undefined;
+  return { id: user.id, email: user.email, roles: user.roles, via: 'token', tokenId: found.tokenId };
+}
+
+/** The caller a session names now; undefined when it has expired or ended. */
+export async function callerFromSession(
+  services: AuthServices,
+  sessionId: string,
+): Promise<Caller | undefined> {
+  const session = await services.sessions.find(sessionId);
+  const user = session && (await services.users.get(session.userId));
+  return user ? { id: user.id, email: user.email, roles: user.roles, via: 'session', sessionId } : undefined;
+}
+
+/**
+ * The caller the request's credentials name now (a change stream checks its own while it is
+ * open): undefined when the token was revoked or the session ended.
+ */
+export async function currentCaller(
+  services: AuthServices,
+  req: FastifyRequest,
+): Promise<Caller | undefined> {
+  const header = req.headers.authorization;
+  if (header !== undefined) {
+    const m = BEARER.exec(header);
+    return m ? callerFromToken(services, m[1]) : undefined;
+  }
+  const sessionId = sessionIdOf(req);
+  return sessionId === undefined ? undefined : callerFromSession(services, sessionId);
+}
+
 export function authenticator(
   services: AuthServices,
   trusted: string[],
@@ -52,35 +87,27 @@ export function authenticator(
           'INVALID_TOKEN',
           'invalid_request',
         );
-      const found = await services.tokens.authenticate(m[1]);
-      const user = found && (await services.users.get(found.userId));
-      if (!found || !user)
+      const caller = await callerFromToken(services, m[1]);
+      if (!caller)
         throw unauthenticated(
           'the Bearer token is not valid, has expired or was revoked',
           'INVALID_TOKEN',
           'invalid_token',
         );
-      setCaller(req, {
-        id: user.id,
-        email: user.email,
-        roles: user.roles,
-        via: 'token',
-        tokenId: found.tokenId,
-      });
+      setCaller(req, caller);
       reply.header('cache-control', PRIVATE);
       return;
     }
     const sessionId = sessionIdOf(req);
     if (sessionId === undefined) return;
-    const session = await services.sessions.find(sessionId);
-    const user = session && (await services.users.get(session.userId));
-    if (!user) {
+    const caller = await callerFromSession(services, sessionId);
+    if (!caller) {
       markStaleSession(req);
       clearSessionCookie(reply, secureCookie(req));
       return;
     }
     if (!SAFE_METHODS.has(req.method) && isCrossSite(req, trusted)) throw crossSiteRefused();
-    setCaller(req, { id: user.id, email: user.email, roles: user.roles, via: 'session', sessionId });
+    setCaller(req, caller);
     reply.header('cache-control', PRIVATE);
   };
 }

@@ -3,6 +3,7 @@ import type { Model } from '../../model/model-types.js';
 import type { Store } from '../../store/store.js';
 import type { RecordValidator } from '../../write/record-validator.js';
 import type { IndexAdvisor } from '../query/index-advisor.js';
+import type { ChangeFeed } from '../realtime/change-feed.js';
 
 export interface AppContext {
   model: Model;
@@ -10,4 +11,6 @@ export interface AppContext {
   validator: RecordValidator;
   /** Warns once per list-query shape that scans or sorts a large table without an index. */
   indexAdvisor: IndexAdvisor;
+  /** Change streams: GET with `Accept: text/event-stream` (docs/realtime.md). */
+  feed?: ChangeFeed;
 }

@@ -13,6 +13,7 @@ import { notModified } from '../plan/conditions.js';
 import { refuseHiddenQuery } from '../plan/field-access.js';
 import { embedRelations } from '../query/embed.js';
 import { parseFilters, parseListQuery, type QueryInput, RESERVED } from '../query/list-query-parser.js';
+import { wantsEventStream } from '../realtime/change-feed.js';
 import { requireBody } from '../request/body-media-type.js';
 import { notFound } from '../request/item-id.js';
 import { parsePrefer } from '../request/prefer.js';
@@ -44,6 +45,7 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
 
   return {
     async list(req: Req, reply: FastifyReply) {
+      if (ctx.feed && wantsEventStream(req)) return ctx.feed.openList(req, reply, r, () => parentFilter(req));
       // The order of checks (docs/errors.md): the query string (400) before access (403) and the parent (404).
       const parsed = parseListQuery(ctx.model, r, req.query);
       const readable = authorize(req, r, 'read').where;

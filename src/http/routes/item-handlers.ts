@@ -13,6 +13,7 @@ import { checkReadPreconditions, checkWritePreconditions, notModified } from '..
 import { patchFunction } from '../plan/patch-plan.js';
 import { embedRelations } from '../query/embed.js';
 import { parseItemQuery, type QueryInput } from '../query/list-query-parser.js';
+import { wantsEventStream } from '../realtime/change-feed.js';
 import { PATCH_TYPES, requireBody } from '../request/body-media-type.js';
 import { itemId, notFound } from '../request/item-id.js';
 import { itemHeaders } from '../respond/record-headers.js';
@@ -37,6 +38,7 @@ function idOf(r: ResourceDef, req: IdRequest, action: AccessAction): unknown {
 export function itemHandlers(ctx: AppContext, r: ResourceDef) {
   return {
     async get(req: IdRequest, reply: FastifyReply) {
+      if (ctx.feed && wantsEventStream(req)) return ctx.feed.openItem(req, reply, r, idOf(r, req, 'read'));
       const selection = parseItemQuery(ctx.model, r, req.query as QueryInput);
       const id = idOf(r, req, 'read');
       const row = await ctx.store.get(r, id);

@@ -33,6 +33,8 @@ export interface PathSpec {
   accept: Record<string, string>;
   /** Response schemas per method (fast serialisation of record bodies). */
   schemas?: Partial<Record<keyof PathSpec['handlers'], FastifySchema>>;
+  /** Route config per method (e.g. `eventStream`: GET may answer `text/event-stream`). */
+  config?: Partial<Record<keyof PathSpec['handlers'], Record<string, unknown>>>;
   /** The early stages of the order of checks per method (docs/errors.md): 401, then 415. */
   checks?: Partial<Record<keyof PathSpec['handlers'], RouteChecks>>;
 }
@@ -76,11 +78,13 @@ export function registerPath(app: FastifyInstance, spec: PathSpec): void {
   const allow = allowOf(spec);
   for (const [method, handler] of Object.entries(spec.handlers)) {
     const schema = spec.schemas?.[method as keyof PathSpec['handlers']];
+    const config = spec.config?.[method as keyof PathSpec['handlers']];
     app.route({
       method: method as HTTPMethods,
       url: spec.url,
       handler,
       ...(schema ? { schema } : {}),
+      ...(config ? { config } : {}),
       ...stageHooks(spec.checks?.[method as keyof PathSpec['handlers']]),
     } as RouteOptions);
   }
@@ -132,6 +136,9 @@ function needsCaller(needs: AccessNeed[]): RouteChecks['authenticate'] {
   return (req) => requireCaller(req, needs);
 }
 
+/** GET on a collection or an item may be a change stream (docs/realtime.md). */
+const STREAMS: PathSpec['config'] = { GET: { eventStream: true } };
+
 export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r: ResourceDef): void {
   const base = `${ctx.model.basePath}/${r.name}`;
   const coll = collectionHandlers(ctx, r);
@@ -146,6 +153,7 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r:
     accept: { 'accept-post': ACCEPT_POST },
     schemas: { GET: recordResponse(r, [200], true), POST: recordResponse(r, [201]) },
     checks: collectionChecks(r),
+    config: STREAMS,
   });
   registerPath(app, {
     url: `${base}/:id`,
@@ -161,6 +169,7 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r:
       PUT: recordResponse(r, [200, 201]),
       PATCH: recordResponse(r, [200]),
     },
+    config: STREAMS,
     checks: {
       GET: { authenticate: needsCaller([[[r, 'read']]]) },
       // PUT creates or replaces: 401 up front only when neither could serve an anonymous caller.
@@ -194,6 +203,7 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r:
       accept: { 'accept-post': ACCEPT_POST },
       schemas: { GET: recordResponse(child, [200], true), POST: recordResponse(child, [201]) },
       checks: collectionChecks(child, r),
+      config: STREAMS,
     });
   }
 }

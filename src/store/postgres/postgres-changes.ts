@@ -4,7 +4,13 @@
  * process or instance), with a slow poll as a safety net should the listening connection drop.
  */
 import type postgres from 'postgres';
-import { type ChangeEntry, type ChangeLog, type Retention, WakeUps } from '../changes/change-log.js';
+import {
+  CHANGES_TABLE,
+  type ChangeEntry,
+  type ChangeLog,
+  type Retention,
+  WakeUps,
+} from '../changes/change-log.js';
 import {
   CHANGE_BOUNDS_SQL,
   CHANGES_CHANNEL,
@@ -12,8 +18,18 @@ import {
   pruneChangesSql,
   READ_CHANGES_SQL,
 } from '../changes/change-log-sql.js';
-import { pgDialect as d } from './postgres-dialect.js';
+import { CHANGE_LOG_LOCK, pgDialect as d } from './postgres-dialect.js';
 import type { PgQuery } from './postgres-kv.js';
+
+/**
+ * `INSERT … RETURNING *` (with `n` parameters) and its `created` entry in one statement: the
+ * advisory lock and the NOTIFY of `changeLogPrelude` are taken in the same statement, after the
+ * row is written, so seq still follows commit order. `$n+1` is the time, `$n+2` the writer.
+ */
+export function insertLoggedSql(insert: string, n: number, resource: string): string {
+  const name = `'${resource.replaceAll("'", "''")}'`;
+  return `WITH w AS (${insert}), l AS (INSERT INTO ${CHANGES_TABLE} (resource, id, kind, version, at, caller) SELECT ${name}, w.id::text, 'created', w."_version", $${n + 1}, $${n + 2} FROM w, pg_advisory_xact_lock(${CHANGE_LOG_LOCK}) AS lk, pg_notify('${CHANGES_CHANNEL}', '') AS nt) SELECT * FROM w`;
+}
 
 /** The safety-net poll (ms): a NOTIFY lost with a dropped connection is noticed by then. */
 const SAFETY_POLL_MS = 1000;

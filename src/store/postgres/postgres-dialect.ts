@@ -46,7 +46,7 @@ const LIKE_TEXT: Partial<Record<StorageKind, (column: string) => string>> = {
 };
 
 /** Serialises the commit of change-log entries (seq order = commit order) and wakes the listeners. */
-const CHANGE_LOG_LOCK = 0x76657262;
+export const CHANGE_LOG_LOCK = 0x76657262;
 
 export const pgDialect: ChangeLogDialect = {
   changeLogPrelude: `SELECT pg_advisory_xact_lock(${CHANGE_LOG_LOCK}), pg_notify('${CHANGES_CHANNEL}', '')`,

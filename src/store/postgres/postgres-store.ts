@@ -13,7 +13,7 @@ import { compileCount, compileSelect, compileWhere, Params } from '../sql/sql-co
 import { compileGetById, compileInsert, compileUpdate, encodeValues } from '../sql/write-compiler.js';
 import type { Change, Decide, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
 import { StoreUnavailable, UniqueViolation } from '../store-errors.js';
-import { PostgresChangeLog } from './postgres-changes.js';
+import { insertLoggedSql, PostgresChangeLog } from './postgres-changes.js';
 import { pgDialect as d, pgDriverTypes, toPgParams } from './postgres-dialect.js';
 import { type Operation, translatePgError } from './postgres-errors.js';
 import { PostgresKeyValue } from './postgres-kv.js';
@@ -233,27 +233,28 @@ export class PostgresStore implements Store {
     return Number(row.n);
   }
 
+  /** The INSERT and its change-log entry in one statement (atomic without a transaction of its own). */
   private async insertRow(sql: Sql, r: ResourceDef, values: Row): Promise<Row> {
     const row = stampInsert(r, values);
     const names = presentColumns(row);
-    const [out] = await exec(sql, compileInsert(d, r, names), encodeValues(d, r, row, names));
+    const params = encodeValues(d, r, row, names);
+    const insert = compileInsert(d, r, names);
+    const [out] = this.logged.has(r.name)
+      ? await exec(sql, insertLoggedSql(insert, names.length, r.name), [
+          ...params,
+          new Date().toISOString(),
+          currentWriter(),
+        ])
+      : await exec(sql, insert, params);
     const bump = this.m(r).bump;
     if (bump && values.id !== undefined) await exec(sql, bump, [out.id]);
     return out;
   }
 
   async insert(r: ResourceDef, values: Row): Promise<Row> {
-    const row = await this.run(r, 'write', (sql) =>
-      begin(sql, async (tx) => {
-        const row = await this.insertRow(tx, r, values);
-        await this.log(tx, [
-          { resource: r.name, id: row.id, kind: 'created', version: Number(row._version) },
-        ]);
-        return row;
-      }),
-    );
+    const row = await this.run(r, 'write', (sql) => atomic(sql, (tx) => this.insertRow(tx, r, values)));
     this.changes.wakeUps.emit();
-    return row as Row;
+    return row;
   }
 
   /** Runs a task of statements in the transaction (the change log's SQL). */
@@ -311,13 +312,8 @@ export class PostgresStore implements Store {
             switch (change.kind) {
               case 'none':
                 return { kind: 'none', row: current };
-              case 'insert': {
-                const row = await this.insertRow(tx, r, { ...change.values, id });
-                await this.log(tx, [
-                  { resource: r.name, id: row.id, kind: 'created', version: Number(row._version) },
-                ]);
-                return { kind: 'inserted', row };
-              }
+              case 'insert':
+                return { kind: 'inserted', row: await this.insertRow(tx, r, { ...change.values, id }) };
               case 'update': {
                 const row = await this.updateRow(tx, r, id, current!, change.values);
                 await this.log(tx, [
@@ -387,6 +383,11 @@ export class PostgresStore implements Store {
 function begin<T>(sql: Sql, fn: (tx: postgres.TransactionSql) => Promise<T>, mode?: string): Promise<T> {
   if ('savepoint' in sql) return sql.savepoint(fn) as Promise<T>;
   return (mode ? sql.begin(mode, fn) : sql.begin(fn)) as Promise<T>;
+}
+
+/** One statement alone is atomic; inside a transaction a savepoint keeps its failure from aborting the rest. */
+function atomic<T>(sql: Sql, fn: (tx: Sql) => Promise<T>): Promise<T> {
+  return 'savepoint' in sql ? (sql.savepoint(fn) as Promise<T>) : fn(sql);
 }
 
 /** A prepared statement with compiled values (arrays become literals). */
