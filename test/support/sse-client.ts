@@ -1,4 +1,10 @@
-/** Reads a change stream in tests: events as they arrive, parsed as the WHATWG EventSource parser would. */
+/**
+ * Reads a change stream in tests: events as they arrive, parsed as the WHATWG EventSource parser
+ * would. Each stream has a connection of its own (node:http, no agent), closed with it, so no idle
+ * keep-alive connection outlives a test.
+ */
+import { request } from 'node:http';
+
 export interface SseEvent {
   event: string;
   id?: string;
@@ -22,10 +28,7 @@ export interface SseStream {
 
 export async function openSse(url: string, headers: Record<string, string> = {}): Promise<SseStream> {
   const controller = new AbortController();
-  const res = await fetch(url, {
-    headers: { accept: 'text/event-stream', ...headers },
-    signal: controller.signal,
-  });
+  const res = await get(url, { accept: 'text/event-stream', ...headers }, controller.signal);
   const events: SseEvent[] = [];
   const waiters: (() => void)[] = [];
   const notify = () => {
@@ -47,7 +50,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   const ended = (async () => {
     const decoder = new TextDecoder();
     try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      for await (const chunk of res.body) {
         buffer += decoder.decode(chunk, { stream: true });
         let at = buffer.indexOf('\n\n');
         while (at >= 0) {
@@ -105,3 +108,31 @@ export async function openSse(url: string, headers: Record<string, string> = {})
 /** The data events (no comments), as `kind id` lines for compact assertions. */
 export const kinds = (events: SseEvent[]): string[] =>
   events.filter((e) => e.event !== ':').map((e) => `${e.event} ${e.data?.id ?? ''}`.trim());
+
+interface Got {
+  status: number;
+  headers: Headers;
+  body: AsyncIterable<Uint8Array>;
+  text(): Promise<string>;
+}
+
+function get(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<Got> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers, agent: false, signal }, (res) => {
+      const h = new Headers();
+      for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') h.set(k, v);
+      resolve({
+        status: res.statusCode ?? 0,
+        headers: h,
+        body: res,
+        async text() {
+          let out = '';
+          for await (const chunk of res) out += chunk;
+          return out;
+        },
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
