@@ -20,6 +20,7 @@ import { parseItemQuery, parseListQuery, type QueryInput } from '../query/list-q
 import { negotiate } from '../request/content-negotiation.js';
 import { notFound } from '../request/item-id.js';
 import { languageFrom } from '../request/request-context.js';
+import { readGuarded } from '../respond/representation.js';
 import { ChangeHub } from './change-hub.js';
 import { ChangeStream, type FeedShape } from './change-stream.js';
 import { serialise } from './feed-delivery.js';
@@ -87,7 +88,14 @@ export class ChangeFeed {
     const embedAccessKey = o.embed.length
       ? JSON.stringify(this.model.resources.map((t) => safely(() => embedWhere(t))))
       : '';
+    const c = callerOf(req);
+    const caller = c ? { id: c.id, email: c.email, roles: c.roles } : null;
+    const guarded =
+      readGuarded(r).length > 0 ||
+      (o.embed.length > 0 && this.model.resources.some((t) => readGuarded(t).length));
     return {
+      caller,
+      viewerKey: guarded ? JSON.stringify(caller) : '',
       resource: r,
       where: [...where, ...readable],
       sort: o.sort,

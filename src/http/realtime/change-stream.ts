@@ -4,6 +4,7 @@
  * that makes a record enter the filter is sent as `created`, one that makes it leave as `deleted`,
  * and a change it already saw in the snapshot is not sent twice.
  */
+import type { ExpressionCaller } from '../../model/expressions/cel-environment.js';
 import type { ResourceDef } from '../../model/model-types.js';
 import type { Filter, SortKey } from '../../store/query-types.js';
 import type { EmbedNode } from '../query/embed-parser.js';
@@ -20,6 +21,10 @@ export interface FeedShape {
   embedWhere: (target: ResourceDef) => Filter[];
   /** What `embedWhere` gives for every resource (JSON): streams differing here embed differently. */
   embedAccessKey: string;
+  /** Who watches: field-level access (the representation) shows each caller their own fields. */
+  caller: ExpressionCaller | null;
+  /** The caller, when fields of the records shown have read rules (else '': one serialisation for all). */
+  viewerKey: string;
 }
 
 /** Streams of one key read the same rows (resource and filters). */
@@ -27,7 +32,7 @@ export const rowsKeyOf = (s: FeedShape): string => `${s.resource.name}\u0000${JS
 
 /** Streams of one key show a record the same way: its event data is serialised once for all of them. */
 export const outputKeyOf = (s: FeedShape): string =>
-  `${rowsKeyOf(s)}\u0000${s.fields?.join(',') ?? '*'}\u0000${s.embed.length ? `${JSON.stringify(s.embed)}\u0000${s.embedAccessKey}` : ''}`;
+  `${rowsKeyOf(s)}\u0000${s.fields?.join(',') ?? '*'}\u0000${s.embed.length ? `${JSON.stringify(s.embed)}\u0000${s.embedAccessKey}` : ''}\u0000${s.viewerKey}`;
 
 export class ChangeStream {
   /** The last change-log seq this stream has been brought up to. */

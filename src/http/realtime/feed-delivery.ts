@@ -8,6 +8,7 @@
 import type { Model, ResourceDef } from '../../model/model-types.js';
 import type { ChangeEntry } from '../../store/changes/change-log.js';
 import type { Row, Store } from '../../store/store.js';
+import { runInWriteScope } from '../../write/write-scope.js';
 import { embedRelations } from '../query/embed.js';
 import { toOutput } from '../respond/representation.js';
 import type { ChangeStream, FeedShape } from './change-stream.js';
@@ -62,9 +63,16 @@ export async function serialise(
   shape: FeedShape,
   rows: Row[],
 ): Promise<Map<string, string>> {
-  const outputs = rows.map((row) => toOutput(shape.resource, row, shape.fields));
+  // The representation applies field-level access for the caller of the current write scope: the
+  // watcher's, whatever request's context woke the feed.
+  const scope = { caller: () => shape.caller };
+  const outputs = runInWriteScope(scope, () =>
+    rows.map((row) => toOutput(shape.resource, row, shape.fields)),
+  );
   if (shape.embed.length)
-    await embedRelations(model, store, shape.resource, rows, outputs, shape.embed, shape.embedWhere);
+    await runInWriteScope(scope, () =>
+      embedRelations(model, store, shape.resource, rows, outputs, shape.embed, shape.embedWhere),
+    );
   const out = new Map<string, string>();
   for (const [i, row] of rows.entries()) out.set(idKey(row.id), JSON.stringify(outputs[i]));
   return out;
