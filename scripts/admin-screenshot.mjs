@@ -44,7 +44,7 @@ try {
     server.on('exit', (code) => reject(new Error(`verbo serve exited ${code}:\n${text}`)));
   });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
-  const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1280, height: 720 } });
+  const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1440, height: 720 } });
   await page.goto(`${url}/_admin/`);
   await page.getByLabel('Email').fill('admin@example.com');
   await page.getByLabel('Password').fill('admin-password-123');
