@@ -5,7 +5,6 @@
 import type { JsonSchema } from '../model/field-type.js';
 import type { Model } from '../model/model-types.js';
 import { authHeaders, authSchemas } from './openapi-auth-schemas.js';
-import { importPath, jobPath, jobSchemas } from './openapi-bulk.js';
 import { type ErrorCodes, errorResponses, errorSchemas } from './openapi-errors.js';
 import { responseHeaders, sharedParameters } from './openapi-headers.js';
 import { int, limitsOf, MAX_HEAD_BYTES, maxPatchOperations } from './openapi-limits.js';
@@ -189,16 +188,12 @@ export function buildOpenApi(model: Model, options: OpenApiOptions = {}): Record
     createSchemas.set(r.name, own[`${names.get(r.name)!.record}Create`]);
     Object.assign(parameters, resourceParameters(r), { [`${r.name}.id`]: idParameter(r) });
   }
-  Object.assign(schemas, errorSchemas(model, limits), jsonPatchSchemas(model), filterSchemas(), jobSchemas());
+  Object.assign(schemas, errorSchemas(model, limits), jsonPatchSchemas(model), filterSchemas());
   if (model.auth) Object.assign(schemas, authSchemas(model));
 
   const ctx: PathContext = { model, names, createSchemas, responses: {}, schemas };
   const paths: Record<string, unknown> = {};
-  for (const r of model.resources) {
-    Object.assign(paths, resourcePaths(ctx, r));
-    paths[`/${r.name}/imports`] = importPath(ctx, r);
-  }
-  paths['/jobs/{id}'] = jobPath(ctx);
+  for (const r of model.resources) Object.assign(paths, resourcePaths(ctx, r));
   Object.assign(paths, authPaths(model));
 
   const maxName = Math.max(...model.resources.map((r) => r.name.length));
@@ -221,7 +216,6 @@ export function buildOpenApi(model: Model, options: OpenApiOptions = {}): Record
         name: r.name,
         description: r.description ?? `The ${r.name} collection.`,
       })),
-      { name: 'jobs', description: 'Imports and other long-running jobs (docs/bulk.md).' },
       ...(model.auth
         ? [{ name: 'auth', description: 'Sign-in, sessions and API tokens (docs/auth.md).' }]
         : []),

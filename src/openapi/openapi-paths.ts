@@ -27,7 +27,7 @@ export interface PathContext {
 }
 
 /** A `$ref` to the success response `name`, made once by `make`. */
-export function shared(ctx: PathContext, name: string, make: () => unknown) {
+function shared(ctx: PathContext, name: string, make: () => unknown) {
   ctx.responses[name] ??= make();
   return { $ref: `#/components/responses/${name}` };
 }
@@ -40,7 +40,7 @@ export const idParameter = (r: ResourceDef) => ({
   schema: idKindOf(r).pathSchema,
 });
 
-export interface Op {
+interface Op {
   id: string;
   summary: string;
   description: string;
@@ -56,7 +56,7 @@ export interface Op {
   r: ResourceDef;
 }
 
-export function operation(ctx: PathContext, op: Op): Record<string, unknown> {
+function operation(ctx: PathContext, op: Op): Record<string, unknown> {
   const { model } = ctx;
   const common = [
     ...res.commonStatuses(model),

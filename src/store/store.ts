@@ -6,7 +6,6 @@
 import type { Model, ResourceDef } from '../model/model-types.js';
 import type { ChangeLog } from './changes/change-log.js';
 import type { QueryPlanShape } from './index-advice.js';
-import type { JobStore } from './jobs/job-table.js';
 import type { Filter, ListQuery } from './query-types.js';
 import type { SchemaPlan } from './schema/schema-plan.js';
 import type { MigrationRecord, SyncOptions } from './schema/schema-sync.js';
@@ -48,8 +47,6 @@ export interface KeyValueStore {
 export interface Store {
   readonly capabilities: StoreCapabilities;
   readonly kv: KeyValueStore;
-  /** Long-running jobs (imports), visible from every instance (store/jobs/job-table.ts). */
-  readonly jobs: JobStore;
   /**
    * Every committed change to a declared resource's records, in commit order: written by `insert`,
    * `modify` and `deleteWhere` in their own transaction (changes/change-log.ts).

@@ -1,7 +1,6 @@
 /** What every resource handler needs, built once at start-up. */
 import type { Model } from '../../model/model-types.js';
 import type { Store } from '../../store/store.js';
-import type { JobRunner } from '../../write/bulk/job-runner.js';
 import type { RecordValidator } from '../../write/record-validator.js';
 import type { IndexAdvisor } from '../query/index-advisor.js';
 import type { ChangeFeed } from '../realtime/change-feed.js';
@@ -14,6 +13,4 @@ export interface AppContext {
   indexAdvisor: IndexAdvisor;
   /** Change streams: GET with `Accept: text/event-stream` (docs/realtime.md). */
   feed?: ChangeFeed;
-  /** Import jobs run by this instance, and the jobs table every instance reads. */
-  jobs: JobRunner;
 }

@@ -19,7 +19,6 @@ import {
   checkMediaType,
   PATCH_TYPES,
 } from '../request/body-media-type.js';
-import { LIST_OFFERS } from '../request/list-format.js';
 import { recordResponse } from '../respond/output-schema.js';
 import type { AppContext } from './app-context.js';
 import { collectionHandlers, type NestedScope } from './collection-handlers.js';
@@ -34,7 +33,7 @@ export interface PathSpec {
   accept: Record<string, string>;
   /** Response schemas per method (fast serialisation of record bodies). */
   schemas?: Partial<Record<keyof PathSpec['handlers'], FastifySchema>>;
-  /** Route config per method (`eventStream`: GET may answer `text/event-stream`; `offers`: the media types GET answers). */
+  /** Route config per method (e.g. `eventStream`: GET may answer `text/event-stream`). */
   config?: Partial<Record<keyof PathSpec['handlers'], Record<string, unknown>>>;
   /** The early stages of the order of checks per method (docs/errors.md): 401, then 415. */
   checks?: Partial<Record<keyof PathSpec['handlers'], RouteChecks>>;
@@ -84,7 +83,6 @@ export function registerPath(app: FastifyInstance, spec: PathSpec): void {
       method: method as HTTPMethods,
       url: spec.url,
       handler,
-      ...(config ? { config } : {}),
       ...(schema ? { schema } : {}),
       ...(config ? { config } : {}),
       ...stageHooks(spec.checks?.[method as keyof PathSpec['handlers']]),
@@ -133,15 +131,13 @@ function collectionChecks(r: ResourceDef, parent?: ResourceDef): PathSpec['check
 }
 
 /** The authentication check of a resource route, or none when no resource involved has access rules. */
-export function needsCaller(needs: AccessNeed[]): RouteChecks['authenticate'] {
+function needsCaller(needs: AccessNeed[]): RouteChecks['authenticate'] {
   if (!needs.some((need) => need.some(([r]) => r.access))) return undefined;
   return (req) => requireCaller(req, needs);
 }
 
 /** GET on a collection or an item may be a change stream (docs/realtime.md). */
 const STREAMS: PathSpec['config'] = { GET: { eventStream: true } };
-/** A list also answers CSV and NDJSON (docs/bulk.md, request/list-format.ts), and may be a change stream. */
-const LIST_CONFIG: PathSpec['config'] = { GET: { eventStream: true, offers: LIST_OFFERS } };
 
 export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r: ResourceDef): void {
   const base = `${ctx.model.basePath}/${r.name}`;
@@ -157,7 +153,7 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r:
     accept: { 'accept-post': ACCEPT_POST },
     schemas: { GET: recordResponse(r, [200], true), POST: recordResponse(r, [201]) },
     checks: collectionChecks(r),
-    config: LIST_CONFIG,
+    config: STREAMS,
   });
   registerPath(app, {
     url: `${base}/:id`,
@@ -207,7 +203,7 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r:
       accept: { 'accept-post': ACCEPT_POST },
       schemas: { GET: recordResponse(child, [200], true), POST: recordResponse(child, [201]) },
       checks: collectionChecks(child, r),
-      config: LIST_CONFIG,
+      config: STREAMS,
     });
   }
 }

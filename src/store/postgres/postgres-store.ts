@@ -5,7 +5,6 @@ import type { PendingChange } from '../changes/change-log.js';
 import { deleteRows, logChanges } from '../changes/change-log-sql.js';
 import { currentWriter } from '../changes/write-context.js';
 import type { QueryPlanShape } from '../index-advice.js';
-import { type JobStore, SqlJobTable } from '../jobs/job-table.js';
 import type { Filter, ListQuery } from '../query-types.js';
 import { presentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
 import type { SchemaPlan } from '../schema/schema-plan.js';
@@ -83,7 +82,6 @@ export class PostgresStore implements Store {
   /** The driver refuses 65534 or more parameters in one statement. */
   readonly capabilities: StoreCapabilities = { maxBindParams: 65533, multiProcess: true };
   readonly kv: PostgresKeyValue;
-  readonly jobs: JobStore;
   private readonly sql: postgres.Sql;
   private readonly gate: Gate;
   private readonly meta = new Map<string, Meta>();
@@ -128,10 +126,6 @@ export class PostgresStore implements Store {
       (text, params) => this.run(undefined, 'read', (sql) => exec(sql, text, params)),
       (name) => this.resources.get(name)?.allFields.get('id')?.storage === 'integer',
     );
-    this.jobs = new SqlJobTable(d, async (text, params) => {
-      const rows = await this.run(undefined, 'write', (sql) => exec(sql, text, params));
-      return { rows, changes: rows.count };
-    });
   }
 
   /** Runs `fn` holding a pool slot (inside a transaction: on its connection). */

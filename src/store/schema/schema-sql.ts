@@ -7,7 +7,6 @@ import type { StorageKind } from '../../model/field-type.js';
 import { type FieldDef, type Model, type ResourceDef, storedResources } from '../../model/model-types.js';
 import { idKindOf } from '../../model/system-fields.js';
 import { CHANGES_TABLE } from '../changes/change-log.js';
-import { jobsTableSql } from '../jobs/job-table.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
 import type { IndexSpec, SchemaStep } from './schema-plan.js';
 import { columnsOf, resourceOf, type StoredTypeNames, specOf } from './schema-planner.js';
@@ -130,7 +129,7 @@ export interface SchemaStatement {
 
 /**
  * verbo's own tables: each column's storage and field rules, the key-value entries, the migrations
- * applied, the change log (changes/change-log-sql.ts) and the jobs (jobs/job-table.ts).
+ * applied, and the change log (changes/change-log-sql.ts).
  */
 export function bootstrapSql(d: DdlDialect): string[] {
   const text = d.columnType('text');
@@ -140,7 +139,6 @@ export function bootstrapSql(d: DdlDialect): string[] {
     `CREATE TABLE IF NOT EXISTS _verbo_kv (namespace ${text} NOT NULL, key ${text} NOT NULL, value ${text} NOT NULL, expires_at ${d.columnType('integer')} NOT NULL, PRIMARY KEY (namespace, key))${d.tableOptions}`,
     `CREATE TABLE IF NOT EXISTS _verbo_migrations (${d.idColumn('integer', true)}, applied_at ${text} NOT NULL, config_hash ${text} NOT NULL, who ${text} NOT NULL, steps ${text} NOT NULL)${d.tableOptions}`,
     ...changeLogTableSql(d),
-    jobsTableSql(text, d.columnType('integer'), d.tableOptions),
   ];
 }
 
