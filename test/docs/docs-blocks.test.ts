@@ -43,7 +43,10 @@ for (const file of FILES) {
     afterAll(async () => {
       await ws?.close();
     });
-    if (doc.blocks.length === 0) it.skip(`${file} has no code blocks`, () => {});
+    if (doc.blocks.length === 0) {
+      console.log(`docs-test: skipped ${file}: it has no code blocks`);
+      it.skip(`${file} (skipped: it has no code blocks)`, () => {});
+    }
     doc.blocks.forEach((block, index) => {
       const name = `${file}:${block.line} ${block.lang || '(no language)'}`;
       const reason = skipReason(block);
