@@ -30,14 +30,17 @@ export interface WriteStepsDeps {
 const STALE = Symbol('stale');
 const MAX_ATTEMPTS = 8;
 
-const kindOf = (change: Change): WriteKind | undefined =>
-  change.kind === 'insert'
-    ? 'create'
-    : change.kind === 'update'
-      ? 'update'
-      : change.kind === 'delete'
-        ? 'delete'
-        : undefined;
+/** The write kind (rules' `on`, hooks) of a planned change or of a store's result; none for no change. */
+const WRITE_KINDS: Partial<Record<Change['kind'] | ModifyResult['kind'], WriteKind>> = {
+  insert: 'create',
+  inserted: 'create',
+  update: 'update',
+  updated: 'update',
+  delete: 'delete',
+  deleted: 'delete',
+};
+const kindOf = (change: { kind: Change['kind'] | ModifyResult['kind'] }): WriteKind | undefined =>
+  WRITE_KINDS[change.kind];
 
 const publicRow = (row: Row): Row => {
   const { _version, ...rest } = row;
@@ -185,14 +188,7 @@ export function withWriteSteps(store: Store, deps: WriteStepsDeps, committed?: (
     const result = hooks.get(r.name)?.beforeWrite
       ? await modifyWithHook(r, id, decide, scope)
       : await modifyWithRules(r, id, decide, scope);
-    const kind =
-      result.kind === 'inserted'
-        ? 'create'
-        : result.kind === 'updated'
-          ? 'update'
-          : result.kind === 'deleted'
-            ? 'delete'
-            : undefined;
+    const kind = kindOf(result);
     if (kind) afterCommit(r, kind, result.row, result.previous, scope);
     return result.result;
   }
