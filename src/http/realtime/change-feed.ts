@@ -28,6 +28,8 @@ import { SseWriter } from './sse-writer.js';
 
 /** Records read per snapshot page. */
 const PAGE = 500;
+/** How long a snapshot waits for its reader to take anything before it is dropped as too slow (ms). */
+const SNAPSHOT_STALL_MS = 10_000;
 const STREAM_OFFERS = ['application/json', 'text/event-stream'] as const;
 
 /** A GET that prefers `text/event-stream` to JSON. */
@@ -187,6 +189,7 @@ export class ChangeFeed {
         const key = String(row.id);
         if (stream.visible.has(key)) continue;
         stream.visible.set(key, show ? Number(row._version ?? 0) : 0);
+        if (data && !(await stream.writer.paced(SNAPSHOT_STALL_MS))) return;
         if (data) stream.writer.event('snapshot', data.get(key)!);
       }
       if (rows.length < PAGE) return;

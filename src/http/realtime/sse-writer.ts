@@ -57,6 +57,33 @@ export class SseWriter {
     return true;
   }
 
+  /**
+   * Waits until the reader has taken what is queued down to half the bound (true), or the stream
+   * closed (false). A snapshot writes through this between events, so a large snapshot paces
+   * itself to its reader instead of passing the bound; a reader that takes nothing for `ms` is too slow.
+   */
+  async paced(ms: number): Promise<boolean> {
+    const res = this.res as ServerResponse;
+    if (this.closed) return false;
+    // Below the mark Node flushes on its own; above it, 'drain' says when it has.
+    if (res.writableLength <= this.bufferBytes / 2 || !res.writableNeedDrain) return true;
+    const drained = await new Promise<boolean>((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        res.off('drain', onDrain);
+        res.off('close', onClose);
+        resolve(ok);
+      };
+      const onDrain = () => done(true);
+      const onClose = () => done(false);
+      const timer = setTimeout(() => done(false), ms);
+      res.on('drain', onDrain);
+      res.on('close', onClose);
+    });
+    if (!drained && !this.closed) this.onTooSlow();
+    return drained && !this.closed;
+  }
+
   /** One event; `data` is JSON text (one line: JSON.stringify never writes a raw newline). */
   event(name: string, data: string, id?: number): boolean {
     return this.write(`event: ${name}\n${id === undefined ? '' : `id: ${id}\n`}data: ${data}\n\n`);
