@@ -32,11 +32,17 @@ export async function queryAdvice(
   let listed: { r: ResourceDef; query: ListQuery } | undefined;
   const spy = new Proxy(store, {
     get(target, key) {
-      if (key === 'list')
-        return (r: ResourceDef, query: ListQuery) => {
-          listed ??= { r, query };
-          return target.list(r, query);
-        };
+      // A list is read as rows or, where the store builds the JSON itself, as texts (http/query/page-reader.ts).
+      if (key === 'list' || key === 'listJson') {
+        const read = Reflect.get(target, key, target) as ((...a: unknown[]) => unknown) | undefined;
+        return (
+          read &&
+          ((r: ResourceDef, query: ListQuery, ...rest: unknown[]) => {
+            listed ??= { r, query };
+            return read.call(target, r, query, ...rest);
+          })
+        );
+      }
       const value = Reflect.get(target, key, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },

@@ -12,7 +12,6 @@ import Fastify, {
 } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
 import type { Model } from '../model/model-types.js';
-import { withWriter } from '../store/changes/write-context.js';
 import type { Store } from '../store/store.js';
 import { loadHooks } from '../write/code-hooks.js';
 import { RecordValidator } from '../write/record-validator.js';
@@ -138,18 +137,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   app.server.on('connect', refuseConnect);
-  // Every write of the request is logged under its caller (store/changes/write-context.ts).
-  app.addHook('onRequest', (req, _reply, done) => {
-    withWriter(
-      {
-        get caller() {
-          const caller = callerOf(req);
-          return caller ? `user:${caller.id}` : undefined;
-        },
-      },
-      done,
-    );
-  });
   // Callback-style hooks (here and in the modules below): no promise per request. A throw is caught by Fastify.
   // First the headers every response carries (docs/http-semantics.md), then CORS (its headers, and preflight answers,
   // hold for every later refusal too), then the request limits, then redirects and negotiation.
@@ -200,13 +187,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     scopeOf: callerScope,
   });
   // The write scope (write/write-scope.ts): the rules and hooks of every write made while serving
-  // this request see its caller. Opened after the body is read, so the handler runs inside it.
+  // this request see its caller, and the change log names it (store/changes/write-context.ts).
+  // Opened after the body is read, so the handler runs inside it.
   app.addHook('preHandler', (req, _reply, done) => {
     const caller = () => {
       const c = callerOf(req);
       return c ? { id: c.id, email: c.email, roles: c.roles } : null;
     };
-    runInWriteScope({ caller, traceId: req.id, log: req.log }, done);
+    const scope = {
+      caller,
+      traceId: req.id,
+      log: req.log,
+      get writer() {
+        const c = callerOf(req);
+        return c ? `user:${c.id}` : undefined;
+      },
+    };
+    runInWriteScope(scope, done);
   });
   // One pino line per request (request-log.ts); no hook at all when logging is off.
   if (!isSilent(app.log)) registerRequestLog(app);

@@ -68,6 +68,16 @@ export interface Store {
   backup?(path: string): Promise<void>;
   get(resource: ResourceDef, id: unknown): Promise<Row | undefined>;
   list(resource: ResourceDef, query: ListQuery): Promise<Row[]>;
+  /**
+   * The records of `list` as JSON texts of `fields` (in that order, as the API shows them), built by
+   * the database; undefined when this store cannot render one of the fields exactly. Optional: a
+   * store without it is read through `list`.
+   */
+  listJson?(
+    resource: ResourceDef,
+    query: ListQuery,
+    fields: readonly string[],
+  ): Promise<string[] | undefined>;
   count(resource: ResourceDef, where: Filter[]): Promise<number>;
   /** Sets createdAt/updatedAt/_version; `values.id` is used when given (client-chosen or uuid). */
   insert(resource: ResourceDef, values: Row): Promise<Row>;

@@ -125,7 +125,7 @@ describeEachStore('change log', (_target, getDb) => {
   });
 
   it('names the writer given by the context', async () => {
-    await withWriter({ caller: 'user:7' }, () => store.insert(r('customers'), { name: 'dee' }));
+    await withWriter({ writer: 'user:7' }, () => store.insert(r('customers'), { name: 'dee' }));
     expect((await fresh()).map((e) => e.caller)).toEqual(['user:7']);
   });
 

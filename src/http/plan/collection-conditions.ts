@@ -7,7 +7,6 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { ApiError } from '../../errors/api-error.js';
 import type { ResourceDef } from '../../model/model-types.js';
 import type { Row } from '../../store/store.js';
-import { etagOf } from './conditions.js';
 
 export interface PageShape {
   rows: Row[];
@@ -24,9 +23,20 @@ export interface PageShape {
  * without the top-level rows changing). A single record with `embed` is a page of one.
  */
 export function representationEtag(page: PageShape): string {
-  const hash = createHash('sha1').update(page.rows.map((row) => `${row.id}:${etagOf(row)}`).join(','));
+  // What a record's own ETag is made of (conditions.ts etagOf), without formatting each one.
+  let identities = '';
+  for (const row of page.rows) identities += `${row.id}:${row._version ?? 1}:${String(row.createdAt)},`;
+  const hash = createHash('sha1').update(identities);
   hash.update(`\n${page.link ?? ''}\n${page.total ?? ''}`);
   if (page.embedded) hash.update(`\n${JSON.stringify(page.outputs)}`);
+  return `W/"${hash.digest('base64url').slice(0, 22)}"`;
+}
+
+/** Weak ETag of a page sent as the JSON text the store built (page-reader.ts): the body is the representation. */
+export function textEtag(body: string, link: string | undefined, total: number | undefined): string {
+  const hash = createHash('sha1')
+    .update(body)
+    .update(`\n${link ?? ''}\n${total ?? ''}`);
   return `W/"${hash.digest('base64url').slice(0, 22)}"`;
 }
 

@@ -8,11 +8,18 @@ import { planWrite } from '../../write/plan-write.js';
 import { parseId } from '../../write/record-id.js';
 import { withReferenceProblems } from '../../write/reference-problems.js';
 import { authorize } from '../plan/access-policy.js';
-import { checkCollectionPreconditions, representationEtag } from '../plan/collection-conditions.js';
+import { checkCollectionPreconditions, representationEtag, textEtag } from '../plan/collection-conditions.js';
 import { notModified } from '../plan/conditions.js';
 import { refuseHiddenQuery } from '../plan/field-access.js';
 import { embedRelations } from '../query/embed.js';
-import { parseFilters, parseListQuery, type QueryInput, RESERVED } from '../query/list-query-parser.js';
+import {
+  type ListPlan,
+  parseFilters,
+  parseListQuery,
+  type QueryInput,
+  RESERVED,
+} from '../query/list-query-parser.js';
+import { pageBounds, readPage } from '../query/page-reader.js';
 import { wantsEventStream } from '../realtime/change-feed.js';
 import { requireBody } from '../request/body-media-type.js';
 import { notFound } from '../request/item-id.js';
@@ -30,6 +37,13 @@ type Req = FastifyRequest<{ Querystring: QueryInput; Params: { id?: string } }>;
 export interface NestedScope {
   parent: ResourceDef;
   relation: InverseRelation;
+}
+
+/** The page within what was read (one more than the limit, to know whether more exist). */
+function pageOf<T>(fetched: T[], plan: ListPlan): { items: T[]; more: boolean } {
+  const more = fetched.length > plan.query.limit;
+  if (!more) return { items: fetched, more };
+  return { items: plan.query.keyset?.direction === 'before' ? fetched.slice(1) : fetched.slice(0, -1), more };
 }
 
 export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: NestedScope) {
@@ -59,16 +73,30 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
       const countExact = parsePrefer(req.headers.prefer).countExact;
       addVary(reply, 'Prefer');
       void ctx.indexAdvisor.observe(r, plan.query, req.log);
-      const [fetched, total] = await Promise.all([
-        ctx.store.list(r, wanted),
+      const [page, total] = await Promise.all([
+        readPage(ctx.store, r, wanted, plan),
         plan.count || countExact ? ctx.store.count(r, plan.query.where) : undefined,
       ]);
-      const more = fetched.length > plan.query.limit;
-      const rows = !more
-        ? fetched
-        : plan.query.keyset?.direction === 'before'
-          ? fetched.slice(1)
-          : fetched.slice(0, -1);
+      const [path, search = ''] = req.url.split('?');
+      const headers = (link: string | undefined) => {
+        if (link) reply.header('link', link);
+        if (total !== undefined) {
+          reply.header('x-total-count', String(total));
+          if (countExact) reply.header('preference-applied', 'count=exact');
+        }
+      };
+      if (page.texts) {
+        const { items: texts, more } = pageOf(page.texts, plan);
+        const link = linkHeader(path, new URLSearchParams(search), plan, { rows: pageBounds(texts), more });
+        headers(link);
+        const body = `[${texts.join(',')}]`;
+        const tag = textEtag(body, link, total);
+        reply.header('etag', tag);
+        if (notModified(req.headers, tag)) return reply.code(304).send();
+        // Already JSON: Fastify sends a string with a JSON content type as it is.
+        return reply.type('application/json; charset=utf-8').send(body);
+      }
+      const { items: rows, more } = pageOf(page.rows, plan);
       const outputs = rows.map((row) => toOutput(r, row, plan.fields));
       // `fields` keeps the order asked; the route's compiled serialiser writes the model's order.
       if (plan.fields) reply.type('application/json; charset=utf-8').serializer(JSON.stringify);
@@ -82,13 +110,8 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
           plan.embed,
           (target) => authorize(req, target, 'read').where,
         );
-      const [path, search = ''] = req.url.split('?');
       const link = linkHeader(path, new URLSearchParams(search), plan, { rows, more });
-      if (link) reply.header('link', link);
-      if (total !== undefined) {
-        reply.header('x-total-count', String(total));
-        if (countExact) reply.header('preference-applied', 'count=exact');
-      }
+      headers(link);
       const tag = representationEtag({ rows, outputs, embedded: plan.embed.length > 0, link, total });
       reply.header('etag', tag);
       if (notModified(req.headers, tag)) return reply.code(304).send();

@@ -22,6 +22,13 @@ export interface SqlDialect {
   ): { sql: string; value: string };
   /** SQL type for an `in` list bound as one array value, when the driver supports it (PostgreSQL: `= ANY($1)`). */
   arrayParam?(column: string, param: string, storage: StorageKind, negate: boolean): string;
+  /**
+   * A column as the JSON value the API shows for it (store/sql/json-select.ts), for databases that
+   * can build a record's JSON text themselves; undefined for a kind it cannot render exactly.
+   */
+  jsonValue?(column: string, storage: StorageKind): string | undefined;
+  /** The function that builds a JSON object from key/value arguments (`json_object`). */
+  jsonObject?: string;
 }
 
 /** Escapes LIKE metacharacters with `\` and turns the API's `*` wildcard into `%`. */

@@ -15,6 +15,7 @@ import {
   type SchemaTask,
   type SyncOptions,
 } from '../schema/schema-sync.js';
+import { compileSelectJson } from '../sql/json-select.js';
 import { compileCount, compileSelect, compileWhere, Params } from '../sql/sql-compiler.js';
 import { compileGetById, compileInsert, compileUpdate, encodeValues } from '../sql/write-compiler.js';
 import type { Decide, KeyValueStore, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
@@ -197,6 +198,17 @@ export class SqliteStore implements Store {
     return s;
   }
 
+  /** A statement whose one column is a record's JSON text (store/sql/json-select.ts). */
+  private jsonStatement(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql).pluck(true);
+      if (this.statements.size > 2000) this.statements.clear();
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
   private guard<T>(fn: () => T): T {
     try {
       return fn();
@@ -225,6 +237,15 @@ export class SqliteStore implements Store {
     if (c.reversed) rows.reverse();
     for (const row of rows) m.decode(row);
     return rows;
+  }
+
+  async listJson(r: ResourceDef, query: ListQuery, fields: readonly string[]): Promise<string[] | undefined> {
+    while (this.blocked()) await this.lock.released();
+    const c = compileSelectJson(d, r, query, fields);
+    if (!c) return undefined;
+    const texts = this.guard(() => this.jsonStatement(c.sql).all(...c.values)) as string[];
+    if (c.reversed) texts.reverse();
+    return texts;
   }
 
   async explain(r: ResourceDef, query: ListQuery): Promise<QueryPlanShape> {

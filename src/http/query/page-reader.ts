@@ -1,0 +1,48 @@
+/**
+ * Reads one page of a list for the collection handler: as JSON texts the store builds itself when it
+ * can (store/sql/json-select.ts: the records exactly as `toOutput` shows them, no object per row),
+ * otherwise as rows. Texts only when nothing needs the row objects: no `embed`, no field with a read
+ * rule of its own (decided per caller and row, in representation.ts), and every sort field among
+ * the fields shown (the Link header's cursor reads the first and last record's sort values).
+ */
+import type { ResourceDef } from '../../model/model-types.js';
+import type { ListQuery } from '../../store/query-types.js';
+import type { Row, Store } from '../../store/store.js';
+import { readGuarded } from '../respond/representation.js';
+import type { ListPlan } from './list-query-parser.js';
+
+export type PageRead = { texts: string[]; rows?: undefined } | { rows: Row[]; texts?: undefined };
+
+const outputFields = new WeakMap<ResourceDef, string[]>();
+
+function allOutputFields(r: ResourceDef): string[] {
+  let names = outputFields.get(r);
+  if (!names) {
+    names = [...r.allFields.keys()];
+    outputFields.set(r, names);
+  }
+  return names;
+}
+
+export async function readPage(
+  store: Store,
+  r: ResourceDef,
+  query: ListQuery,
+  plan: ListPlan,
+): Promise<PageRead> {
+  if (store.listJson && plan.embed.length === 0 && readGuarded(r).length === 0) {
+    const fields = plan.fields ?? allOutputFields(r);
+    if (query.sort.every((s) => fields.includes(s.field))) {
+      const texts = await store.listJson(r, query, fields);
+      if (texts) return { texts };
+    }
+  }
+  return { rows: await store.list(r, query) };
+}
+
+/** The first and last records of a page of texts, as rows for the Link header (linkHeader reads only those). */
+export function pageBounds(texts: string[]): Row[] {
+  if (!texts.length) return [];
+  const first = JSON.parse(texts[0]) as Row;
+  return texts.length === 1 ? [first] : [first, JSON.parse(texts[texts.length - 1]) as Row];
+}

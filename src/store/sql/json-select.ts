@@ -1,0 +1,69 @@
+/**
+ * A list query whose rows come back as JSON text built by the database (PostgREST's approach): the
+ * records exactly as http/respond/representation.ts shows them (its `toOutput`: the fields asked,
+ * in their order, null when empty), so a list can be sent without making an object per row and
+ * serialising it again. Only for dialects that can render every field's kind exactly
+ * (`SqlDialect.jsonValue`); otherwise undefined and the caller reads rows.
+ */
+import type { ResourceDef } from '../../model/model-types.js';
+import type { ListQuery } from '../query-types.js';
+import { type CompiledSelect, compileSelect } from './sql-compiler.js';
+import type { SqlDialect } from './sql-dialect.js';
+
+/** SQLite's default limit on a function's arguments is 1000; two per field. */
+const MAX_FIELDS = 400;
+
+/** Expressions already built, per dialect and resource, by the fields' list (a list keeps asking for the same few). */
+const built = new WeakMap<SqlDialect, WeakMap<ResourceDef, Map<string, string | undefined>>>();
+const MAX_SHAPES = 256;
+
+/** The SQL expression of one record as a JSON object of `fields`, or undefined when it cannot be exact. */
+export function jsonRecordExpression(
+  d: SqlDialect,
+  r: ResourceDef,
+  fields: readonly string[],
+): string | undefined {
+  let byResource = built.get(d);
+  if (!byResource) {
+    byResource = new WeakMap();
+    built.set(d, byResource);
+  }
+  let shapes = byResource.get(r);
+  if (!shapes) {
+    shapes = new Map();
+    byResource.set(r, shapes);
+  }
+  const key = fields.join(',');
+  if (shapes.has(key)) return shapes.get(key);
+  const expression = buildExpression(d, r, fields);
+  if (shapes.size >= MAX_SHAPES) shapes.clear();
+  shapes.set(key, expression);
+  return expression;
+}
+
+function buildExpression(d: SqlDialect, r: ResourceDef, fields: readonly string[]): string | undefined {
+  if (!d.jsonObject || !d.jsonValue || fields.length > MAX_FIELDS) return undefined;
+  const parts: string[] = [];
+  for (const name of fields) {
+    const f = r.allFields.get(name);
+    const value = f && d.jsonValue(d.quote(f.name), f.storage);
+    if (value === undefined) return undefined;
+    parts.push(`'${name.replace(/'/g, "''")}', ${value}`);
+  }
+  return `${d.jsonObject}(${parts.join(', ')})`;
+}
+
+/** compileSelect with the JSON text of each record as the only column. */
+export function compileSelectJson(
+  d: SqlDialect,
+  r: ResourceDef,
+  q: ListQuery,
+  fields: readonly string[],
+): CompiledSelect | undefined {
+  const expression = jsonRecordExpression(d, r, fields);
+  if (!expression) return undefined;
+  const select = compileSelect(d, r, q);
+  const star = 'SELECT * FROM ';
+  if (!select.sql.startsWith(star)) throw new Error('compileSelect no longer starts with SELECT *');
+  return { ...select, sql: `SELECT ${expression} FROM ${select.sql.slice(star.length)}` };
+}

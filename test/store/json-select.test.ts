@@ -1,0 +1,110 @@
+/**
+ * Store.listJson: where a store builds a record's JSON text itself (store/sql/json-select.ts), the
+ * text must mean exactly what the representation (http/respond/representation.ts toOutput) shows
+ * for the same row — every field type, nulls, 64-bit integers, doubles, escapes — in the fields'
+ * order. A store without the capability is read through list() (http/query/page-reader.ts).
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { toOutput } from '../../src/http/respond/representation.js';
+import { buildModel, type Model, parseConfigText, type ResourceDef } from '../../src/model/index.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { ListQuery } from '../../src/store/query-types.js';
+import type { Store } from '../../src/store/store.js';
+import { describeEachStore } from '../support/store-targets.js';
+
+const YAML = `
+resources:
+  owners:
+    fields:
+      name: string
+  things:
+    fields:
+      label: string
+      notes: text
+      email: email
+      site: url
+      stage: { type: enum, values: [open, won, lost] }
+      count: integer
+      amount: number
+      active: boolean
+      day: date
+      at: datetime
+      data: json
+      token: uuid
+      owner: { type: reference, to: owners }
+`;
+
+const ROWS = [
+  {},
+  {
+    label: 'quote " backslash \\\\ tab \\t nul-free \u0001 \u2028 emoji 🎉 accents ñé',
+    notes: 'line\nbreak',
+    email: 'ana@example.com',
+    site: 'https://example.com/a?b=c&d=e',
+    stage: 'won',
+    count: '9007199254740993',
+    amount: 0.1 + 0.2,
+    active: true,
+    day: '2026-02-28',
+    at: '2026-11-23T14:09:06.751Z',
+    data: { nested: [1, 'two', null, { deep: true }], unicode: '€', big: 1e21 },
+    token: '0b7f8a3c-1d2e-4f5a-8b9c-0d1e2f3a4b5c',
+  },
+  { label: '', count: -9007199254740991, amount: 1e21, active: false, data: [], notes: '' },
+  { count: '-9223372036854775808', amount: -0, data: 'a JSON string', active: false },
+  { count: 0, amount: 5e-324, data: null },
+];
+
+describeEachStore('list as JSON text built by the store', (target, getDb) => {
+  let store: Store;
+  let model: Model;
+  let things: ResourceDef;
+
+  beforeAll(async () => {
+    store = await openStore(getDb());
+    model = buildModel(parseConfigText(YAML, 'test.yaml'));
+    await store.sync(model);
+    things = model.byName.get('things')!;
+    const owner = await store.insert(model.byName.get('owners')!, { name: 'o' });
+    for (const row of ROWS) await store.insert(things, { ...row, owner: owner.id });
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  const byId: ListQuery = { where: [], sort: [{ field: 'id', desc: false }] };
+
+  it('means what toOutput shows, field by field and in order, or the store does not offer it', async () => {
+    if (!store.listJson) {
+      console.warn(`[json-select] ${target.name}: the store reads lists as rows (no listJson)`);
+      expect(target.name).not.toBe('sqlite');
+      return;
+    }
+    const fields = [...things.allFields.keys()];
+    const texts = await store.listJson(things, byId, fields);
+    expect(texts).toBeDefined();
+    const expected = (await store.list(things, byId)).map((row) => toOutput(things, row));
+    const parsed = texts!.map((t) => JSON.parse(t) as Record<string, unknown>);
+    expect(parsed).toEqual(expected);
+    for (const p of parsed) expect(Object.keys(p)).toEqual(fields);
+    expect(parsed[1].count).toBe('9007199254740993');
+    expect(parsed[3].count).toBe('-9223372036854775808');
+    expect(parsed[1].amount).toBe(0.30000000000000004);
+  });
+
+  it('keeps the order of `fields`, filters, sorts and reads a previous page in order', async () => {
+    if (!store.listJson) return;
+    const fields = ['stage', 'id', 'label'];
+    const query: ListQuery = {
+      where: [{ field: 'active', op: 'eq', value: false }],
+      sort: [{ field: 'id', desc: true }],
+      limit: 2,
+      keyset: { values: [2], direction: 'before' },
+    };
+    const texts = await store.listJson(things, query, fields);
+    const rows = await store.list(things, query);
+    expect(rows.map((row) => row.id)).toEqual([4, 3]);
+    expect(texts!.map((t) => JSON.parse(t))).toEqual(rows.map((row) => toOutput(things, row, fields)));
+    expect(Object.keys(JSON.parse(texts![0]))).toEqual(fields);
+  });
+});
