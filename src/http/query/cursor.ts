@@ -21,15 +21,29 @@ const mac = (body: string): Buffer => createHmac('sha256', secret).update(body).
 export const sortSpec = (sort: SortKey[]): string =>
   sort.map((s) => (s.desc ? `-${s.field}` : s.field)).join(',');
 
+/** Cursors made lately, by their JSON: a page read again (the first page of a busy list) costs no new MAC. */
+const recent = new Map<string, string>();
+const RECENT_MAX = 1000;
+
 export function encodeCursor(
   resource: string,
   sort: SortKey[],
   values: unknown[],
   direction: Keyset['direction'],
 ): string {
-  const data = { r: resource, s: sortSpec(sort), v: values, d: direction === 'after' ? 'a' : 'b' };
-  const body = Buffer.from(JSON.stringify(data)).toString('base64url');
-  return `${body}.${mac(body).toString('base64url')}`;
+  const json = JSON.stringify({
+    r: resource,
+    s: sortSpec(sort),
+    v: values,
+    d: direction === 'after' ? 'a' : 'b',
+  });
+  const known = recent.get(json);
+  if (known) return known;
+  const body = Buffer.from(json).toString('base64url');
+  const cursor = `${body}.${mac(body).toString('base64url')}`;
+  if (recent.size >= RECENT_MAX) recent.clear();
+  recent.set(json, cursor);
+  return cursor;
 }
 
 /** Undefined when the cursor is malformed or was tampered with. */

@@ -8,6 +8,7 @@
 import type { ResourceDef } from '../../model/model-types.js';
 import type { ListQuery } from '../../store/query-types.js';
 import type { Row, Store } from '../../store/store.js';
+import type { PageFacts } from '../respond/link-header.js';
 import { readGuarded } from '../respond/representation.js';
 import type { ListPlan } from './list-query-parser.js';
 
@@ -40,9 +41,9 @@ export async function readPage(
   return { rows: await store.list(r, query) };
 }
 
-/** The first and last records of a page of texts, as rows for the Link header (linkHeader reads only those). */
-export function pageBounds(texts: string[]): Row[] {
-  if (!texts.length) return [];
-  const first = JSON.parse(texts[0]) as Row;
-  return texts.length === 1 ? [first] : [first, JSON.parse(texts[texts.length - 1]) as Row];
-}
+/** The facts of a page of texts: its first and last records parsed only when a Link needs them. */
+export const textsPage = (texts: string[], more: boolean): PageFacts => ({
+  first: () => (texts.length ? (JSON.parse(texts[0]) as Row) : undefined),
+  last: () => (texts.length ? (JSON.parse(texts[texts.length - 1]) as Row) : undefined),
+  more,
+});

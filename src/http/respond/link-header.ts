@@ -4,8 +4,10 @@ import { encodeCursor } from '../query/cursor.js';
 import type { ListPlan } from '../query/list-query-parser.js';
 
 export interface PageFacts {
-  /** Rows of this page, in order. */
-  rows: Row[];
+  /** The page's first record (for `prev`); read only when that link is sent. */
+  first(): Row | undefined;
+  /** The page's last record (for `next`); read only when that link is sent. */
+  last(): Row | undefined;
   /** More rows exist beyond the page in the direction it was read. */
   more: boolean;
 }
@@ -19,6 +21,13 @@ function withParams(path: string, search: URLSearchParams, set: Record<string, s
   const qs = p.toString();
   return qs ? `${path}?${qs}` : path;
 }
+
+/** The facts of a page of rows. */
+export const rowsPage = (rows: Row[], more: boolean): PageFacts => ({
+  first: () => rows[0],
+  last: () => rows[rows.length - 1],
+  more,
+});
 
 export function linkHeader(
   path: string,
@@ -41,17 +50,17 @@ export function linkHeader(
       add('first', withParams(path, search, { offset: '0', cursor: undefined }));
     }
   } else {
-    const first = page.rows[0];
-    const last = page.rows[page.rows.length - 1];
     const backwards = keyset?.direction === 'before';
     const hasNext = backwards ? true : page.more;
     const hasPrev = backwards ? page.more : keyset !== undefined;
-    if (hasNext && last)
+    const last = hasNext ? page.last() : undefined;
+    if (last)
       add(
         'next',
         withParams(path, search, { cursor: encodeCursor(plan.resource, sort, values(last), 'after') }),
       );
-    if (hasPrev && first)
+    const first = hasPrev ? page.first() : undefined;
+    if (first)
       add(
         'prev',
         withParams(path, search, { cursor: encodeCursor(plan.resource, sort, values(first), 'before') }),

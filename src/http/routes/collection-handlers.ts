@@ -19,12 +19,12 @@ import {
   type QueryInput,
   RESERVED,
 } from '../query/list-query-parser.js';
-import { pageBounds, readPage } from '../query/page-reader.js';
+import { readPage, textsPage } from '../query/page-reader.js';
 import { wantsEventStream } from '../realtime/change-feed.js';
 import { requireBody } from '../request/body-media-type.js';
 import { notFound } from '../request/item-id.js';
 import { parsePrefer } from '../request/prefer.js';
-import { linkHeader } from '../respond/link-header.js';
+import { linkHeader, rowsPage } from '../respond/link-header.js';
 import { recordHeaders } from '../respond/record-headers.js';
 import { toOutput } from '../respond/representation.js';
 import { addVary } from '../respond/vary.js';
@@ -87,7 +87,7 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
       };
       if (page.texts) {
         const { items: texts, more } = pageOf(page.texts, plan);
-        const link = linkHeader(path, new URLSearchParams(search), plan, { rows: pageBounds(texts), more });
+        const link = linkHeader(path, new URLSearchParams(search), plan, textsPage(texts, more));
         headers(link);
         const body = `[${texts.join(',')}]`;
         const tag = textEtag(body, link, total);
@@ -110,7 +110,7 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
           plan.embed,
           (target) => authorize(req, target, 'read').where,
         );
-      const link = linkHeader(path, new URLSearchParams(search), plan, { rows, more });
+      const link = linkHeader(path, new URLSearchParams(search), plan, rowsPage(rows, more));
       headers(link);
       const tag = representationEtag({ rows, outputs, embedded: plan.embed.length > 0, link, total });
       reply.header('etag', tag);
