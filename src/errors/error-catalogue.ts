@@ -165,6 +165,12 @@ export const ERROR_CATALOGUE = {
     en: 'The record has changed since you loaded it.',
     es: 'El registro ha cambiado desde que lo cargó.',
   },
+  RANGE_NOT_SATISFIABLE: {
+    status: 416,
+    stage: 'preconditions',
+    en: 'The requested range is outside the file.',
+    es: 'El rango pedido está fuera del archivo.',
+  },
   PAYLOAD_TOO_LARGE: {
     status: 413,
     stage: 'input',

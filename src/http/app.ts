@@ -14,6 +14,7 @@ import { ApiError } from '../errors/api-error.js';
 import type { Model } from '../model/model-types.js';
 import type { Store } from '../store/store.js';
 import { loadHooks } from '../write/code-hooks.js';
+import { FileService, openBlobStore } from '../write/files/file-service.js';
 import { RecordValidator } from '../write/record-validator.js';
 import { withWriteSteps } from '../write/write-pipeline.js';
 import { runInWriteScope } from '../write/write-scope.js';
@@ -36,6 +37,7 @@ import { limitJsonBodies, registerRequestLimits } from './request/request-limits
 import { registerRequestLog } from './request/request-log.js';
 import { registerShutdownGuard } from './request/shutdown-guard.js';
 import type { AppContext } from './routes/app-context.js';
+import { registerFileRoutes } from './routes/file-routes.js';
 import { notFoundHandler } from './routes/not-found.js';
 import { registerResourceRoutes, STANDARD_METHODS } from './routes/resource-routes.js';
 
@@ -210,6 +212,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply, errorOptions));
   for (const r of model.resources) registerResourceRoutes(app, ctx, r);
+  if (model.resources.some((r) => r.fields.some((f) => f.type.file))) {
+    const files = new FileService(model, store, openBlobStore(model, store));
+    ctx.files = files;
+    registerFileRoutes(app, ctx, files);
+    // Staging left by a killed process and files no record references (a kill between file and record).
+    app.addHook('onReady', async () => {
+      await files.blobs.cleanStaging();
+      await files.sweep();
+    });
+  }
   registerDocsRoutes(app, model, { production: options.production });
   registerAdminRoutes(app, model, { production: options.production });
   app.setNotFoundHandler(

@@ -15,6 +15,7 @@ import { readLimits } from './limits-config.js';
 import type { FieldDef, IdType, Model, OnDelete, ResourceDef } from './model-types.js';
 import { readRealtime } from './realtime-config.js';
 import { checkRenames, readRenamedFrom } from './rename-config.js';
+import { readStorage } from './storage-config.js';
 import { ID_TYPES, systemFields } from './system-fields.js';
 
 const TOP_KEYS = [
@@ -33,6 +34,7 @@ const TOP_KEYS = [
   'admin',
   'hooks',
   'realtime',
+  'storage',
 ];
 const RESOURCE_KEYS = [
   'id',
@@ -79,6 +81,7 @@ export function buildModel(loaded: LoadedConfig): Model {
       if (r) resources.push(r);
     }
   }
+  for (const r of resources) r.path = `${basePath}/${r.name}`;
   const byName = new Map(resources.map((r) => [r.name, r]));
   resolveRelations(resources, byName, report);
   checkMovedFrom(resources, byName, report);
@@ -111,6 +114,7 @@ export function buildModel(loaded: LoadedConfig): Model {
   const { bodyLimit, limits } = readLimits(data, report);
   const admin = readAdmin(data.admin, basePath, resources, report);
   const realtime = readRealtime(data.realtime, report);
+  const files = readStorage(data.storage, report);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     name: typeof data.name === 'string' ? data.name : 'verbo',
@@ -127,6 +131,7 @@ export function buildModel(loaded: LoadedConfig): Model {
     admin,
     ...(hooks ? { hooks } : {}),
     realtime,
+    files,
   };
 }
 

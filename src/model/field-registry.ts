@@ -5,6 +5,7 @@ import { dateField } from './field-types/date-field.js';
 import { datetimeField } from './field-types/datetime-field.js';
 import { emailField } from './field-types/email-field.js';
 import { enumField } from './field-types/enum-field.js';
+import { fileField } from './field-types/file-field.js';
 import { integerField } from './field-types/integer-field.js';
 import { jsonField } from './field-types/json-field.js';
 import { numberField } from './field-types/number-field.js';
@@ -29,6 +30,7 @@ export const fieldTypes: ReadonlyMap<string, FieldType> = new Map(
     enumField,
     jsonField,
     referenceField,
+    fileField,
   ].map((t) => [t.name, t]),
 );
 

@@ -48,6 +48,32 @@ export interface IdKind {
   generate?(): string;
 }
 
+/** A stored file's metadata (the column's value); a record shows it with the download `url`. */
+export interface FileMeta {
+  name: string;
+  size: number;
+  /** Detected from the content, never taken from the upload. */
+  type: string;
+  sha256: string;
+}
+
+/**
+ * What a type means when its values are files (`file`): the bytes arrive through a route of their
+ * own or a multipart part, never in a JSON body, and are kept by the file storage, addressed by hash.
+ */
+export interface FileKind {
+  /** Most bytes one file may have. */
+  maxSize(field: FieldDef): number;
+  /** Whether a detected media type is one the field accepts. */
+  accepts(field: FieldDef, type: string): boolean;
+  /** The declared thumbnail sizes (`100x100`, `400x0`). */
+  thumbs(field: FieldDef): string[];
+  /** The stored value as a record shows it, or null; `url` is the download path. */
+  present(stored: unknown, url: string): unknown;
+  /** The stored metadata, when the value is one. */
+  metaOf(stored: unknown): FileMeta | undefined;
+}
+
 export interface FieldType {
   readonly name: string;
   /** Options this type accepts besides the common ones (required, unique, default, index, description). */
@@ -78,6 +104,8 @@ export interface FieldType {
   readonly messageKeys: MessageKeys;
   /** A field of this type points at a record of the resource its `to` option names. */
   readonly reference?: boolean;
+  /** Present on the types whose values are files. */
+  readonly file?: FileKind;
   /** Present on the types a resource's id may have. */
   readonly id?: IdKind;
 }

@@ -6,6 +6,7 @@ import type { CompiledExpression } from './expressions/cel-environment.js';
 import type { FieldType, StorageKind } from './field-type.js';
 import type { RequestLimits } from './limits-config.js';
 import type { RealtimeSettings } from './realtime-config.js';
+import type { FileStorageSettings } from './storage-config.js';
 
 /** The name of a field type that can be an id (one with `id`, see field-type.ts): integer, uuid, string. */
 export type IdType = string;
@@ -91,6 +92,8 @@ export interface ResourceDef {
   access?: AccessRules;
   /** Business rules every write must pass (`rules:`, docs/rules.md). */
   rules: RuleDef[];
+  /** The collection's URL path (`{basePath}/{name}`), set once the model is built. */
+  path?: string;
 }
 
 /** The kinds of write a business rule or hook sees. */
@@ -142,6 +145,8 @@ export interface Model {
   hooks?: string;
   /** Change streams and the change log's retention (docs/realtime.md). */
   realtime: RealtimeSettings;
+  /** Where the bytes of `file` fields live (`storage.files`, docs/files.md). */
+  files: FileStorageSettings;
 }
 
 export interface AdminSettings {

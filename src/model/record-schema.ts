@@ -27,7 +27,7 @@ export function writeSchema(r: ResourceDef): JsonSchema {
   return {
     type: 'object',
     properties,
-    required: r.fields.filter((f) => !isOptionalOnWrite(f)).map((f) => f.name),
+    required: r.fields.filter((f) => !isOptionalOnWrite(f) && !f.type.file).map((f) => f.name),
     additionalProperties: false,
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { Model, ResourceDef } from '../model/model-types.js';
 import type { ChangeLog } from './changes/change-log.js';
+import type { BlobStore } from './files/blob-store.js';
 import type { QueryPlanShape } from './index-advice.js';
 import type { Filter, ListQuery } from './query-types.js';
 import type { SchemaPlan } from './schema/schema-plan.js';
@@ -47,6 +48,8 @@ export interface KeyValueStore {
 export interface Store {
   readonly capabilities: StoreCapabilities;
   readonly kv: KeyValueStore;
+  /** Files kept in the database (`storage.files.driver: database`), where the store can (docs/files.md). */
+  readonly blobs?: BlobStore;
   /**
    * Every committed change to a declared resource's records, in commit order: written by `insert`,
    * `modify` and `deleteWhere` in their own transaction (changes/change-log.ts).

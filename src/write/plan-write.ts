@@ -92,14 +92,48 @@ export function planWrite(r: ResourceDef, validator: RecordValidator, body: unkn
     if (mode.kind !== 'replace' || !sameValue(input[ts], mode.current[ts]))
       problems.push(readOnly(ts, 'it is set by the server'));
   }
-  guardFieldWrites(r, declared, mode.kind === 'replace' ? mode.current : undefined);
+  const current = mode.kind === 'replace' ? mode.current : undefined;
+  const files = fileValues(r, declared, current, problems);
+  guardFieldWrites(r, declared, current);
   problems.push(...validator.validate(r, declared), ...nulProblems(r, declared));
   if (problems.length) throw new ApiError(problems);
   for (const f of r.fields) {
+    if (f.type.file) {
+      values[f.name] = files[f.name];
+      continue;
+    }
     const v = Object.hasOwn(declared, f.name) ? declared[f.name] : undefined;
     if (v === undefined || v === null)
       values[f.name] = v === undefined && f.default !== undefined ? structuredClone(f.default) : null;
     else values[f.name] = f.type.normalize ? f.type.normalize(v, f) : v;
   }
   return values;
+}
+
+/**
+ * File fields are read-only in a JSON body (their bytes arrive apart): a body may leave them out or
+ * repeat the stored value (a GET → PUT round trip); anything else is a 422. They keep what is stored.
+ */
+function fileValues(
+  r: ResourceDef,
+  declared: Record<string, unknown>,
+  current: Row | undefined,
+  problems: Problem[],
+) {
+  const out: Row = {};
+  for (const f of r.fields) {
+    const file = f.type.file;
+    if (!file) continue;
+    const stored = current?.[f.name] ?? null;
+    out[f.name] = stored;
+    if (!Object.hasOwn(declared, f.name)) continue;
+    const sent = declared[f.name];
+    delete declared[f.name];
+    const same =
+      sent === null
+        ? stored === null
+        : file.metaOf(sent)?.sha256 === file.metaOf(stored)?.sha256 && stored !== null;
+    if (!same) problems.push(readOnly(f.name, 'files are uploaded to their own URL or as a multipart part'));
+  }
+  return out;
 }

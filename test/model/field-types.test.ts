@@ -138,6 +138,19 @@ const ROWS: Record<string, TypeRow> = {
     },
     badFilter: '{}',
   },
+  file: {
+    decl: { maxSize: '1MB', accept: ['image/png'], thumbs: ['100x100'] },
+    // Read-only in JSON bodies (the bytes go to /samples/{id}/f_file): only null, or nothing.
+    valid: [null],
+    invalid: [{ name: 'a.png', size: 1, type: 'image/png', sha256: 'a'.repeat(64), url: '/x' }, 'a.png'],
+    badOptions: [
+      { option: 'maxSize', value: '5 parsecs' },
+      { option: 'accept', value: ['png'] },
+      { option: 'thumbs', value: ['100'] },
+    ],
+    roundTrip: { input: null, output: null, filter: 'true', op: 'null' },
+    badFilter: 'x',
+  },
   reference: {
     decl: { to: 'targets' },
     valid: [1],

@@ -21,6 +21,18 @@ export function readGuarded(r: ResourceDef): FieldDef[] {
   return fields;
 }
 
+const fileFieldsOf = new WeakMap<ResourceDef, FieldDef[]>();
+
+/** The fields of `r` that hold files: shown as metadata with their download URL. */
+export function fileFields(r: ResourceDef): FieldDef[] {
+  let fields = fileFieldsOf.get(r);
+  if (!fields) {
+    fields = r.fields.filter((f) => f.type.file);
+    fileFieldsOf.set(r, fields);
+  }
+  return fields;
+}
+
 /** Every field in model order, optionally narrowed to `fields` (in the order asked). */
 export function toOutput(r: ResourceDef, row: Row, fields?: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -29,6 +41,9 @@ export function toOutput(r: ResourceDef, row: Row, fields?: readonly string[]): 
   } else {
     for (const name of r.allFields.keys()) out[name] = row[name] ?? null;
   }
+  for (const f of fileFields(r))
+    if (Object.hasOwn(out, f.name))
+      out[f.name] = f.type.file!.present(row[f.name], `${r.path ?? `/${r.name}`}/${row.id}/${f.name}`);
   const guarded = readGuarded(r);
   if (guarded.length) {
     const caller = currentWriteScope().caller();

@@ -1,6 +1,7 @@
 /** What every resource handler needs, built once at start-up. */
 import type { Model } from '../../model/model-types.js';
 import type { Store } from '../../store/store.js';
+import type { FileService } from '../../write/files/file-service.js';
 import type { RecordValidator } from '../../write/record-validator.js';
 import type { IndexAdvisor } from '../query/index-advisor.js';
 import type { ChangeFeed } from '../realtime/change-feed.js';
@@ -13,4 +14,6 @@ export interface AppContext {
   indexAdvisor: IndexAdvisor;
   /** Change streams: GET with `Accept: text/event-stream` (docs/realtime.md). */
   feed?: ChangeFeed;
+  /** File fields' storage, uploads and sweeps (docs/files.md); absent when no resource has one. */
+  files?: FileService;
 }

@@ -131,7 +131,7 @@ function collectionChecks(r: ResourceDef, parent?: ResourceDef): PathSpec['check
 }
 
 /** The authentication check of a resource route, or none when no resource involved has access rules. */
-function needsCaller(needs: AccessNeed[]): RouteChecks['authenticate'] {
+export function needsCaller(needs: AccessNeed[]): RouteChecks['authenticate'] {
   if (!needs.some((need) => need.some(([r]) => r.access))) return undefined;
   return (req) => requireCaller(req, needs);
 }
