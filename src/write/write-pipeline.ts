@@ -276,18 +276,17 @@ export function withWriteSteps(store: Store, deps: WriteStepsDeps, committed?: (
 
   const steps: Partial<Store> = { insert, modify, deleteWhere, transaction };
   // Every other member (and any the interface gains) is the store's own.
-  const bound = new Map<PropertyKey, unknown>();
+  const bound = new Map<PropertyKey, { of: unknown; fn: unknown }>();
   const self: Store = new Proxy(store, {
     get(target, prop) {
       if (prop in steps) return steps[prop as keyof typeof steps];
       const value = Reflect.get(target, prop);
       if (typeof value !== 'function') return value;
-      // Bound once per member: reads (get, list) go through here on every request.
-      let fn = bound.get(prop);
-      if (fn === undefined) {
-        fn = value.bind(target);
-        bound.set(prop, fn);
-      }
+      // Bound once per member (reads go through here on every request), again if the member is replaced.
+      const known = bound.get(prop);
+      if (known !== undefined && known.of === value) return known.fn;
+      const fn = value.bind(target);
+      bound.set(prop, { of: value, fn });
       return fn;
     },
   });

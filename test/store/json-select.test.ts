@@ -2,7 +2,7 @@
  * Store.listJson: where a store builds a record's JSON text itself (store/sql/json-select.ts), the
  * text must mean exactly what the representation (http/respond/representation.ts toOutput) shows
  * for the same row — every field type, nulls, 64-bit integers, doubles, escapes — in the fields'
- * order. A store without the capability is read through list() (http/query/page-reader.ts).
+ * order. Both stores have it; a store without it would be read through list() (http/query/page-reader.ts).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { toOutput } from '../../src/http/respond/representation.js';
@@ -74,14 +74,10 @@ describeEachStore('list as JSON text built by the store', (target, getDb) => {
 
   const byId: ListQuery = { where: [], sort: [{ field: 'id', desc: false }] };
 
-  it('means what toOutput shows, field by field and in order, or the store does not offer it', async () => {
-    if (!store.listJson) {
-      console.warn(`[json-select] ${target.name}: the store reads lists as rows (no listJson)`);
-      expect(target.name).not.toBe('sqlite');
-      return;
-    }
+  it('means what toOutput shows, field by field and in order', async () => {
+    expect(store.listJson, `${target.name} builds list JSON itself`).toBeDefined();
     const fields = [...things.allFields.keys()];
-    const texts = await store.listJson(things, byId, fields);
+    const texts = await store.listJson!(things, byId, fields);
     expect(texts).toBeDefined();
     const expected = (await store.list(things, byId)).map((row) => toOutput(things, row));
     const parsed = texts!.map((t) => JSON.parse(t) as Record<string, unknown>);
@@ -93,7 +89,6 @@ describeEachStore('list as JSON text built by the store', (target, getDb) => {
   });
 
   it('keeps the order of `fields`, filters, sorts and reads a previous page in order', async () => {
-    if (!store.listJson) return;
     const fields = ['stage', 'id', 'label'];
     const query: ListQuery = {
       where: [{ field: 'active', op: 'eq', value: false }],
@@ -101,7 +96,7 @@ describeEachStore('list as JSON text built by the store', (target, getDb) => {
       limit: 2,
       keyset: { values: [2], direction: 'before' },
     };
-    const texts = await store.listJson(things, query, fields);
+    const texts = await store.listJson!(things, query, fields);
     const rows = await store.list(things, query);
     expect(rows.map((row) => row.id)).toEqual([4, 3]);
     expect(texts!.map((t) => JSON.parse(t))).toEqual(rows.map((row) => toOutput(things, row, fields)));

@@ -45,6 +45,8 @@ const LIKE_TEXT: Partial<Record<StorageKind, (column: string) => string>> = {
   datetime: (c) => `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
 };
 
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
 /** Serialises the commit of change-log entries (seq order = commit order) and wakes the listeners. */
 export const CHANGE_LOG_LOCK = 0x76657262;
 
@@ -58,6 +60,23 @@ export const pgDialect: ChangeLogDialect = {
     // JSON goes as its text: the driver passes strings through to jsonb parameters unchanged.
     if (storage === 'json') return JSON.stringify(value);
     return value;
+  },
+  // A function takes at most 100 arguments (FUNC_MAX_ARGS): 50 fields. Cast to text, so the driver
+  // hands the JSON over as the database wrote it.
+  jsonObject: (pairs) => (pairs.length > 50 ? undefined : `json_build_object(${pairs.join(', ')})::text`),
+  jsonValue(column, storage) {
+    switch (storage) {
+      // Beyond ±2^53 an integer is shown as its digits (model/exact-integer.ts).
+      case 'integer':
+        return `CASE WHEN ${column} BETWEEN -${MAX_SAFE} AND ${MAX_SAFE} THEN to_json(${column}) ELSE to_json(${column}::text) END`;
+      case 'date':
+      case 'datetime':
+        return LIKE_TEXT[storage]!(column);
+      default:
+        // text, boolean and jsonb are JSON as they are; double precision is written in the
+        // fewest digits that read back as the same double (extra_float_digits ≥ 1, the default).
+        return column;
+    }
   },
   like(column, param, pattern, caseInsensitive, storage) {
     const subject = LIKE_TEXT[storage]?.(column) ?? column;

@@ -9,6 +9,7 @@ import type { Filter, ListQuery } from '../query-types.js';
 import { presentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
 import type { SchemaPlan } from '../schema/schema-plan.js';
 import { type MigrationRecord, runTask, type SchemaTask, type SyncOptions } from '../schema/schema-sync.js';
+import { compileSelectJson } from '../sql/json-select.js';
 import { compileCount, compileSelect, compileWhere, Params } from '../sql/sql-compiler.js';
 import { compileGetById, compileInsert, compileUpdate, encodeValues } from '../sql/write-compiler.js';
 import type { Change, Decide, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
@@ -198,6 +199,14 @@ export class PostgresStore implements Store {
     const c = compileSelect(d, r, query);
     const rows = await this.run(r, 'read', (sql) => exec(sql, c.sql, c.values));
     return c.reversed ? rows.reverse() : rows;
+  }
+
+  async listJson(r: ResourceDef, query: ListQuery, fields: readonly string[]): Promise<string[] | undefined> {
+    const c = compileSelectJson(d, r, query, fields);
+    if (!c) return undefined;
+    const rows = await this.run(r, 'read', (sql) => exec(sql, c.sql, c.values));
+    const texts = rows.map((row) => Object.values(row)[0] as string);
+    return c.reversed ? texts.reverse() : texts;
   }
 
   /**

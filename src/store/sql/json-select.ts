@@ -10,9 +10,6 @@ import type { ListQuery } from '../query-types.js';
 import { type CompiledSelect, compileSelect } from './sql-compiler.js';
 import type { SqlDialect } from './sql-dialect.js';
 
-/** SQLite's default limit on a function's arguments is 1000; two per field. */
-const MAX_FIELDS = 400;
-
 /** Expressions already built, per dialect and resource, by the fields' list (a list keeps asking for the same few). */
 const built = new WeakMap<SqlDialect, WeakMap<ResourceDef, Map<string, string | undefined>>>();
 const MAX_SHAPES = 256;
@@ -42,7 +39,7 @@ export function jsonRecordExpression(
 }
 
 function buildExpression(d: SqlDialect, r: ResourceDef, fields: readonly string[]): string | undefined {
-  if (!d.jsonObject || !d.jsonValue || fields.length > MAX_FIELDS) return undefined;
+  if (!d.jsonObject || !d.jsonValue) return undefined;
   const parts: string[] = [];
   for (const name of fields) {
     const f = r.allFields.get(name);
@@ -50,7 +47,7 @@ function buildExpression(d: SqlDialect, r: ResourceDef, fields: readonly string[
     if (value === undefined) return undefined;
     parts.push(`'${name.replace(/'/g, "''")}', ${value}`);
   }
-  return `${d.jsonObject}(${parts.join(', ')})`;
+  return d.jsonObject(parts);
 }
 
 /** compileSelect with the JSON text of each record as the only column. */
@@ -65,5 +62,5 @@ export function compileSelectJson(
   const select = compileSelect(d, r, q);
   const star = 'SELECT * FROM ';
   if (!select.sql.startsWith(star)) throw new Error('compileSelect no longer starts with SELECT *');
-  return { ...select, sql: `SELECT ${expression} FROM ${select.sql.slice(star.length)}` };
+  return { ...select, sql: `SELECT ${expression} AS "_json" FROM ${select.sql.slice(star.length)}` };
 }

@@ -27,8 +27,11 @@ export interface SqlDialect {
    * can build a record's JSON text themselves; undefined for a kind it cannot render exactly.
    */
   jsonValue?(column: string, storage: StorageKind): string | undefined;
-  /** The function that builds a JSON object from key/value arguments (`json_object`). */
-  jsonObject?: string;
+  /**
+   * The JSON text of an object from `'key', value` pairs in that order (`json_object(…)`), or
+   * undefined when the database cannot take that many arguments.
+   */
+  jsonObject?(pairs: string[]): string | undefined;
 }
 
 /** Escapes LIKE metacharacters with `\` and turns the API's `*` wildcard into `%`. */

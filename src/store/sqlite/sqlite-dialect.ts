@@ -32,7 +32,8 @@ export const sqliteDialect: SqlDialect = {
     if (storage === 'integer' && typeof value === 'string') return BigInt(value);
     return value;
   },
-  jsonObject: 'json_object',
+  // SQLite's default limit on a function's arguments is 1000: two per field.
+  jsonObject: (pairs) => (pairs.length > 400 ? undefined : `json_object(${pairs.join(', ')})`),
   jsonValue(column, storage) {
     switch (storage) {
       // Beyond ±2^53 an integer is shown as its digits (model/exact-integer.ts), as rowDecoder does.
