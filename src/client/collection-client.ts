@@ -1,10 +1,12 @@
 /** Collection calls, at `/{r}` and at a nested `/{parent}/{id}/{r}`: list, create, deleteWhere. */
 
+import { type Change, type WatchQuery, watchChanges } from './change-watch.js';
 import type { RequestSpec } from './client-options.js';
 import type {
   CallOptions,
   CreateOptions,
   EmbedItem,
+  IdOf,
   ListQuery,
   ReadOf,
   Selected,
@@ -29,6 +31,14 @@ export interface CollectionClient<R, K extends keyof R, Body = Shape<R, K>['crea
   create(body: Body, options?: CreateOptions): Promise<ReadOf<R, K>>;
   /** Bulk DELETE by filter (at least one filter): how many records went. */
   deleteWhere(where: Where<ReadOf<R, K>>, options?: CallOptions): Promise<{ deleted: number }>;
+  /**
+   * The query's changes as they happen (docs/realtime.md):
+   * `for await (const change of api.customers.watch({ where, snapshot: true }))`. Reconnects by
+   * itself with Last-Event-ID after a dropped connection; `break` or `signal` closes the stream.
+   */
+  watch<F extends keyof ReadOf<R, K> = keyof ReadOf<R, K>, E extends EmbedItem<R, K> = never>(
+    query?: WatchQuery<ReadOf<R, K>, F, E>,
+  ): AsyncIterable<Change<Selected<R, K, F, E>, IdOf<R, K>>>;
 }
 
 /** Prefer header for writes: the representation unless the caller asks for minimal. */
@@ -71,6 +81,7 @@ export function collectionClient(
       });
       return res.data;
     },
+    watch: (query: WatchQuery<Untyped, string, string> = {}) => watchChanges(transport, path, query),
     async deleteWhere(where: object, options?: CallOptions) {
       const query = filterPairs(where).length ? buildQuery({ where }) : '';
       const res = await transport.request<{ deleted: number }>({

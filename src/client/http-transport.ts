@@ -137,6 +137,27 @@ export class HttpTransport {
     }
   }
 
+  /** A GET whose body is read as it arrives (a change stream): the Response once its status is 2xx. */
+  async stream(spec: Omit<RequestSpec, 'method'>): Promise<Response> {
+    const url = this.urlOf(spec.path, spec.query);
+    const headers = await this.headersFor({ ...spec, method: 'GET' });
+    let res: Response;
+    try {
+      res = await (this.options.fetch ?? globalThis.fetch)(url, {
+        headers,
+        signal: spec.signal,
+        credentials: this.options.credentials ?? 'same-origin',
+      });
+    } catch (e) {
+      if (spec.signal?.aborted) throw e;
+      const message = `GET ${url}: ${(e as Error)?.message ?? e}`;
+      throw new VerboError({ status: 0, code: 'NETWORK_ERROR', method: 'GET', url, message, cause: e });
+    }
+    this.jar.store(res.headers);
+    if (res.ok && res.body) return res;
+    throw httpError('GET', url, res, await readBody(res, 'GET', url));
+  }
+
   /** Sleeps before a retry; throws `error` instead when the wait would pass the deadline. */
   private wait(ms: number, deadline: number, signal: AbortSignal, error: VerboError): Promise<void> {
     if (Date.now() + ms >= deadline) return Promise.reject(error);

@@ -176,7 +176,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     done();
   });
-  registerShutdownGuard(app);
+  registerShutdownGuard(app, Boolean(options.https));
   registerRateLimit(app, model.rateLimit);
   const auth = await registerAuth(app, model, store, { tls: Boolean(options.https) });
   const feed = new ChangeFeed(model, store, auth, app.log);
