@@ -34,6 +34,14 @@ export function uploadName(header: string | undefined, fallback: string): string
   return fallback;
 }
 
+/**
+ * A refusal before the body was read to its end (413 at maxSize, 415 from the first bytes): the
+ * connection closes once the answer is sent, so the rest of the upload is never read.
+ */
+export function unreadBody(req: FastifyRequest, reply: FastifyReply): void {
+  if (!req.raw.complete) reply.header('connection', 'close');
+}
+
 /** The values of an update that changes one file field and keeps every other. */
 function withFile(r: ResourceDef, current: Row, f: FieldDef, value: unknown): Row {
   const values: Row = {};
@@ -77,11 +85,16 @@ export function fileHandlers(ctx: AppContext, files: FileService, r: ResourceDef
     async put(req: FileRequest, reply: FastifyReply) {
       const { id, row } = await recordOf(req, 'update');
       checkWritePreconditions(r, req.headers, row);
-      const received = await files.receive({
-        field: f,
-        source: (req.body as AsyncIterable<Uint8Array> | undefined) ?? req.raw,
-        name: uploadName(req.headers['content-disposition'], f.name),
-      });
+      const received = await files
+        .receive({
+          field: f,
+          source: (req.body as AsyncIterable<Uint8Array> | undefined) ?? req.raw,
+          name: uploadName(req.headers['content-disposition'], f.name),
+        })
+        .catch((e) => {
+          unreadBody(req, reply);
+          throw e;
+        });
       let previous: string | undefined;
       const result = await files.keep([received], ([meta]) =>
         ctx.store.modify(r, id, (current) => {

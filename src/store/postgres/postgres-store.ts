@@ -4,6 +4,7 @@ import { type Model, type ResourceDef, storedResources } from '../../model/model
 import type { PendingChange } from '../changes/change-log.js';
 import { deleteRows, logChanges } from '../changes/change-log-sql.js';
 import { currentWriter } from '../changes/write-context.js';
+import type { BlobStore } from '../files/blob-store.js';
 import type { QueryPlanShape } from '../index-advice.js';
 import type { Filter, ListQuery } from '../query-types.js';
 import { presentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
@@ -14,6 +15,7 @@ import { compileCount, compileSelect, compileWhere, Params } from '../sql/sql-co
 import { compileGetById, compileInsert, compileUpdate, encodeValues } from '../sql/write-compiler.js';
 import type { Change, Decide, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
 import { StoreUnavailable, UniqueViolation } from '../store-errors.js';
+import { postgresBlobs } from './postgres-blobs.js';
 import { insertLoggedSql, PostgresChangeLog } from './postgres-changes.js';
 import { pgDialect as d, pgDriverTypes, toPgParams } from './postgres-dialect.js';
 import { type Operation, translatePgError } from './postgres-errors.js';
@@ -83,6 +85,8 @@ export class PostgresStore implements Store {
   /** The driver refuses 65534 or more parameters in one statement. */
   readonly capabilities: StoreCapabilities = { maxBindParams: 65533, multiProcess: true };
   readonly kv: PostgresKeyValue;
+  /** Files of `storage.files.driver: database`, in bytea chunks (store/files/sql-blob-store.ts). */
+  readonly blobs: BlobStore;
   private readonly sql: postgres.Sql;
   private readonly gate: Gate;
   private readonly meta = new Map<string, Meta>();
@@ -122,6 +126,7 @@ export class PostgresStore implements Store {
     this.kv = new PostgresKeyValue((text, params) =>
       this.run(undefined, 'write', (sql) => exec(sql, text, params)),
     );
+    this.blobs = postgresBlobs((fn) => this.run(undefined, 'write', fn), exec);
     this.changes = new PostgresChangeLog(
       this.sql,
       (text, params) => this.run(undefined, 'read', (sql) => exec(sql, text, params)),

@@ -7,6 +7,7 @@ import type { StorageKind } from '../../model/field-type.js';
 import { type FieldDef, type Model, type ResourceDef, storedResources } from '../../model/model-types.js';
 import { idKindOf } from '../../model/system-fields.js';
 import { CHANGES_TABLE } from '../changes/change-log.js';
+import { blobTablesSql } from '../files/sql-blob-store.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
 import type { IndexSpec, SchemaStep } from './schema-plan.js';
 import { columnsOf, resourceOf, type StoredTypeNames, specOf } from './schema-planner.js';
@@ -16,6 +17,8 @@ export interface DdlDialect extends SqlDialect, StoredTypeNames {
   columnType(storage: StorageKind): string;
   /** The id column's whole definition: its storage kind, and whether the database assigns it (auto-increment). */
   idColumn(storage: StorageKind, storeAssigned: boolean): string;
+  /** The column type of raw bytes (file chunks, store/files/sql-blob-store.ts). */
+  blobType: string;
   /** Appended to CREATE TABLE (SQLite: ` STRICT`). */
   tableOptions: string;
   /** The column list of an index (PostgreSQL orders nullable columns NULLS FIRST and ends with id). */
@@ -129,7 +132,7 @@ export interface SchemaStatement {
 
 /**
  * verbo's own tables: each column's storage and field rules, the key-value entries, the migrations
- * applied, and the change log (changes/change-log-sql.ts).
+ * applied, the change log (changes/change-log-sql.ts), and the files of `driver: database`.
  */
 export function bootstrapSql(d: DdlDialect): string[] {
   const text = d.columnType('text');
@@ -139,6 +142,7 @@ export function bootstrapSql(d: DdlDialect): string[] {
     `CREATE TABLE IF NOT EXISTS _verbo_kv (namespace ${text} NOT NULL, key ${text} NOT NULL, value ${text} NOT NULL, expires_at ${d.columnType('integer')} NOT NULL, PRIMARY KEY (namespace, key))${d.tableOptions}`,
     `CREATE TABLE IF NOT EXISTS _verbo_migrations (${d.idColumn('integer', true)}, applied_at ${text} NOT NULL, config_hash ${text} NOT NULL, who ${text} NOT NULL, steps ${text} NOT NULL)${d.tableOptions}`,
     ...changeLogTableSql(d),
+    ...blobTablesSql(text, d.columnType('integer'), d.blobType, d.tableOptions),
   ];
 }
 

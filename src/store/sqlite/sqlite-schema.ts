@@ -116,6 +116,7 @@ export const sqliteSchemaDialect: SchemaDialect = {
   idColumn: (storage, storeAssigned) =>
     `id ${SQLITE_TYPES[storage]} PRIMARY KEY ${storeAssigned ? 'AUTOINCREMENT' : 'NOT NULL'}`,
   storedIdType: (storage) => SQLITE_TYPES[storage],
+  blobType: 'BLOB',
   tableOptions: ' STRICT',
   indexColumns: (index) => index.columns.map((c) => `${q(c.field)}${c.descending ? ' DESC' : ''}`).join(', '),
   conversion: sqliteConversion,

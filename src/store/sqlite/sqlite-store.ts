@@ -4,6 +4,7 @@ import { type Model, type ResourceDef, storedResources } from '../../model/model
 import type { PendingChange } from '../changes/change-log.js';
 import { deleteRows, logChanges } from '../changes/change-log-sql.js';
 import { currentWriter } from '../changes/write-context.js';
+import type { BlobStore } from '../files/blob-store.js';
 import type { QueryPlanShape } from '../index-advice.js';
 import type { Filter, ListQuery } from '../query-types.js';
 import { presentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
@@ -21,6 +22,7 @@ import { compileGetById, compileInsert, compileUpdate, encodeValues } from '../s
 import type { Decide, KeyValueStore, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
 import { MissingReference, StillReferenced, UniqueViolation } from '../store-errors.js';
 import { openDatabaseFile } from './database-file.js';
+import { sqliteBlobs } from './sqlite-blobs.js';
 import { SqliteChangeLog } from './sqlite-changes.js';
 import { regexpFunction } from './sqlite-conversions.js';
 import { sqliteDialect as d, rowDecoder } from './sqlite-dialect.js';
@@ -60,6 +62,8 @@ export class SqliteStore implements Store {
   /** The kv entries as other requests reach them: each waits while a transaction is open. */
   readonly kv: KeyValueStore;
   private readonly rawKv: SqliteKeyValue;
+  /** Files of `storage.files.driver: database`, in BLOB chunks (store/files/sql-blob-store.ts). */
+  readonly blobs: BlobStore;
   /** Held by an open `transaction`; shared with its view. */
   private readonly lock = new WriterLock();
   /** Set on the view a `transaction` hands out: runs inside it, never waits for it. */
@@ -89,6 +93,13 @@ export class SqliteStore implements Store {
     this.tx = db.transaction((fn: () => unknown) => fn());
     this.rawKv = new SqliteKeyValue(db);
     this.kv = gatedKv(this.rawKv, () => this.blocked(), this.lock);
+    this.blobs = sqliteBlobs(
+      db,
+      async () => {
+        while (this.blocked()) await this.lock.released();
+      },
+      this,
+    );
     this.changes = new SqliteChangeLog(
       db,
       (name) => this.resources.get(name)?.allFields.get('id')?.storage === 'integer',
