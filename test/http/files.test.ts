@@ -73,6 +73,10 @@ for (const driver of ['fs', 'database'] as const)
       expect(first.headers.get('location')).toBe(meta.url);
       const record = (await server().request('GET', `/customers/${id}`)).json;
       expect(record.avatar).toEqual(meta);
+      const listed = (await server().request('GET', `/customers?id=${id}`)).json;
+      expect(listed[0].avatar).toEqual(meta);
+      const some = (await server().request('GET', `/customers?id=${id}&fields=id,avatar`)).json;
+      expect(some[0].avatar).toEqual(meta);
       const again = await put(`/customers/${id}/avatar`, png2);
       expect(again.status).toBe(200);
       const got = await fetch(server().url + `/customers/${id}/avatar`);
