@@ -1,5 +1,15 @@
 /**
- * Query parameters a collection reads itself (docs/query.md); every other parameter filters by a
- * field of that name. A field named like one of these cannot be filtered by `?name=value`.
+ * Query parameters a collection reads itself (docs/query.md; `snapshot`: docs/realtime.md, read by
+ * change streams, accepted and ignored by JSON answers); every other parameter filters by a field of
+ * that name. A field named like one of these cannot be filtered by `?name=value`.
  */
-export const QUERY_PARAMETERS = ['sort', 'limit', 'offset', 'cursor', 'fields', 'embed', 'count'] as const;
+export const QUERY_PARAMETERS = [
+  'sort',
+  'limit',
+  'offset',
+  'cursor',
+  'fields',
+  'embed',
+  'count',
+  'snapshot',
+] as const;

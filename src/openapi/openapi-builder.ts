@@ -11,6 +11,7 @@ import { int, limitsOf, MAX_HEAD_BYTES, maxPatchOperations } from './openapi-lim
 import { resourceNames } from './openapi-names.js';
 import { idParameter, type PathContext, resourcePaths } from './openapi-paths.js';
 import { filterSchemas, resourceParameters } from './openapi-query.js';
+import { changeStreamParameters, changeStreamSchemas } from './openapi-realtime.js';
 import { recordSchemas, schemaRef } from './openapi-record-schemas.js';
 import { authPaths, defaultSecurity, securitySchemes } from './openapi-security.js';
 
@@ -180,7 +181,7 @@ export function buildOpenApi(model: Model, options: OpenApiOptions = {}): Record
   const limits = limitsOf(model);
   const names = resourceNames(model.resources);
   const schemas: Record<string, JsonSchema> = {};
-  const parameters: Record<string, unknown> = sharedParameters();
+  const parameters: Record<string, unknown> = { ...sharedParameters(), ...changeStreamParameters() };
   const createSchemas = new Map<string, JsonSchema>();
   for (const r of model.resources) {
     const own = recordSchemas(r, names, limits);
@@ -188,7 +189,13 @@ export function buildOpenApi(model: Model, options: OpenApiOptions = {}): Record
     createSchemas.set(r.name, own[`${names.get(r.name)!.record}Create`]);
     Object.assign(parameters, resourceParameters(r), { [`${r.name}.id`]: idParameter(r) });
   }
-  Object.assign(schemas, errorSchemas(model, limits), jsonPatchSchemas(model), filterSchemas());
+  Object.assign(
+    schemas,
+    errorSchemas(model, limits),
+    jsonPatchSchemas(model),
+    filterSchemas(),
+    changeStreamSchemas(),
+  );
   if (model.auth) Object.assign(schemas, authSchemas(model));
 
   const ctx: PathContext = { model, names, createSchemas, responses: {}, schemas };

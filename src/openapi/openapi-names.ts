@@ -10,6 +10,7 @@ const RESERVED = new Set([
   'JsonPatchOperation',
   'DeleteResult',
   'ApiIndex',
+  'ChangeStream',
 ]);
 
 function singular(word: string): string {

@@ -81,6 +81,8 @@ function operation(ctx: PathContext, op: Op): Record<string, unknown> {
 }
 
 const withBody: ErrorStatus[] = res.bodyStatuses;
+/** GET of a collection or a record as a change stream (docs/realtime.md). */
+const streamParams = [parameterRef('snapshot'), parameterRef('LastEventId')];
 
 /** GET, HEAD, POST, DELETE and OPTIONS of a collection (top-level or nested under a parent). */
 function collectionItem(
@@ -116,12 +118,13 @@ function collectionItem(
     flavour: 'Post',
     summary: `${head ? 'Headers of' : 'List'} ${r.name}${where}`,
     description: `Filter, sort, page, select and embed (docs/query.md). Default order: id ascending; default page: 25.${head ? ' HEAD: as GET, without a body.' : ''}`,
-    parameters: listParams,
+    parameters: head ? listParams : [...listParams, ...streamParams],
     success: {
       200: shared(ctx, head ? 'PageHead' : `${n.record}Page`, () => res.listOk(n.record, head)),
       304: shared(ctx, 'NotModifiedPage', () => res.notModified('list')),
     },
-    errors: [400, ...parentMissing],
+    // 429: over the open change streams allowed (realtime.maxStreamsPerCaller, maxStreams).
+    errors: [400, ...parentMissing, ...(head ? [] : [429 as const])],
   });
   return {
     get: operation(ctx, list(false)),
@@ -183,12 +186,12 @@ function itemPath(ctx: PathContext, r: ResourceDef) {
     flavour: 'Patch',
     summary: `${head ? 'Headers of' : 'Get'} a record of ${r.name}`,
     description: 'With ETag and Last-Modified; 304 when If-None-Match / If-Modified-Since still match.',
-    parameters: [parameterRef('IfNoneMatch'), parameterRef('IfModifiedSince')],
+    parameters: [parameterRef('IfNoneMatch'), parameterRef('IfModifiedSince'), ...(head ? [] : streamParams)],
     success: {
       200: shared(ctx, head ? 'RecordHead' : `${n}Record`, () => res.recordOk(n, head)),
       304: shared(ctx, 'NotModifiedRecord', () => res.notModified('record')),
     },
-    errors: [400, 404],
+    errors: [400, 404, ...(head ? [] : [429 as const])],
   });
   const written = (idem: boolean) => ({
     200: shared(ctx, `${n}Written${idem ? 'Idempotent' : ''}`, () => res.written(n, idem)),

@@ -3,6 +3,7 @@ import type { Model } from '../model/model-types.js';
 import { type ErrorStatus, errorResponseRef } from './openapi-errors.js';
 import { commonHeaders, headerRef } from './openapi-headers.js';
 import { MAX_PAGE_SIZE } from './openapi-limits.js';
+import { eventStreamContent } from './openapi-realtime.js';
 import { schemaRef } from './openapi-record-schemas.js';
 
 export type Flavour = 'Post' | 'Patch';
@@ -17,25 +18,30 @@ const json = (schema: unknown) => ({ 'application/json': { schema } });
 
 export function listOk(record: string, head: boolean) {
   return {
-    description: `A page of records (at most ${MAX_PAGE_SIZE}), in sort order${head ? '; HEAD sends the headers only' : ''}.`,
+    description: `A page of records (at most ${MAX_PAGE_SIZE}), in sort order${head ? '; HEAD sends the headers only' : '; with `Accept: text/event-stream`, the change stream of the query (docs/realtime.md)'}.`,
     headers: headers('ETag', 'Link', 'X-Total-Count', 'Preference-Applied'),
     ...(head
       ? {}
       : {
-          content: json({
-            type: 'array',
-            items: { anyOf: [schemaRef(record), schemaRef(`${record}Fields`)] },
-            maxItems: MAX_PAGE_SIZE,
-          }),
+          content: {
+            ...json({
+              type: 'array',
+              items: { anyOf: [schemaRef(record), schemaRef(`${record}Fields`)] },
+              maxItems: MAX_PAGE_SIZE,
+            }),
+            ...eventStreamContent(),
+          },
         }),
   };
 }
 
 export function recordOk(record: string, head: boolean) {
   return {
-    description: head ? 'The record exists; the headers of its GET, no body.' : 'The record.',
+    description: head
+      ? 'The record exists; the headers of its GET, no body.'
+      : 'The record; with `Accept: text/event-stream`, its change stream (docs/realtime.md).',
     headers: headers('ETag', 'Last-Modified', 'Accept-Patch'),
-    ...(head ? {} : { content: json(schemaRef(record)) }),
+    ...(head ? {} : { content: { ...json(schemaRef(record)), ...eventStreamContent() } }),
   };
 }
 

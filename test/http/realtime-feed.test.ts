@@ -120,6 +120,17 @@ describeEachStore('change streams', (_target, getDb) => {
     bogus.close();
   });
 
+  it('the JSON answers take the documented snapshot parameter too (and ignore it)', async () => {
+    const a = await post({ name: 'jo', status: 'active' });
+    const list = await server.request('GET', '/customers?status=active&snapshot=true');
+    expect(list.status).toBe(200);
+    expect(list.json.map((c: { id: number }) => c.id)).toContain(a.id);
+    expect((await server.request('GET', `/customers/${a.id}?snapshot=false`)).status).toBe(200);
+    const bad = await server.request('GET', '/customers?snapshot=maybe');
+    expect(bad.status).toBe(400);
+    expect(bad.json[0]).toMatchObject({ code: 'INVALID_QUERY_PARAMETER', parameter: 'snapshot' });
+  });
+
   it('sends heartbeats and refuses a bad snapshot value with the envelope', async () => {
     const s = await openSse(`${server.url}/customers`);
     await s.until((es) => es.some((e) => e.event === ':' && e.data === 'heartbeat'), 4000);

@@ -35,6 +35,14 @@ function single(q: QueryInput, name: string, problems: Problem[]): string | unde
   return v;
 }
 
+/** A `true|false` parameter (`count`; `snapshot`, which only change streams read), as sent. */
+function booleanParameter(q: QueryInput, name: string, problems: Problem[]): string | undefined {
+  const raw = single(q, name, problems);
+  if (raw !== undefined && raw !== 'true' && raw !== 'false')
+    problems.push(bad(name, 'must be true or false'));
+  return raw;
+}
+
 function nonNegativeInt(raw: string): number | undefined {
   return /^(0|[1-9][0-9]{0,15})$/.test(raw) ? Number(raw) : undefined;
 }
@@ -103,9 +111,8 @@ export function parseListQuery(
     }
   }
   const { fields, embed } = parseSelection(model, r, q, problems);
-  const countRaw = single(q, 'count', problems);
-  if (countRaw !== undefined && countRaw !== 'true' && countRaw !== 'false')
-    problems.push(bad('count', 'must be true or false'));
+  const countRaw = booleanParameter(q, 'count', problems);
+  booleanParameter(q, 'snapshot', problems);
   if (problems.length) throw new ApiError(problems);
   return {
     resource: r.name,
@@ -145,9 +152,12 @@ export function parseItemQuery(
 ): { fields?: string[]; embed: EmbedNode[] } {
   const problems: Problem[] = [];
   for (const key of Object.keys(q)) {
-    if (key !== 'fields' && key !== 'embed')
-      problems.push(bad(key, 'a single record takes only fields and embed'));
+    if (key !== 'fields' && key !== 'embed' && key !== 'snapshot')
+      problems.push(
+        bad(key, 'a single record takes only fields and embed (and snapshot, read by its change stream)'),
+      );
   }
+  booleanParameter(q, 'snapshot', problems);
   const selection = parseSelection(model, r, q, problems);
   if (problems.length) throw new ApiError(problems);
   return selection;
