@@ -2,46 +2,27 @@
  * The interactive docs in a real browser (playwright-core + Debian's Chromium): the page shows the
  * resources, sends a request from "Try it out", and never asks anything of a host but this server.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, hasChromium, launchChromium } from '../support/chromium.js';
 import { customer, useServer } from '../support/http-harness.js';
 import { describeEachStore } from '../support/store-targets.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-if (!existsSync(CHROMIUM)) {
+if (!hasChromium) {
   console.warn(`[docs-page] ${CHROMIUM} is missing (apt-get install -y chromium): browser test skipped`);
   describe.skip('the docs page in Chromium', () => it('needs Chromium', () => {}));
 } else {
   describeEachStore('the docs page in Chromium', (_target, getDb) => {
     const server = useServer(getDb);
     let context: BrowserContext;
-    let profile: string;
+    let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
 
     beforeAll(async () => {
-      profile = mkdtempSync(join(tmpdir(), 'verbo-chromium-'));
-      context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: ARGS,
-      });
+      browser = await launchChromium();
+      context = browser.context;
     });
     afterAll(async () => {
-      await context?.close();
-      rmSync(profile, { recursive: true, force: true });
+      await browser?.close();
     });
 
     it('shows customers and orders, sends GET /customers from the page (200), and stays on localhost', async () => {
