@@ -119,7 +119,10 @@ export async function deliver(
     const current = readRowsBy.get(s.rowsKey);
     const shown = dataBy.get(s.outputKey);
     if (changed && current && shown)
-      for (const f of changed) if (f.entry.seq > s.cursor) send(s, f, current.get(idKey(f.entry.id)), shown);
+      s.writer.batch(() => {
+        for (const f of changed)
+          if (f.entry.seq > s.cursor) send(s, f, current.get(idKey(f.entry.id)), shown);
+      });
     s.cursor = Math.max(s.cursor, lastSeq);
   }
 }

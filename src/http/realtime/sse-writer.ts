@@ -84,6 +84,17 @@ export class SseWriter {
     return drained && !this.closed;
   }
 
+  /** Runs `fn` with the response corked: the events it writes leave in one write (one syscall). */
+  batch(fn: () => void): void {
+    const res = this.res as ServerResponse;
+    res.cork();
+    try {
+      fn();
+    } finally {
+      res.uncork();
+    }
+  }
+
   /** One event; `data` is JSON text (one line: JSON.stringify never writes a raw newline). */
   event(name: string, data: string, id?: number): boolean {
     return this.write(`event: ${name}\n${id === undefined ? '' : `id: ${id}\n`}data: ${data}\n\n`);
