@@ -16,6 +16,8 @@ import type { ChangeStream, FeedShape } from './change-stream.js';
 /** The latest entry of one record in a batch (earlier ones are folded into it). */
 interface Folded {
   entry: ChangeEntry;
+  /** The record's id as a map key. */
+  key: string;
   /** The batch created the record (a resumed stream then says `created`). */
   created: boolean;
 }
@@ -32,7 +34,11 @@ function fold(entries: ChangeEntry[]): Map<string, Folded[]> {
     const key = `${entry.resource}\u0000${idKey(entry.id)}`;
     const before = last.get(key);
     last.delete(key);
-    last.set(key, { entry, created: entry.kind === 'created' || (before?.created ?? false) });
+    last.set(key, {
+      entry,
+      key: idKey(entry.id),
+      created: entry.kind === 'created' || (before?.created ?? false),
+    });
   }
   const out = new Map<string, Folded[]>();
   for (const f of last.values()) {
@@ -118,18 +124,25 @@ export async function deliver(
     const changed = byResource.get(s.shape.resource.name);
     const current = readRowsBy.get(s.rowsKey);
     const shown = dataBy.get(s.outputKey);
-    if (changed && current && shown)
-      s.writer.batch(() => {
-        for (const f of changed)
-          if (f.entry.seq > s.cursor) send(s, f, current.get(idKey(f.entry.id)), shown);
-      });
+    if (changed && current && shown) {
+      // Most changes concern none of a stream's records: only those that match or were shown go on.
+      const mine = changed.filter(
+        (f) =>
+          f.entry.seq > s.cursor &&
+          (current.has(f.key) || s.visible.has(f.key) || (s.resumed && f.entry.kind === 'deleted')),
+      );
+      if (mine.length)
+        s.writer.batch(() => {
+          for (const f of mine) send(s, f, current.get(f.key), shown);
+        });
+    }
     s.cursor = Math.max(s.cursor, lastSeq);
   }
 }
 
 /** What one stream's client sees of one record's change. */
 function send(s: ChangeStream, f: Folded, row: Row | undefined, shown: Map<string, string>): void {
-  const key = idKey(f.entry.id);
+  const { key } = f;
   const before = s.visible.get(key);
   if (row) {
     const version = Number(row._version ?? 0);
