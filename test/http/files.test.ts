@@ -17,7 +17,7 @@ resources:
   customers:
     fields:
       name: { type: string, required: true }
-      avatar: { type: file, maxSize: 64KB, accept: [image/png, image/jpeg] }
+      avatar: { type: file, maxSize: 64KB, accept: [image/png, image/jpeg], thumbs: [4x4, 6x0] }
       contract: { type: file, maxSize: 1MB, accept: [application/pdf] }
 `;
 
@@ -207,5 +207,41 @@ for (const driver of ['fs', 'database'] as const)
       // maxSize is 64 KB: the answer came after a few chunks, far from the gigabyte.
       expect(sent).toBeLessThan(2 * 1024 ** 2);
       expect((await server().request('GET', `/customers/${id}`)).json.avatar).toBeNull();
+    });
+
+    it('?thumb= a declared size → the resized image, made once and kept; any other size → 422; swept with the file', async () => {
+      const { id } = await create('Thumbs');
+      const unique = await sharp({ create: { width: 12, height: 8, channels: 3, background: 'yellow' } })
+        .png()
+        .toBuffer();
+      await put(`/customers/${id}/avatar`, unique);
+      const before = await stored();
+      const square = await fetch(`${server().url}/customers/${id}/avatar?thumb=4x4`);
+      expect(square.status).toBe(200);
+      expect(square.headers.get('content-type')).toBe('image/png');
+      const bytes = Buffer.from(await square.arrayBuffer());
+      expect(await sharp(bytes).metadata()).toMatchObject({ width: 4, height: 4 });
+      expect(square.headers.get('etag')).toMatch(/^"[0-9a-f]{64}-4x4"$/);
+      expect(await stored()).toBe(before + 1);
+      const again = await fetch(`${server().url}/customers/${id}/avatar?thumb=4x4`);
+      expect(Buffer.from(await again.arrayBuffer()).equals(bytes)).toBe(true);
+      expect(await stored()).toBe(before + 1);
+      const wide = await fetch(`${server().url}/customers/${id}/avatar?thumb=6x0`);
+      expect(await sharp(Buffer.from(await wide.arrayBuffer())).metadata()).toMatchObject({
+        width: 6,
+        height: 4,
+      });
+      expectEnvelope(
+        await server().request('GET', `/customers/${id}/avatar?thumb=5x5`),
+        422,
+        'VALIDATION_FAILED',
+      );
+      expectEnvelope(
+        await server().request('GET', `/customers/${id}/contract?thumb=4x4`),
+        422,
+        'VALIDATION_FAILED',
+      );
+      expect((await server().request('DELETE', `/customers/${id}/avatar`)).status).toBe(204);
+      expect(await stored()).toBe(before - 1);
     });
   });

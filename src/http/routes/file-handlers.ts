@@ -7,6 +7,7 @@ import { ApiError } from '../../errors/api-error.js';
 import type { FieldDef, ResourceDef } from '../../model/model-types.js';
 import type { Row } from '../../store/store.js';
 import type { FileService } from '../../write/files/file-service.js';
+import { checkThumbSize, thumbnail } from '../../write/files/thumbnails.js';
 import { parseId } from '../../write/record-id.js';
 import { authorize } from '../plan/access-policy.js';
 import { checkWritePreconditions, lastModifiedOf } from '../plan/conditions.js';
@@ -70,7 +71,21 @@ export function fileHandlers(ctx: AppContext, files: FileService, r: ResourceDef
     async get(req: FileRequest, reply: FastifyReply) {
       const { id, row } = await recordOf(req, 'read');
       const meta = file.metaOf(row[f.name]);
+      const size = (req.query as { thumb?: unknown }).thumb;
+      if (size !== undefined) checkThumbSize(f, String(size));
       if (!meta) throw noFile(r, id, f);
+      if (size !== undefined) {
+        const thumb = await thumbnail(files.blobs, f, meta, String(size));
+        return sendFile(req, reply, files.blobs, {
+          meta,
+          blob: thumb.key,
+          size: thumb.size,
+          type: thumb.type,
+          etag: `"${meta.sha256}-${String(size)}"`,
+          lastModified: lastModifiedOf(row),
+          updatedAt: row.updatedAt,
+        });
+      }
       return sendFile(req, reply, files.blobs, {
         meta,
         blob: meta.sha256,

@@ -5,13 +5,14 @@
  * drops the claimed ones, then reads which hashes records hold, and removes the rest — each only if
  * it was still committed before the sweep began (a commit meanwhile re-dates it). Claims of a
  * process that died (a kill between file and record) are ignored, so a restart's sweep removes the
- * orphan.
+ * orphan. A file's thumbnails (thumbnails.ts) are held while the file is.
  */
 import { hostname } from 'node:os';
 import type { Model } from '../../model/model-types.js';
 import type { BlobStore } from '../../store/files/blob-store.js';
 import { orphanedStaging, stagingName } from '../../store/files/blob-store.js';
 import type { Store } from '../../store/store.js';
+import { thumbKeys } from './thumbnails.js';
 
 const CLAIMS = 'file-claims';
 const CLAIM_TTL_MS = 60 * 60 * 1000;
@@ -54,7 +55,9 @@ export class FileGarbage {
         for (const row of rows)
           for (const f of fields) {
             const meta = f.type.file!.metaOf(row[f.name]);
-            if (meta) out.add(meta.sha256);
+            if (!meta) continue;
+            out.add(meta.sha256);
+            for (const key of thumbKeys(f, meta.sha256)) out.add(key);
           }
         if (rows.length < PAGE) break;
       }
@@ -62,10 +65,21 @@ export class FileGarbage {
     return out;
   }
 
+  /** The hashes and the keys of their thumbnails, of whichever file field they belong to. */
+  private withThumbs(hashes: Iterable<string>): Set<string> {
+    const out = new Set<string>();
+    for (const sha256 of hashes) {
+      out.add(sha256);
+      for (const r of this.model.resources)
+        for (const f of r.fields) if (f.type.file) for (const key of thumbKeys(f, sha256)) out.add(key);
+    }
+    return out;
+  }
+
   /** Removes unreferenced blobs (only `candidates` when given); returns how many went. */
   async sweep(candidates?: Iterable<string>): Promise<number> {
     const began = Date.now();
-    const only = candidates ? new Set(candidates) : undefined;
+    const only = candidates ? this.withThumbs(candidates) : undefined;
     if (only?.size === 0) return 0;
     const listed = (await this.blobs.list()).filter((b) => b.at < began && (!only || only.has(b.sha256)));
     const unclaimed: string[] = [];
