@@ -23,6 +23,7 @@ import { readPage, textsPage } from '../query/page-reader.js';
 import { wantsEventStream } from '../realtime/change-feed.js';
 import { requireBody } from '../request/body-media-type.js';
 import { notFound } from '../request/item-id.js';
+import { isUpload, readUploads, writeTypes } from '../request/multipart-body.js';
 import { parsePrefer } from '../request/prefer.js';
 import { linkHeader, rowsPage } from '../respond/link-header.js';
 import { recordHeaders } from '../respond/record-headers.js';
@@ -119,10 +120,11 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
     },
 
     async create(req: Req, reply: FastifyReply) {
-      requireBody(req, ['application/json'], 'accept-post');
+      if (!isUpload(ctx.files, req)) requireBody(req, writeTypes(r, ['application/json']), 'accept-post');
       const access = authorize(req, r, 'create');
       const fixed = await parentFilter(req);
       checkCollectionPreconditions(r, req.headers, 'POST');
+      const uploads = await readUploads(ctx.files, req, reply, r);
       let body = req.body;
       if (scope && typeof body === 'object' && body !== null && !Array.isArray(body)) {
         const field = scope.relation.field;
@@ -137,7 +139,8 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
       }
       let row: Row;
       try {
-        row = await ctx.store.insert(r, access.stamp(planWrite(r, ctx.validator, body, { kind: 'create' })));
+        const values = access.stamp(planWrite(r, ctx.validator, body, { kind: 'create' }));
+        row = await uploads.write((files) => ctx.store.insert(r, { ...values, ...files }));
       } catch (e) {
         throw await withReferenceProblems(ctx.store, ctx.model, r, body, e);
       }

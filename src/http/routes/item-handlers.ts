@@ -16,6 +16,7 @@ import { parseItemQuery, type QueryInput } from '../query/list-query-parser.js';
 import { wantsEventStream } from '../realtime/change-feed.js';
 import { PATCH_TYPES, requireBody } from '../request/body-media-type.js';
 import { itemId, notFound } from '../request/item-id.js';
+import { isUpload, readUploads, writeTypes } from '../request/multipart-body.js';
 import { itemHeaders } from '../respond/record-headers.js';
 import { toOutput } from '../respond/representation.js';
 import { sendWritten } from '../respond/written-response.js';
@@ -71,7 +72,7 @@ export function itemHandlers(ctx: AppContext, r: ResourceDef) {
     },
 
     async put(req: IdRequest, reply: FastifyReply) {
-      requireBody(req, ['application/json'], 'accept-patch');
+      if (!isUpload(ctx.files, req)) requireBody(req, writeTypes(r, ['application/json']), 'accept-patch');
       // PUT may create with a client-chosen id: one that can never be a key is a 422 (validation
       // stage, after access and preconditions), not a 404.
       if (idKindOf(r).assignedBy !== 'store' && parseId(r, req.params.id) === undefined) {
@@ -84,22 +85,22 @@ export function itemHandlers(ctx: AppContext, r: ResourceDef) {
         );
       }
       const id = idOf(r, req, 'update');
-      const result = await ctx.store
-        .modify(r, id, (current) => {
-          const access = authorize(req, r, current ? 'update' : 'create', current);
-          checkWritePreconditions(r, req.headers, current);
-          if (!current) {
-            if (idKindOf(r).assignedBy === 'store') throw notFound(r, id);
-            return {
-              kind: 'insert',
-              values: access.stamp(planWrite(r, ctx.validator, req.body, { kind: 'create', id })),
-            };
-          }
-          return {
-            kind: 'update',
-            values: planWrite(r, ctx.validator, req.body, { kind: 'replace', id, current }),
-          };
-        })
+      const uploads = await readUploads(ctx.files, req, reply, r);
+      const result = await uploads
+        .write((files) =>
+          ctx.store.modify(r, id, (current) => {
+            const access = authorize(req, r, current ? 'update' : 'create', current);
+            checkWritePreconditions(r, req.headers, current);
+            uploads.replacing(current);
+            if (!current) {
+              if (idKindOf(r).assignedBy === 'store') throw notFound(r, id);
+              const values = planWrite(r, ctx.validator, req.body, { kind: 'create', id });
+              return { kind: 'insert', values: access.stamp({ ...values, ...files }) };
+            }
+            const values = planWrite(r, ctx.validator, req.body, { kind: 'replace', id, current });
+            return { kind: 'update', values: { ...values, ...files } };
+          }),
+        )
         .catch(async (e) => {
           throw await withReferenceProblems(ctx.store, ctx.model, r, req.body, e);
         });
@@ -110,23 +111,32 @@ export function itemHandlers(ctx: AppContext, r: ResourceDef) {
     },
 
     async patch(req: IdRequest, reply: FastifyReply) {
-      requireBody(req, PATCH_TYPES, 'accept-patch');
-      const apply = patchFunction(req);
+      if (!isUpload(ctx.files, req)) requireBody(req, writeTypes(r, PATCH_TYPES), 'accept-patch');
       const id = idOf(r, req, 'update');
+      // Refused callers are refused before their files are read.
+      if (isUpload(ctx.files, req)) authorize(req, r, 'update');
+      const uploads = await readUploads(ctx.files, req, reply, r);
+      const apply = patchFunction(req);
       // The patched record, kept to name every missing reference when the write fails.
       let patched: unknown;
-      const result = await ctx.store
-        .modify(r, id, (current) => {
-          authorize(req, r, 'update', current);
-          // Preconditions first: If-Match on an absent record → 412, as for PUT (docs/http-semantics.md).
-          checkWritePreconditions(r, req.headers, current);
-          if (!current) throw notFound(r, id);
-          patched = apply(toOutput(r, current));
-          return {
-            kind: 'update',
-            values: planWrite(r, ctx.validator, patched, { kind: 'replace', id, current, patch: true }),
-          };
-        })
+      const result = await uploads
+        .write((files) =>
+          ctx.store.modify(r, id, (current) => {
+            authorize(req, r, 'update', current);
+            // Preconditions first: If-Match on an absent record → 412, as for PUT (docs/http-semantics.md).
+            checkWritePreconditions(r, req.headers, current);
+            if (!current) throw notFound(r, id);
+            uploads.replacing(current);
+            patched = apply(toOutput(r, current));
+            const values = planWrite(r, ctx.validator, patched, {
+              kind: 'replace',
+              id,
+              current,
+              patch: true,
+            });
+            return { kind: 'update', values: { ...values, ...files } };
+          }),
+        )
         .catch(async (e) => {
           throw await withReferenceProblems(ctx.store, ctx.model, r, patched, e);
         });

@@ -19,6 +19,7 @@ import {
   checkMediaType,
   PATCH_TYPES,
 } from '../request/body-media-type.js';
+import { writeTypes } from '../request/multipart-body.js';
 import { recordResponse } from '../respond/output-schema.js';
 import type { AppContext } from './app-context.js';
 import { collectionHandlers, type NestedScope } from './collection-handlers.js';
@@ -124,7 +125,7 @@ function collectionChecks(r: ResourceDef, parent?: ResourceDef): PathSpec['check
     GET: { authenticate: needsCaller([[[r, 'read']], ...also]) },
     POST: {
       authenticate: needsCaller([[[r, 'create']], ...also]),
-      body: { types: ['application/json'], accept: 'accept-post' },
+      body: { types: writeTypes(r, ['application/json']), accept: 'accept-post' },
     },
     DELETE: { authenticate: needsCaller([[[r, 'delete']], ...also]) },
   };
@@ -180,11 +181,11 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r:
             [r, 'update'],
           ],
         ]),
-        body: { types: ['application/json'], accept: 'accept-patch' },
+        body: { types: writeTypes(r, ['application/json']), accept: 'accept-patch' },
       },
       PATCH: {
         authenticate: needsCaller([[[r, 'update']]]),
-        body: { types: PATCH_TYPES, accept: 'accept-patch' },
+        body: { types: writeTypes(r, PATCH_TYPES), accept: 'accept-patch' },
       },
       DELETE: { authenticate: needsCaller([[[r, 'delete']]]) },
     },
