@@ -16,6 +16,8 @@ export interface ResourceShape {
   update: object;
   toOne: object;
   toMany: object;
+  /** The file fields' names (`never` when none). */
+  files?: string;
 }
 
 /** Any map of resource names to shapes (a generated `interface Resources` fits). */
@@ -35,6 +37,17 @@ export type LooseResources = Record<string, LooseResource>;
 export type Shape<R, K extends keyof R> = R[K] extends ResourceShape ? R[K] : LooseResource;
 export type ReadOf<R, K extends keyof R> = Shape<R, K>['read'];
 export type IdOf<R, K extends keyof R> = Shape<R, K>['id'];
+/** The names of a resource's file fields (any name when the types are loose). */
+export type FileOf<R, K extends keyof R> = Shape<R, K> extends { files: infer F extends string } ? F : string;
+
+/** A file field's value (docs/files.md). */
+export interface FileMetadata {
+  name: string;
+  size: number;
+  type: string;
+  sha256: string;
+  url: string;
+}
 type ReadByName<R, N> = N extends keyof R ? ReadOf<R, N> : Record<string, unknown>;
 type TargetOf<M, N> = N extends keyof M ? (M[N] extends { resource: infer T } ? T : never) : never;
 

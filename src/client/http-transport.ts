@@ -158,6 +158,36 @@ export class HttpTransport {
     throw httpError('GET', url, res, await readBody(res, 'GET', url));
   }
 
+  /**
+   * One call whose body is sent as it is (a file: Blob, stream, bytes) and whose answer is handed
+   * back unread when 2xx (a download); no retries (a stream cannot be sent twice). Errors as VerboError.
+   */
+  async raw(spec: RequestSpec & { body?: BodyInit; accept?: string }): Promise<Response> {
+    const method = spec.method.toUpperCase();
+    const url = this.urlOf(spec.path, spec.query);
+    const headers = await this.headersFor({ ...spec, idempotencyKey: false });
+    headers.set('accept', spec.accept ?? '*/*');
+    let res: Response;
+    try {
+      res = await (this.options.fetch ?? globalThis.fetch)(url, {
+        method,
+        headers,
+        body: spec.body,
+        signal: spec.signal,
+        credentials: this.options.credentials ?? 'same-origin',
+        // A ReadableStream body is sent as it is read (Node's fetch asks for this).
+        ...(spec.body instanceof ReadableStream ? { duplex: 'half' } : {}),
+      } as RequestInit);
+    } catch (e) {
+      if (spec.signal?.aborted) throw e;
+      const message = `${method} ${url}: ${(e as Error)?.message ?? e}`;
+      throw new VerboError({ status: 0, code: 'NETWORK_ERROR', method, url, message, cause: e });
+    }
+    this.jar.store(res.headers);
+    if (res.ok || res.status === 304) return res;
+    throw httpError(method, url, res, await readBody(res, method, url));
+  }
+
   /** Sleeps before a retry; throws `error` instead when the wait would pass the deadline. */
   private wait(ms: number, deadline: number, signal: AbortSignal, error: VerboError): Promise<void> {
     if (Date.now() + ms >= deadline) return Promise.reject(error);

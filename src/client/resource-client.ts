@@ -4,6 +4,8 @@ import type {
   CallOptions,
   CreateOptions,
   EmbedItem,
+  FileMetadata,
+  FileOf,
   GetOptions,
   IdOf,
   JsonPatchOperation,
@@ -15,6 +17,7 @@ import type {
   WriteOptions,
 } from './client-types.js';
 import { type CollectionClient, callOf, collectionClient, preferOf } from './collection-client.js';
+import { type DownloadOptions, type FileData, fileTransfer, type UploadOptions } from './file-transfer.js';
 import type { HttpTransport } from './http-transport.js';
 import { jsonEqual, mergeDiff } from './merge-diff.js';
 import { buildQuery } from './query-string.js';
@@ -81,6 +84,10 @@ export interface ResourceClient<R, K extends keyof R> extends CollectionClient<R
   update(id: IdOf<R, K>, fn: Mutator<ReadOf<R, K>>, options?: UpdateOptions): Promise<ReadOf<R, K>>;
   /** The nested collections under one record: `client.customers.of(1).orders.list()`. */
   of(id: IdOf<R, K>): NestedClients<R, K>;
+  /** Uploads a file field's bytes (docs/files.md): a Blob, a ReadableStream, bytes, or a path in Node. */
+  upload(id: IdOf<R, K>, field: FileOf<R, K>, data: FileData, options?: UploadOptions): Promise<FileMetadata>;
+  /** Downloads a file field: the Response (stream its body; `thumb`, `range`, `ifNoneMatch`). */
+  download(id: IdOf<R, K>, field: FileOf<R, K>, options?: DownloadOptions): Promise<Response>;
 }
 
 type Rec = Record<string, unknown>;
@@ -175,6 +182,7 @@ export function resourceClient(
     },
     update,
     of,
+    ...fileTransfer(transport, itemPath),
   };
   return client as unknown as ResourceClient<Record<string, never>, never>;
 }

@@ -73,11 +73,11 @@ const META_SCHEMA = {
   readOnly: true,
   description: 'File metadata (read-only here: upload with PUT /{resource}/{id}/{field} or multipart).',
   properties: {
-    name: { type: 'string' },
-    size: { type: 'integer', minimum: 0 },
-    type: { type: 'string' },
-    sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-    url: { type: 'string' },
+    name: { type: 'string', maxLength: 1024 },
+    size: { type: 'integer', format: 'int64', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+    type: { type: 'string', maxLength: 255 },
+    sha256: { type: 'string', minLength: 64, maxLength: 64, pattern: '^[0-9a-f]{64}$' },
+    url: { type: 'string', maxLength: 4096 },
   },
   required: ['name', 'size', 'type', 'sha256', 'url'],
 };

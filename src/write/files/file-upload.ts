@@ -89,6 +89,11 @@ export async function receiveFile(
     if (type === undefined) await check();
   }
   const staged = await blobs.stage(checked());
-  const meta: FileMeta = { name: name || field.name, size, type: type!, sha256: hash.digest('hex') };
+  const meta: FileMeta = {
+    name: (name || field.name).slice(0, 1024),
+    size,
+    type: type!,
+    sha256: hash.digest('hex'),
+  };
   return { meta, staged };
 }
