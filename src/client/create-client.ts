@@ -1,5 +1,6 @@
 /** `createClient<Resources>(options)`: one property per resource (`client.customers`), sessions, raw requests. */
 
+import { type BatchOperation, type BatchResult, runBatch } from './batch-client.js';
 import type { ApiResponse, ClientOptions, RequestSpec } from './client-options.js';
 import type { CallOptions, LooseResources, ResourceMap } from './client-types.js';
 import { HttpTransport } from './http-transport.js';
@@ -23,10 +24,12 @@ export type VerboClient<R = LooseResources> = {
   request<T = unknown>(spec: RequestSpec): Promise<ApiResponse<T>>;
   /** A resource by name (same as `client[name]`). */
   resource<K extends keyof R>(name: K): ResourceClient<R, K>;
+  /** Several operations in one transaction (POST /batch): all results, or a VerboError and nothing written. */
+  batch(operations: BatchOperation[], options?: CallOptions): Promise<BatchResult[]>;
 };
 
 /** Names that are properties of the client itself, never resources. */
-const OWN = new Set(['auth', 'request', 'resource', 'then']);
+const OWN = new Set(['auth', 'request', 'resource', 'batch', 'then']);
 const RESOURCE_NAME = /^[a-z][a-z0-9_]*$/;
 
 function authClient(transport: HttpTransport): AuthClient {
@@ -80,6 +83,8 @@ export function createClient<R extends ResourceMap<R> = LooseResources>(
     auth: authClient(transport),
     request: (spec: RequestSpec) => transport.request(spec),
     resource,
+    batch: (operations: BatchOperation[], callOptions?: CallOptions) =>
+      runBatch(transport, operations, callOptions),
   };
   return new Proxy(own, {
     get(target, prop) {

@@ -13,6 +13,7 @@ import Fastify, {
 import { ApiError } from '../errors/api-error.js';
 import type { Model } from '../model/model-types.js';
 import type { Store } from '../store/store.js';
+import { ambientStore } from '../write/ambient-transaction.js';
 import { loadHooks } from '../write/code-hooks.js';
 import { FileService, openBlobStore } from '../write/files/file-service.js';
 import { RecordValidator } from '../write/record-validator.js';
@@ -21,6 +22,7 @@ import { runInWriteScope } from '../write/write-scope.js';
 import { registerAdminRoutes } from './admin/admin-routes.js';
 import { registerAuth } from './auth/auth-plugin.js';
 import { callerOf, callerScope } from './auth/caller.js';
+import { batchHandler } from './batch/batch-route.js';
 import { handleClientError, refuseConnect } from './client-error.js';
 import { registerDocsRoutes } from './docs/docs-routes.js';
 import { sendError } from './error-handler.js';
@@ -39,7 +41,7 @@ import { registerShutdownGuard } from './request/shutdown-guard.js';
 import type { AppContext } from './routes/app-context.js';
 import { registerFileRoutes } from './routes/file-routes.js';
 import { notFoundHandler } from './routes/not-found.js';
-import { registerResourceRoutes, STANDARD_METHODS } from './routes/resource-routes.js';
+import { registerPath, registerResourceRoutes, STANDARD_METHODS } from './routes/resource-routes.js';
 
 export interface AppOptions {
   model: Model;
@@ -86,7 +88,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { model } = options;
   const validator = new RecordValidator(model.resources);
   // Every write through the app's store runs the rules and hooks (write/write-pipeline.ts).
-  const store = withWriteSteps(options.store, { model, validator, hooks: await loadHooks(model) });
+  // …and inside POST /batch every store call of its operations goes to the batch's transaction
+  // (write/ambient-transaction.ts).
+  const store = ambientStore(
+    withWriteSteps(options.store, { model, validator, hooks: await loadHooks(model) }),
+  );
   const app = Fastify({
     logger: options.logger ?? false,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'traceId' }),
@@ -212,6 +218,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply, errorOptions));
   for (const r of model.resources) registerResourceRoutes(app, ctx, r);
+  const batchPath = `${model.basePath}/batch`;
+  registerPath(app, {
+    url: batchPath,
+    handlers: { POST: batchHandler(store, batchPath) },
+    accept: { 'accept-post': 'application/json' },
+    checks: { POST: { body: { types: ['application/json'], accept: 'accept-post' } } },
+  });
   if (model.resources.some((r) => r.fields.some((f) => f.type.file))) {
     const files = new FileService(model, store, openBlobStore(model, store));
     ctx.files = files;

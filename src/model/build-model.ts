@@ -50,6 +50,8 @@ const RESOURCE_KEYS = [
 /** A resource without `id` in its config (docs/config.md). */
 const DEFAULT_ID_TYPE = 'integer';
 const RESOURCE_NAME = /^[a-z][a-z0-9_]*$/;
+/** First path segments the server answers itself: a resource of that name could never be reached. */
+const SERVER_PATHS = ['batch'];
 const FIELD_NAME = /^[a-zA-Z][a-zA-Z0-9_]*$/;
 
 type Raw = Record<string, unknown>;
@@ -164,6 +166,8 @@ function readCors(v: unknown, report: Report): Model['cors'] {
 function readResource(name: string, raw: unknown, report: Report): ResourceDef | undefined {
   const at = ['resources', name];
   if (!RESOURCE_NAME.test(name)) report(at, 'resource names are lowercase (a-z, 0-9, _), like `customers`');
+  else if (SERVER_PATHS.includes(name))
+    report(at, `\`/${name}\` is one of verbo's own paths (${SERVER_PATHS.join(', ')}); name the resource otherwise`);
   if (!isObject(raw)) {
     report(at, 'must be a mapping with `fields`');
     return undefined;

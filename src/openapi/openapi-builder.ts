@@ -5,6 +5,7 @@
 import type { JsonSchema } from '../model/field-type.js';
 import type { Model } from '../model/model-types.js';
 import { authHeaders, authSchemas } from './openapi-auth-schemas.js';
+import { batchPaths, batchSchemas } from './openapi-batch.js';
 import { type ErrorCodes, errorResponses, errorSchemas } from './openapi-errors.js';
 import { responseHeaders, sharedParameters } from './openapi-headers.js';
 import { int, limitsOf, MAX_HEAD_BYTES, maxPatchOperations } from './openapi-limits.js';
@@ -197,11 +198,12 @@ export function buildOpenApi(model: Model, options: OpenApiOptions = {}): Record
     changeStreamSchemas(),
   );
   if (model.auth) Object.assign(schemas, authSchemas(model));
+  Object.assign(schemas, batchSchemas());
 
   const ctx: PathContext = { model, names, createSchemas, responses: {}, schemas };
   const paths: Record<string, unknown> = {};
   for (const r of model.resources) Object.assign(paths, resourcePaths(ctx, r));
-  Object.assign(paths, authPaths(model));
+  Object.assign(paths, authPaths(model), batchPaths(ctx));
 
   const maxName = Math.max(...model.resources.map((r) => r.name.length));
   const locationMax = model.basePath.length + maxName + 2 + 3 * 200;
@@ -226,6 +228,7 @@ export function buildOpenApi(model: Model, options: OpenApiOptions = {}): Record
       ...(model.auth
         ? [{ name: 'auth', description: 'Sign-in, sessions and API tokens (docs/auth.md).' }]
         : []),
+      { name: 'batch', description: 'Several operations in one transaction (docs/batch.md).' },
     ],
     paths,
     components: {

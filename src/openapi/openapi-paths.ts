@@ -27,7 +27,7 @@ export interface PathContext {
 }
 
 /** A `$ref` to the success response `name`, made once by `make`. */
-function shared(ctx: PathContext, name: string, make: () => unknown) {
+export function shared(ctx: PathContext, name: string, make: () => unknown) {
   ctx.responses[name] ??= make();
   return { $ref: `#/components/responses/${name}` };
 }

@@ -11,9 +11,11 @@
  * another transaction may change it meanwhile: the steps then run again). Writes made inside a
  * `transaction` (POST /batch) get the same steps; their afterCommit hooks run once it commits.
  */
+
 import { ApiError, type Problem } from '../errors/api-error.js';
 import type { Model, ResourceDef, WriteKind } from '../model/model-types.js';
 import type { Change, Decide, ModifyResult, Row, Store } from '../store/store.js';
+import { type BoundCache, boundMember } from './bound-members.js';
 import { brokenRules } from './business-rules.js';
 import { type HookContext, type HookTable, hookReader, rejection } from './code-hooks.js';
 import type { RecordValidator } from './record-validator.js';
@@ -276,18 +278,11 @@ export function withWriteSteps(store: Store, deps: WriteStepsDeps, committed?: (
 
   const steps: Partial<Store> = { insert, modify, deleteWhere, transaction };
   // Every other member (and any the interface gains) is the store's own.
-  const bound = new Map<PropertyKey, { of: unknown; fn: unknown }>();
+  const bound: BoundCache = new Map();
   const self: Store = new Proxy(store, {
     get(target, prop) {
       if (prop in steps) return steps[prop as keyof typeof steps];
-      const value = Reflect.get(target, prop);
-      if (typeof value !== 'function') return value;
-      // Bound once per member (reads go through here on every request), again if the member is replaced.
-      const known = bound.get(prop);
-      if (known !== undefined && known.of === value) return known.fn;
-      const fn = value.bind(target);
-      bound.set(prop, { of: value, fn });
-      return fn;
+      return boundMember(target, prop, bound);
     },
   });
   return self;

@@ -21,6 +21,7 @@ describe('verbo openapi', () => {
       '/customers/{id}/orders',
       '/orders',
       '/orders/{id}',
+      '/batch',
     ]);
     expect(doc.servers[0].description).toContain('local');
   });

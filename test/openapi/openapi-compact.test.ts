@@ -16,9 +16,13 @@ const METHODS = ['get', 'head', 'post', 'put', 'patch', 'delete', 'options'];
 /**
  * `verbo openapi examples/crm/verbo.yaml | wc -c`, measured: 271,791 bytes before the shared
  * components, 242,128 after (with one scalar parameter per filter operator, 178 in all). The bound
- * leaves about 4 % for small additions.
+ * leaves about 4 % for small additions; a feature that adds paths of its own adds its measured
+ * share here, so the bound still catches a document that grows by repetition.
  */
-const CRM_PRETTY_MAX = 252_000;
+const CRM_PRETTY_MAX =
+  252_000 +
+  // POST /batch: its request/response schemas and path item (8,143 bytes measured).
+  8_500;
 
 describe.each([
   ['the CRM example', CRM_YAML],

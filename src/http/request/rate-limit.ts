@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../errors/api-error.js';
 import type { RateLimitSettings } from '../../model/auth-config.js';
+import { inAmbient } from '../../write/ambient-transaction.js';
 
 interface Window {
   count: number;
@@ -19,6 +20,8 @@ export function registerRateLimit(app: FastifyInstance, settings: RateLimitSetti
   const windows = new Map<string, Window>();
   let sweepAt = Date.now() + windowMs;
   app.addHook('onRequest', async (req, reply) => {
+    // A batch's operations are parts of the one request already counted.
+    if (inAmbient()) return;
     const now = Date.now();
     if (now >= sweepAt) {
       for (const [address, w] of windows) if (w.resetAt <= now) windows.delete(address);
