@@ -162,8 +162,11 @@ export interface ListQuery<T, F extends keyof T, E extends string> extends CallO
   cursor?: string;
   fields?: readonly F[];
   embed?: readonly E[];
-  /** Ask for `X-Total-Count` (`page.total`). */
-  count?: boolean;
+  /**
+   * Ask for `X-Total-Count` (`page.total`): `true` an exact count, `'estimated'` one that never
+   * costs a full count (`Prefer: count=estimated`: exact up to 10 000 matches, an estimate beyond).
+   */
+  count?: boolean | 'estimated';
 }
 
 export interface GetOptions<F, E extends string> extends CallOptions {

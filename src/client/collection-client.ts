@@ -62,6 +62,7 @@ export function collectionClient(
 ): CollectionClient<Record<string, never>, never> {
   const list = (query: ListQuery<Untyped, string, string> = {}): PagePromise<Untyped> => {
     const call = callOf(query);
+    if (query.count === 'estimated') call.headers = { prefer: 'count=estimated', ...call.headers };
     const load = async (url: string): Promise<Page<Untyped>> => {
       const res = await transport.request<Untyped[]>({ method: 'GET', path: url, ...call });
       return makePage(Array.isArray(res.data) ? res.data : [], res.headers, res.url, load);

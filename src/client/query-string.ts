@@ -37,7 +37,7 @@ export interface QueryParts {
   cursor?: string;
   fields?: readonly unknown[];
   embed?: readonly unknown[];
-  count?: boolean;
+  count?: boolean | 'estimated';
 }
 
 /** Keeps `amount[gte]` and `id[in]=1,2` readable; servers decode them the same either way. */
@@ -53,7 +53,7 @@ export function buildQuery(q: QueryParts): string {
   if (q.cursor !== undefined) pairs.push(['cursor', q.cursor]);
   if (q.fields?.length) pairs.push(['fields', joined(q.fields)]);
   if (q.embed?.length) pairs.push(['embed', joined(q.embed)]);
-  if (q.count) pairs.push(['count', 'true']);
+  if (q.count === true) pairs.push(['count', 'true']);
   return pairs.map(([k, v]) => `${encodeKey(k)}=${encodeValue(v)}`).join('&');
 }
 

@@ -93,12 +93,16 @@ export function responseHeaders(model: Model, locationMax: number, linkMax: numb
       schema: { type: 'string', maxLength: linkMax, examples: ['</items?cursor=eyJz...>; rel="next"'] },
     },
     'X-Total-Count': {
-      description: 'With `count=true` or `Prefer: count=exact`: how many records match the filters.',
+      description:
+        'With `count=true` or `Prefer: count=exact`: how many records match the filters; with `Prefer: count=estimated`, exact up to 10 000 and an estimate beyond.',
       schema: int(0, Number.MAX_SAFE_INTEGER),
     },
     'Preference-Applied': {
       description: 'RFC 7240: the preference the server honoured.',
-      schema: { type: 'string', enum: ['return=minimal', 'return=representation', 'count=exact'] },
+      schema: {
+        type: 'string',
+        enum: ['return=minimal', 'return=representation', 'count=exact', 'count=estimated'],
+      },
     },
     'Idempotent-Replayed': {
       description: 'Present on a replayed response to a retried Idempotency-Key (docs/http-semantics.md).',
@@ -201,11 +205,11 @@ export function sharedParameters(): Record<string, unknown> {
         examples: ['return=minimal'],
       },
     ),
-    PreferCount: header('Prefer', 'RFC 7240 `count=exact` adds X-Total-Count (like `count=true`).', {
-      type: 'string',
-      maxLength: 256,
-      examples: ['count=exact'],
-    }),
+    PreferCount: header(
+      'Prefer',
+      'RFC 7240 `count=exact` adds X-Total-Count (like `count=true`); `count=estimated` adds one that never costs a full count (exact up to 10 000 matches, an estimate beyond).',
+      { type: 'string', maxLength: 256, examples: ['count=exact', 'count=estimated'] },
+    ),
     IdempotencyKey: header(
       'Idempotency-Key',
       'Makes a retry safe (docs/http-semantics.md): the first request runs and its answer is kept; the same key and body replay it (Idempotent-Replayed: true); the same key with another body → 422; while the first still runs → 409.',

@@ -82,6 +82,12 @@ export interface Store {
     fields: readonly string[],
   ): Promise<string[] | undefined>;
   count(resource: ResourceDef, where: Filter[]): Promise<number>;
+  /**
+   * `Prefer: count=estimated`: the exact count while it is at most `exactUpTo` (counting stops
+   * there), beyond it the database's estimate where it has one (PostgreSQL's planner), else
+   * `exactUpTo` itself (SQLite). Never a full count of a large table.
+   */
+  estimateCount(resource: ResourceDef, where: Filter[], exactUpTo: number): Promise<number>;
   /** Sets createdAt/updatedAt/_version; `values.id` is used when given (client-chosen or uuid). */
   insert(resource: ResourceDef, values: Row): Promise<Row>;
   /**

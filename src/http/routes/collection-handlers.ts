@@ -24,7 +24,7 @@ import { wantsEventStream } from '../realtime/change-feed.js';
 import { requireBody } from '../request/body-media-type.js';
 import { notFound } from '../request/item-id.js';
 import { isUpload, readUploads, writeTypes } from '../request/multipart-body.js';
-import { parsePrefer } from '../request/prefer.js';
+import { countWanted, parsePrefer } from '../request/prefer.js';
 import { linkHeader, rowsPage } from '../respond/link-header.js';
 import { recordHeaders } from '../respond/record-headers.js';
 import { toOutput } from '../respond/representation.js';
@@ -39,6 +39,9 @@ export interface NestedScope {
   parent: ResourceDef;
   relation: InverseRelation;
 }
+
+/** `Prefer: count=estimated` counts exactly up to this many rows (docs/query.md). */
+export const ESTIMATE_EXACT_UP_TO = 10_000;
 
 /** The page within what was read (one more than the limit, to know whether more exist). */
 function pageOf<T>(fetched: T[], plan: ListPlan): { items: T[]; more: boolean } {
@@ -71,19 +74,25 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
         query: { ...parsed.query, where: [...fixed, ...readable, ...parsed.query.where] },
       };
       const wanted = { ...plan.query, limit: plan.query.limit + 1 };
-      const countExact = parsePrefer(req.headers.prefer).countExact;
+      const preferences = parsePrefer(req.headers.prefer);
+      const counting = countWanted(preferences, plan.count);
       addVary(reply, 'Prefer');
       void ctx.indexAdvisor.observe(r, plan.query, req.log);
       const [page, total] = await Promise.all([
         readPage(ctx.store, r, wanted, plan),
-        plan.count || countExact ? ctx.store.count(r, plan.query.where) : undefined,
+        counting === 'exact'
+          ? ctx.store.count(r, plan.query.where)
+          : counting === 'estimated'
+            ? ctx.store.estimateCount(r, plan.query.where, ESTIMATE_EXACT_UP_TO)
+            : undefined,
       ]);
       const [path, search = ''] = req.url.split('?');
       const headers = (link: string | undefined) => {
         if (link) reply.header('link', link);
         if (total !== undefined) {
           reply.header('x-total-count', String(total));
-          if (countExact) reply.header('preference-applied', 'count=exact');
+          if (preferences.countExact) reply.header('preference-applied', 'count=exact');
+          else if (counting === 'estimated') reply.header('preference-applied', 'count=estimated');
         }
       };
       if (page.texts) {

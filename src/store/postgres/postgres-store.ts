@@ -11,7 +11,13 @@ import { presentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
 import type { SchemaPlan } from '../schema/schema-plan.js';
 import { type MigrationRecord, runTask, type SchemaTask, type SyncOptions } from '../schema/schema-sync.js';
 import { compileSelectJson } from '../sql/json-select.js';
-import { compileCount, compileSelect, compileWhere, Params } from '../sql/sql-compiler.js';
+import {
+  compileCappedCount,
+  compileCount,
+  compileSelect,
+  compileWhere,
+  Params,
+} from '../sql/sql-compiler.js';
 import { compileGetById, compileInsert, compileUpdate, encodeValues } from '../sql/write-compiler.js';
 import type { Change, Decide, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
 import { StoreUnavailable, UniqueViolation } from '../store-errors.js';
@@ -245,6 +251,22 @@ export class PostgresStore implements Store {
     const c = compileCount(d, r, where);
     const [row] = await this.run(r, 'read', (sql) => exec(sql, c.sql, c.values));
     return Number(row.n);
+  }
+
+  async estimateCount(r: ResourceDef, where: Filter[], exactUpTo: number): Promise<number> {
+    // One more than the cap tells whether the cap was reached.
+    const c = compileCappedCount(d, r, where, exactUpTo + 1);
+    const [row] = await this.run(r, 'read', (sql) => exec(sql, c.sql, c.values));
+    const counted = Number(row.n);
+    if (counted <= exactUpTo) return counted;
+    const q = compileCount(d, r, where);
+    const [plan] = await this.run(r, 'read', (sql) => exec(sql, `EXPLAIN (FORMAT JSON) ${q.sql}`, q.values));
+    const top = (
+      plan['QUERY PLAN'] as { Plan: { Plans?: { 'Plan Rows': number }[]; 'Plan Rows': number } }[]
+    )[0].Plan;
+    // The count's input: the scan under the Aggregate node.
+    const estimate = top.Plans?.[0]?.['Plan Rows'] ?? top['Plan Rows'];
+    return Math.max(exactUpTo + 1, Math.round(estimate));
   }
 
   /** The INSERT and its change-log entry in one statement (atomic without a transaction of its own). */

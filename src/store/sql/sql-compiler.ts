@@ -185,3 +185,16 @@ export function compileCount(
     values: p.values,
   };
 }
+
+/** COUNT(*) of at most `cap` matching rows: stops reading once it has counted that many. */
+export function compileCappedCount(
+  d: SqlDialect,
+  resource: ResourceDef,
+  where: Filter[],
+  cap: number,
+): { sql: string; values: unknown[] } {
+  const p = new Params(d);
+  const cond = compileWhere(d, resource, where, p);
+  const inner = `SELECT 1 FROM ${d.quote(resource.name)}${cond ? ` WHERE ${cond}` : ''} LIMIT ${p.add(cap)}`;
+  return { sql: `SELECT COUNT(*) AS n FROM (${inner}) AS capped`, values: p.values };
+}

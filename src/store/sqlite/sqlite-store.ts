@@ -17,7 +17,13 @@ import {
   type SyncOptions,
 } from '../schema/schema-sync.js';
 import { compileSelectJson } from '../sql/json-select.js';
-import { compileCount, compileSelect, compileWhere, Params } from '../sql/sql-compiler.js';
+import {
+  compileCappedCount,
+  compileCount,
+  compileSelect,
+  compileWhere,
+  Params,
+} from '../sql/sql-compiler.js';
 import { compileGetById, compileInsert, compileUpdate, encodeValues } from '../sql/write-compiler.js';
 import type { Decide, KeyValueStore, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
 import { MissingReference, StillReferenced, UniqueViolation } from '../store-errors.js';
@@ -276,6 +282,12 @@ export class SqliteStore implements Store {
   async count(r: ResourceDef, where: Filter[]): Promise<number> {
     while (this.blocked()) await this.lock.released();
     const c = compileCount(d, r, where);
+    return Number((this.guard(() => this.statement(c.sql).get(...c.values)) as { n: bigint }).n);
+  }
+
+  async estimateCount(r: ResourceDef, where: Filter[], exactUpTo: number): Promise<number> {
+    while (this.blocked()) await this.lock.released();
+    const c = compileCappedCount(d, r, where, exactUpTo);
     return Number((this.guard(() => this.statement(c.sql).get(...c.values)) as { n: bigint }).n);
   }
 
