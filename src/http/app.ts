@@ -42,6 +42,7 @@ import type { AppContext } from './routes/app-context.js';
 import { registerFileRoutes } from './routes/file-routes.js';
 import { notFoundHandler } from './routes/not-found.js';
 import { registerPath, registerResourceRoutes, STANDARD_METHODS } from './routes/resource-routes.js';
+import { registerWebhooks } from './webhooks/register-webhooks.js';
 
 export interface AppOptions {
   model: Model;
@@ -235,6 +236,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await files.sweep();
     });
   }
+  await registerWebhooks(app, model, options.store);
   registerDocsRoutes(app, model, { production: options.production });
   registerAdminRoutes(app, model, { production: options.production });
   app.setNotFoundHandler(

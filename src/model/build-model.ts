@@ -17,6 +17,8 @@ import { readRealtime } from './realtime-config.js';
 import { checkRenames, readRenamedFrom } from './rename-config.js';
 import { readStorage } from './storage-config.js';
 import { ID_TYPES, systemFields } from './system-fields.js';
+import { webhookResources } from './webhook-resources.js';
+import { readWebhooks } from './webhooks-config.js';
 
 const TOP_KEYS = [
   'name',
@@ -35,6 +37,7 @@ const TOP_KEYS = [
   'hooks',
   'realtime',
   'storage',
+  'webhooks',
 ];
 const RESOURCE_KEYS = [
   'id',
@@ -117,7 +120,15 @@ export function buildModel(loaded: LoadedConfig): Model {
   const admin = readAdmin(data.admin, basePath, resources, report);
   const realtime = readRealtime(data.realtime, report);
   const files = readStorage(data.storage, report);
+  const webhooks = readWebhooks(data.webhooks, resources, report);
+  if (webhooks.length && byName.has('webhooks'))
+    report(
+      ['resources', 'webhooks'],
+      'the name `webhooks` is taken by GET /webhooks/deliveries when `webhooks` is set',
+    );
   if (problems.length > 0) throw new ConfigError(problems);
+  if (webhooks.length)
+    authPart.internal = [...(authPart.internal ?? []), ...Object.values(webhookResources())];
   return {
     name: typeof data.name === 'string' ? data.name : 'verbo',
     basePath,
@@ -134,6 +145,7 @@ export function buildModel(loaded: LoadedConfig): Model {
     ...(hooks ? { hooks } : {}),
     realtime,
     files,
+    ...(webhooks.length ? { webhooks } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import { systemFields } from './system-fields.js';
 export const USERS_TABLE = '_verbo_users';
 export const TOKENS_TABLE = '_verbo_tokens';
 
-function field(name: string, typeName: string, extra: Partial<FieldDef> = {}): FieldDef {
+export function field(name: string, typeName: string, extra: Partial<FieldDef> = {}): FieldDef {
   const type = fieldTypes.get(typeName)!;
   return {
     name,
@@ -25,7 +25,7 @@ function field(name: string, typeName: string, extra: Partial<FieldDef> = {}): F
   };
 }
 
-function internalResource(name: string, fields: FieldDef[], description: string): ResourceDef {
+export function internalResource(name: string, fields: FieldDef[], description: string): ResourceDef {
   const system = systemFields('integer');
   const allFields = new Map<string, FieldDef>([[system.id.name, system.id]]);
   for (const f of fields) allFields.set(f.name, f);

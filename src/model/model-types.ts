@@ -7,6 +7,7 @@ import type { FieldType, StorageKind } from './field-type.js';
 import type { RequestLimits } from './limits-config.js';
 import type { RealtimeSettings } from './realtime-config.js';
 import type { FileStorageSettings } from './storage-config.js';
+import type { WebhookDef } from './webhooks-config.js';
 
 /** The name of a field type that can be an id (one with `id`, see field-type.ts): integer, uuid, string. */
 export type IdType = string;
@@ -147,6 +148,8 @@ export interface Model {
   realtime: RealtimeSettings;
   /** Where the bytes of `file` fields live (`storage.files`, docs/files.md). */
   files: FileStorageSettings;
+  /** Signed HTTP calls for committed changes (docs/webhooks.md); absent when none are declared. */
+  webhooks?: WebhookDef[];
 }
 
 export interface AdminSettings {

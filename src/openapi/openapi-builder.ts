@@ -15,6 +15,7 @@ import { filterSchemas, resourceParameters } from './openapi-query.js';
 import { changeStreamParameters, changeStreamSchemas } from './openapi-realtime.js';
 import { recordSchemas, schemaRef } from './openapi-record-schemas.js';
 import { authPaths, defaultSecurity, securitySchemes } from './openapi-security.js';
+import { webhookPaths, webhookSchemas } from './openapi-webhooks.js';
 
 export interface OpenApiOptions {
   /** The error catalogue (code → status and English message), listed in each error response. */
@@ -197,13 +198,18 @@ export function buildOpenApi(model: Model, options: OpenApiOptions = {}): Record
     filterSchemas(),
     changeStreamSchemas(),
   );
-  if (model.auth) Object.assign(schemas, authSchemas(model));
+  if (model.auth) Object.assign(schemas, authSchemas(model), webhookSchemas(model));
   Object.assign(schemas, batchSchemas());
 
   const ctx: PathContext = { model, names, createSchemas, responses: {}, schemas };
   const paths: Record<string, unknown> = {};
   for (const r of model.resources) Object.assign(paths, resourcePaths(ctx, r));
-  Object.assign(paths, authPaths(model), batchPaths(ctx));
+  Object.assign(
+    paths,
+    authPaths(model),
+    batchPaths(ctx),
+    webhookPaths(model, { parameters, responses: ctx.responses }),
+  );
 
   const maxName = Math.max(...model.resources.map((r) => r.name.length));
   const locationMax = model.basePath.length + maxName + 2 + 3 * 200;
@@ -229,6 +235,9 @@ export function buildOpenApi(model: Model, options: OpenApiOptions = {}): Record
         ? [{ name: 'auth', description: 'Sign-in, sessions and API tokens (docs/auth.md).' }]
         : []),
       { name: 'batch', description: 'Several operations in one transaction (docs/batch.md).' },
+      ...(model.auth && model.webhooks?.length
+        ? [{ name: 'webhooks', description: 'Webhook deliveries (docs/webhooks.md).' }]
+        : []),
     ],
     paths,
     components: {
