@@ -2,7 +2,7 @@
  * Webhooks across processes (docs/webhooks.md), through the built CLI on every store: after a
  * SIGKILL of the server mid-traffic and a restart on the same database, exactly the committed
  * changes are delivered (each at least once; once in this run, as nothing was in flight); two
- * instances on one database deliver each change once.
+ * instances on one database, and `--workers 2`, deliver each change once.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,8 +36,8 @@ webhooks:
 `,
     );
   });
-  const serve = async () => {
-    const s = await serveCli([config, '--db', getDb(), '--log-level', 'warn']);
+  const serve = async (...args: string[]) => {
+    const s = await serveCli([config, '--db', getDb(), '--log-level', 'warn', ...args]);
     running.push(s);
     return s;
   };
@@ -94,5 +94,21 @@ webhooks:
     expect(ids(receiver.received).sort((x, y) => x - y)).toEqual(made.sort((x, y) => x - y));
     for (const s of [a, b]) s.child.kill('SIGKILL');
     await Promise.all([a.exited, b.exited]);
+  }, 90_000);
+
+  it('--workers 2: each change delivered once', async () => {
+    receiver.received.length = 0;
+    const cluster = await serve('--workers', '2');
+    const made: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const res = await post(cluster.url, `w${i}`);
+      expect(res.status).toBe(201);
+      made.push(((await res.json()) as { id: number }).id);
+    }
+    await receiver.until((rs) => made.every((id) => ids(rs).includes(id)), 30_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(ids(receiver.received).sort((x, y) => x - y)).toEqual(made.sort((x, y) => x - y));
+    cluster.child.kill('SIGTERM');
+    await cluster.exited;
   }, 90_000);
 });
