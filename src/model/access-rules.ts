@@ -3,8 +3,10 @@
  * list of them (any one grants). `write` sets create, update and delete at once; a specific action
  * overrides it. Actions left unset default to `authenticated` once `auth` is on.
  */
+import { accessCondition, type ConditionFor, usesRecord } from './expressions/access-condition.js';
+import { type CompiledExpression, checkerFor, compileExpression } from './expressions/cel-environment.js';
 import { fieldTypes } from './field-registry.js';
-import type { FieldDef } from './model-types.js';
+import type { FieldDef, ResourceDef } from './model-types.js';
 
 export type AccessAction = 'read' | 'create' | 'update' | 'delete';
 export const ACCESS_ACTIONS: readonly AccessAction[] = ['read', 'create', 'update', 'delete'];
@@ -14,7 +16,9 @@ export type AccessRule =
   | { kind: 'public' }
   | { kind: 'authenticated' }
   | { kind: 'owner' }
-  | { kind: 'role'; role: string };
+  | { kind: 'role'; role: string }
+  /** A CEL expression (docs/auth.md#expressions): a filter for lists, evaluated per record for items. */
+  | { kind: 'expression'; source: string; compiled: CompiledExpression; conditionFor: ConditionFor };
 export type AccessRules = Record<AccessAction, AccessRule[]>;
 
 export const ROLE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
@@ -31,9 +35,44 @@ export function parseRule(text: unknown): AccessRule | undefined {
 }
 
 export const formatRule = (rule: AccessRule): string =>
-  rule.kind === 'role' ? `role:${rule.role}` : rule.kind;
+  rule.kind === 'role'
+    ? `role:${rule.role}`
+    : rule.kind === 'expression'
+      ? JSON.stringify(rule.source)
+      : rule.kind;
 
-function readRuleList(raw: unknown, at: (string | number)[], report: Report): AccessRule[] | undefined {
+/** Reads an expression rule of `action` on `r`, or says why it cannot be one. */
+type ExpressionReader = (text: string) => AccessRule | string;
+
+function expressionReader(r: ResourceDef, action: AccessAction): ExpressionReader {
+  let checker: ReturnType<typeof checkerFor> | undefined;
+  return (text) => {
+    checker ??= checkerFor(r);
+    const compiled = compileExpression(checker, text);
+    if (!compiled.ok) return `not a rule word nor a valid expression: ${compiled.message}`;
+    const ast = (checker.parse(text) as unknown as { ast: Parameters<typeof accessCondition>[0] }).ast;
+    const translated = accessCondition(ast, r, text);
+    if (!translated.ok)
+      return `this expression cannot be applied to lists as a database filter: ${translated.reason}`;
+    if (action === 'create' && usesRecord(translated.conditionFor({ id: 0, email: '', roles: [] })))
+      return 'a create rule cannot use `record` (there is none yet): check the new record with a business rule (docs/rules.md)';
+    return {
+      kind: 'expression',
+      source: text,
+      compiled: compiled.compiled,
+      conditionFor: translated.conditionFor,
+    };
+  };
+}
+
+const isWordLike = (text: string) => /^[A-Za-z:._-]+$/.test(text);
+
+function readRuleList(
+  raw: unknown,
+  at: (string | number)[],
+  report: Report,
+  expression?: ExpressionReader,
+): AccessRule[] | undefined {
   const items = Array.isArray(raw) ? raw : [raw];
   if (items.length === 0) {
     report(at, `must name at least one rule: ${RULE_HELP}`);
@@ -41,12 +80,17 @@ function readRuleList(raw: unknown, at: (string | number)[], report: Report): Ac
   }
   const rules: AccessRule[] = [];
   items.forEach((item, i) => {
+    const where = Array.isArray(raw) ? [...at, i] : at;
     const rule = parseRule(item);
+    const read =
+      !rule && expression && typeof item === 'string' && !isWordLike(item) ? expression(item) : undefined;
     if (rule) rules.push(rule);
+    else if (typeof read === 'object') rules.push(read);
+    else if (read) report(where, read);
     else
       report(
-        Array.isArray(raw) ? [...at, i] : at,
-        `unknown access rule ${JSON.stringify(item)} (expected ${RULE_HELP})`,
+        where,
+        `unknown access rule ${JSON.stringify(item)} (expected ${RULE_HELP}${expression ? ', or a CEL expression' : ''})`,
       );
   });
   return rules.length === items.length ? rules : undefined;
@@ -58,6 +102,7 @@ export function readAccess(
   at: (string | number)[],
   report: Report,
   fallback: AccessRule[] = [DEFAULT_RULE],
+  r?: ResourceDef,
 ): AccessRules {
   const rules: AccessRules = { read: fallback, create: fallback, update: fallback, delete: fallback };
   if (raw === undefined) return rules;
@@ -71,9 +116,21 @@ export function readAccess(
       report([...at, key], 'unknown action (expected read, create, update, delete or write)');
     }
   }
-  const write = decl.write === undefined ? undefined : readRuleList(decl.write, [...at, 'write'], report);
+  const expr = (action: AccessAction) => (r ? expressionReader(r, action) : undefined);
+  const write =
+    decl.write === undefined
+      ? undefined
+      : readRuleList(
+          decl.write,
+          [...at, 'write'],
+          report,
+          expr(decl.create === undefined ? 'create' : 'update'),
+        );
   for (const action of ACCESS_ACTIONS) {
-    const own = decl[action] === undefined ? undefined : readRuleList(decl[action], [...at, action], report);
+    const own =
+      decl[action] === undefined
+        ? undefined
+        : readRuleList(decl[action], [...at, action], report, expr(action));
     rules[action] = own ?? (WRITE_ACTIONS.includes(action) ? write : undefined) ?? fallback;
   }
   return rules;

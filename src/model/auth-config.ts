@@ -152,7 +152,7 @@ export function applyAuth(
           );
       continue;
     }
-    r.access = readAccess(raw, at, report);
+    r.access = readAccess(raw, at, report, undefined, r);
     const fieldOwner = r.fields.some((f) =>
       [...(f.access?.read ?? []), ...(f.access?.write ?? [])].some((rule) => rule.kind === 'owner'),
     );

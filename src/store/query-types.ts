@@ -1,6 +1,18 @@
 /** The database-neutral shape of a collection query, produced by the HTTP planner, compiled by a dialect. */
 
-export type FilterOp = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'nin' | 'like' | 'ilike' | 'null';
+export type FilterOp =
+  | 'eq'
+  | 'ne'
+  | 'gt'
+  | 'gte'
+  | 'lt'
+  | 'lte'
+  | 'in'
+  | 'nin'
+  | 'like'
+  | 'ilike'
+  | 'null'
+  | 'or';
 
 export interface Filter {
   field: string;
@@ -8,6 +20,8 @@ export interface Filter {
   /**
    * Typed value(s): an array for in/nin, a boolean for null, and for like/ilike a pattern where
    * `*` is the only wildcard (every other character, `%` and `_` included, is literal).
+   * For `or` (access rules written as expressions): alternatives, each a list of filters that all
+   * hold (`Filter[][]`; none = false), and `field` is empty.
    */
   value: unknown;
 }

@@ -14,6 +14,7 @@ import type { Row } from '../../store/store.js';
 import { unauthenticated } from '../auth/auth-errors.js';
 import { type Caller, callerOf, hadStaleSession } from '../auth/caller.js';
 import { notFound } from '../request/item-id.js';
+import { expressionCondition, recordPasses, toFilters } from './access-expression.js';
 
 export interface AccessScope {
   /** Extra filters that keep a query to the records the caller may touch ([] = all of them). */
@@ -22,7 +23,7 @@ export interface AccessScope {
   stamp(values: Row): Row;
 }
 
-type Decision = 'all' | 'own' | 'unauthenticated' | 'forbidden';
+type Decision = 'all' | 'own' | 'filtered' | 'unauthenticated' | 'forbidden';
 
 export { ADMIN_ROLE };
 
@@ -37,6 +38,20 @@ function decide(rules: AccessRule[], caller: Caller | undefined): Decision {
   )
     return 'all';
   return rules.some((rule) => rule.kind === 'owner') ? 'own' : 'forbidden';
+}
+
+/** `decide`, with the rules written as expressions (access-expression.ts) taken into account. */
+function decideWith(
+  rules: AccessRule[],
+  caller: Caller | undefined,
+): { decision: Decision; where: Filter[] } {
+  const plain = decide(rules, caller);
+  const condition = plain === 'all' ? undefined : expressionCondition(rules, caller);
+  if (!condition) return { decision: plain, where: [] };
+  if (condition.kind === 'bool' && condition.value) return { decision: 'all', where: [] };
+  if (condition.kind === 'bool' || condition.kind === 'error')
+    return { decision: caller ? 'forbidden' : 'unauthenticated', where: [] };
+  return { decision: 'filtered', where: toFilters(condition) };
 }
 
 const isOwn = (row: Row, caller: Caller | undefined): boolean =>
@@ -75,13 +90,21 @@ export function requireCaller(req: FastifyRequest, needs: readonly AccessNeed[])
   if (callerOf(req)) return;
   for (const need of needs) {
     const refused = need.every(
-      ([r, action]) => r.access && decide(r.access[action], undefined) === 'unauthenticated',
+      ([r, action]) => r.access && decideWith(r.access[action], undefined).decision === 'unauthenticated',
     );
     if (refused) {
       const [r, action] = need[0];
       throw refusal(req, r, action, r.access![action], 'unauthenticated');
     }
   }
+}
+
+/** Whether `caller` may read this record (a refused write then answers 403 rather than 404). */
+function canRead(r: ResourceDef, caller: Caller | undefined, row: Row): boolean {
+  const { decision } = decideWith(r.access!.read, caller);
+  if (decision === 'all') return true;
+  if (decision === 'own') return isOwn(row, caller);
+  return decision === 'filtered' && recordPasses(r, r.access!.read, caller, row);
 }
 
 const ALL: AccessScope = { where: [], stamp: (values) => values };
@@ -94,9 +117,18 @@ export function authorize(req: FastifyRequest, r: ResourceDef, action: AccessAct
   const rules = r.access;
   if (!rules) return ALL;
   const caller = callerOf(req);
-  const decision = decide(rules[action], caller);
+  const { decision, where } = decideWith(rules[action], caller);
   if (decision === 'unauthenticated' || decision === 'forbidden')
     throw refusal(req, r, action, rules[action], decision);
+  if (decision === 'filtered' && row && !recordPasses(r, rules[action], caller, row)) {
+    const canSee = action !== 'read' && canRead(r, caller, row);
+    if (action !== 'read' && canSee)
+      throw ApiError.of(
+        'FORBIDDEN',
+        `${action} on ${r.name} is not allowed on this record (${rules[action].map(formatRule).join(' or ')})`,
+      );
+    throw notFound(r, row.id);
+  }
   if (decision === 'own' && row && !isOwn(row, caller)) {
     const read = decide(rules.read, caller);
     const canSee = read === 'all' || (read === 'own' && isOwn(row, caller));
@@ -106,7 +138,7 @@ export function authorize(req: FastifyRequest, r: ResourceDef, action: AccessAct
   }
   const ownerId = r.allFields.has('ownerId') && action === 'create' ? (caller?.id ?? null) : undefined;
   return {
-    where: decision === 'own' ? [{ field: 'ownerId', op: 'eq', value: caller!.id }] : [],
+    where: decision === 'own' ? [{ field: 'ownerId', op: 'eq', value: caller!.id }] : where,
     stamp: (values) => (ownerId === undefined ? values : { ...values, ownerId }),
   };
 }

@@ -27,6 +27,12 @@ function fieldOf(resource: ResourceDef, name: string): FieldDef {
 }
 
 export function compileFilter(d: SqlDialect, resource: ResourceDef, filter: Filter, p: Params): string {
+  if (filter.op === 'or') {
+    const alternatives = (filter.value as Filter[][]).map((all) =>
+      all.length ? `(${compileWhere(d, resource, all, p)})` : '1 = 1',
+    );
+    return alternatives.length ? `(${alternatives.join(' OR ')})` : '1 = 0';
+  }
   const f = fieldOf(resource, filter.field);
   const col = d.quote(f.name);
   const enc = (v: unknown) => d.encode(v, f.storage);
