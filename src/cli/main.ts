@@ -6,6 +6,8 @@ import { ConfigError, formatProblem } from '../model/config-problem.js';
 import { SchemaChangeRefused } from '../store/store-errors.js';
 import { CHECK_USAGE, checkCommand } from './check-command.js';
 import { UsageError } from './cli-args.js';
+import { EXPORT_USAGE, exportCommand } from './export-command.js';
+import { IMPORT_USAGE, importCommand } from './import-command.js';
 import { MIGRATE_USAGE, migrateCommand } from './migrate-command.js';
 import { OPENAPI_USAGE, openapiCommand } from './openapi-command.js';
 import { SERVE_USAGE, serveCommand } from './serve-command.js';
@@ -20,6 +22,8 @@ Commands:
   migrate [CONFIG] show (and --apply) the plan that brings the database to CONFIG
   openapi [CONFIG] print the OpenAPI 3.1 document of the API
   types [CONFIG]   write TypeScript types of the records (for verbo-api/client)
+  import FILE      import rows (NDJSON, CSV, JSON, a json-server db.json) into a resource
+  export RESOURCE  write every record of a resource as CSV or NDJSON to standard output
   users add|list   manage the users of a config with an auth section
 
 Options:
@@ -34,6 +38,8 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   migrate: { run: migrateCommand, usage: MIGRATE_USAGE },
   openapi: { run: openapiCommand, usage: OPENAPI_USAGE },
   types: { run: typesCommand, usage: TYPES_USAGE },
+  import: { run: importCommand, usage: IMPORT_USAGE },
+  export: { run: exportCommand, usage: EXPORT_USAGE },
   users: { run: (argv) => usersCommand(argv), usage: USERS_USAGE },
 };
 

@@ -51,6 +51,12 @@ export const ERROR_CATALOGUE = {
     en: 'Deleting a whole collection needs at least one filter.',
     es: 'Para borrar en bloque hace falta al menos un filtro.',
   },
+  MALFORMED_ROW: {
+    status: 400,
+    stage: 'input',
+    en: 'Row {row} of the import cannot be read.',
+    es: 'No se puede leer la fila {row} de la importación.',
+  },
   BAD_REQUEST: {
     status: 400,
     stage: 'request',
@@ -140,6 +146,12 @@ export const ERROR_CATALOGUE = {
     stage: 'store',
     en: 'The record is still in use by other records.',
     es: 'El registro todavía está en uso por otros registros.',
+  },
+  JOB_FINISHED: {
+    status: 409,
+    stage: 'preconditions',
+    en: 'The job has already finished ({state}).',
+    es: 'El trabajo ya ha terminado ({state}).',
   },
   PATCH_TEST_FAILED: {
     status: 409,
@@ -266,6 +278,12 @@ export const ERROR_CATALOGUE = {
     stage: 'request',
     en: 'The request headers are too large.',
     es: 'Las cabeceras de la petición son demasiado grandes.',
+  },
+  JOB_INTERRUPTED: {
+    status: 500,
+    stage: 'store',
+    en: 'The job stopped before it finished. Start it again.',
+    es: 'El trabajo se detuvo antes de terminar. Vuelva a iniciarlo.',
   },
   INTERNAL_ERROR: {
     status: 500,

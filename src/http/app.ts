@@ -14,6 +14,7 @@ import { ApiError } from '../errors/api-error.js';
 import type { Model } from '../model/model-types.js';
 import type { Store } from '../store/store.js';
 import { ambientStore } from '../write/ambient-transaction.js';
+import { JobRunner } from '../write/bulk/job-runner.js';
 import { loadHooks } from '../write/code-hooks.js';
 import { FileService, openBlobStore } from '../write/files/file-service.js';
 import { RecordValidator } from '../write/record-validator.js';
@@ -21,13 +22,14 @@ import { withWriteSteps } from '../write/write-pipeline.js';
 import { runInWriteScope } from '../write/write-scope.js';
 import { registerAdminRoutes } from './admin/admin-routes.js';
 import { registerAuth } from './auth/auth-plugin.js';
-import { callerOf, callerScope } from './auth/caller.js';
+import { type Caller, callerOf, callerScope, setCaller } from './auth/caller.js';
 import { batchHandler } from './batch/batch-route.js';
 import { handleClientError, refuseConnect } from './client-error.js';
 import { registerDocsRoutes } from './docs/docs-routes.js';
 import { sendError } from './error-handler.js';
 import { registerIdempotency } from './idempotency/idempotency-hooks.js';
 import { malformedJson } from './json-syntax-error.js';
+import { ADMIN_ROLE } from './plan/access-policy.js';
 import { IndexAdvisor } from './query/index-advisor.js';
 import { ChangeFeed, wantsEventStream } from './realtime/change-feed.js';
 import { JSON_OFFERS, negotiate } from './request/content-negotiation.js';
@@ -40,6 +42,8 @@ import { registerRequestLog } from './request/request-log.js';
 import { registerShutdownGuard } from './request/shutdown-guard.js';
 import type { AppContext } from './routes/app-context.js';
 import { registerFileRoutes } from './routes/file-routes.js';
+import { registerImportRoutes } from './routes/import-routes.js';
+import { registerJobRoutes } from './routes/job-routes.js';
 import { notFoundHandler } from './routes/not-found.js';
 import { registerPath, registerResourceRoutes, STANDARD_METHODS } from './routes/resource-routes.js';
 import { registerWebhooks } from './webhooks/register-webhooks.js';
@@ -56,7 +60,15 @@ export interface AppOptions {
   serverFactory?: FastifyServerOptions['serverFactory'];
   /** Index advice for tables of more rows than this (default $VERBO_INDEX_ADVICE_MIN_ROWS or 10 000). */
   indexAdviceMinRows?: number;
+  /**
+   * Every request comes from the local operator (`verbo import` / `verbo export`, answered in
+   * process, never listening): an admin, whose records have no owner.
+   */
+  operator?: boolean;
 }
+
+/** The local operator of `AppOptions.operator`: an admin with no user id (its records get no ownerId). */
+const OPERATOR: Caller = { id: 0, email: 'operator@localhost', roles: [ADMIN_ROLE], via: 'token' };
 
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
@@ -125,7 +137,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     store,
     validator,
     indexAdvisor: new IndexAdvisor(store, minRows),
+    jobs: new JobRunner(store.jobs),
   };
+  // A job left running by a process that died is marked failed, never left `running` (docs/bulk.md).
+  // At ready, not here: the store may be synced after the app is built.
+  app.addHook('onReady', () => ctx.jobs.recover());
+  app.addHook('onClose', () => ctx.jobs.close());
   const errorOptions = {
     production: options.production ?? false,
     defaultLanguage: model.defaultLanguage,
@@ -166,20 +183,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         .send();
       return;
     }
-    // OPTIONS answers 204 without a body: any Accept is satisfied.
+    // OPTIONS answers 204 without a body: any Accept is satisfied. A list also offers CSV and NDJSON.
+    const config = req.routeOptions.config as
+      | { ownNegotiation?: boolean; offers?: readonly string[]; eventStream?: boolean }
+      | undefined;
     if (
       req.method !== 'OPTIONS' &&
-      !req.routeOptions.config?.ownNegotiation &&
-      !negotiate(req.headers.accept, JSON_OFFERS) &&
-      !(
-        (req.routeOptions.config as { eventStream?: boolean } | undefined)?.eventStream &&
-        wantsEventStream(req)
-      )
+      !config?.ownNegotiation &&
+      !negotiate(req.headers.accept, config?.offers ?? JSON_OFFERS) &&
+      !(config?.eventStream && wantsEventStream(req))
     ) {
-      throw ApiError.of(
-        'NOT_ACCEPTABLE',
-        `Accept ${req.headers.accept} allows neither application/json nor application/problem+json`,
-      );
+      const offers = config?.offers ?? JSON_OFFERS;
+      throw ApiError.of('NOT_ACCEPTABLE', `Accept ${req.headers.accept} allows none of ${offers.join(', ')}`);
     }
     done();
   });
@@ -190,6 +205,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   ctx.feed = feed;
   // Streams end before the server waits for its connections to close (docs/realtime.md).
   app.addHook('preClose', () => feed.close());
+  if (options.operator && model.auth)
+    app.addHook('onRequest', (req, _reply, done) => {
+      setCaller(req, OPERATOR);
+      done();
+    });
   registerIdempotency(app, {
     kv: store.kv,
     ttlMs: model.idempotency.ttlSeconds * 1000,
@@ -218,14 +238,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (!isSilent(app.log)) registerRequestLog(app);
 
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply, errorOptions));
-  for (const r of model.resources) registerResourceRoutes(app, ctx, r);
-  const batchPath = `${model.basePath}/batch`;
-  registerPath(app, {
-    url: batchPath,
-    handlers: { POST: batchHandler(store, batchPath) },
-    accept: { 'accept-post': 'application/json' },
-    checks: { POST: { body: { types: ['application/json'], accept: 'accept-post' } } },
-  });
+import { type Caller, callerOf, callerScope, setCaller } from './auth/caller.js';
+import { batchHandler } from './batch/batch-route.js';
   if (model.resources.some((r) => r.fields.some((f) => f.type.file))) {
     const files = new FileService(model, store, openBlobStore(model, store));
     ctx.files = files;

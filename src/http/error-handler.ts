@@ -4,13 +4,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, type Language } from '../errors/api-error.js';
 import { envelope, problemDetails } from '../errors/error-envelope.js';
 import { PatchError } from '../patch/index.js';
-import {
-  MissingReference,
-  StillReferenced,
-  StoreFull,
-  StoreUnavailable,
-  UniqueViolation,
-} from '../store/store-errors.js';
+import { StillReferenced, StoreFull, StoreUnavailable } from '../store/store-errors.js';
+import { storeRefusalProblems } from '../write/store-problems.js';
 import { fromPatchError } from './plan/patch-plan.js';
 import { ACCEPT_PATCH, ACCEPT_POST } from './request/body-media-type.js';
 import { prefersProblemJson } from './request/content-negotiation.js';
@@ -32,29 +27,8 @@ const FASTIFY_CODES: Record<string, () => ApiError> = {
 /** Maps errors of every layer (store, patch engine, Fastify, JSON parser) to one ApiError. */
 export function toApiError(err: unknown, req: FastifyRequest): ApiError {
   if (err instanceof ApiError) return err;
-  if (err instanceof UniqueViolation) {
-    return new ApiError(
-      (err.fields.length ? err.fields : ['id']).map((f) => ({
-        code: 'UNIQUE_VIOLATION' as const,
-        internalMessage: `a record with this ${f} already exists`,
-        pointer: `/${f}`,
-        vars: { field: f },
-      })),
-    );
-  }
-  if (err instanceof MissingReference) {
-    // Stores name the field (resolved from the model when the database does not say); should none
-    // be known, the problem has no pointer and no blank in its message.
-    const fields = err.fields.filter(Boolean);
-    return new ApiError(
-      (fields.length ? fields : [undefined]).map((f) => ({
-        code: 'REFERENCE_NOT_FOUND' as const,
-        internalMessage: `${f ?? 'a reference'} names a record that does not exist`,
-        ...(f ? { pointer: `/${f}` } : {}),
-        vars: { field: f ?? 'record' },
-      })),
-    );
-  }
+  const refused = storeRefusalProblems(err);
+  if (refused) return new ApiError(refused);
   if (err instanceof StillReferenced) return ApiError.of('STILL_REFERENCED', `cannot delete: ${err.message}`);
   if (err instanceof StoreUnavailable)
     return ApiError.of(

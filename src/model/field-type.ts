@@ -96,6 +96,13 @@ export interface FieldType {
   readonly sortable: boolean;
   /** A keyset cursor's value for this field is one the store could have sent (null handled apart). */
   isStoredValue(value: unknown, field: FieldDef): boolean;
+  /**
+   * A value written as text (a CSV cell, docs/bulk.md) → the value to validate, or why it cannot be
+   * one. Text kinds keep the text; numbers and booleans parse as in a filter; json parses JSON text.
+   */
+  fromText(raw: string, field: FieldDef): ParsedValue;
+  /** A stored value as text (a CSV cell): json as JSON text, the rest as their JSON scalar's text. */
+  toText(value: unknown, field: FieldDef): string;
   /** Canonical form of a valid input value before it is stored (e.g. datetimes in UTC). */
   normalize?(value: unknown, field: FieldDef): unknown;
   /** An example value valid against `jsonSchema`, or undefined when no generic value fits. */

@@ -9,12 +9,19 @@ export interface RequestLimits {
   jsonDepth: number;
   /** Most items in one array of a JSON body → 422. */
   arrayItems: number;
+  /** Largest import body (`POST /{r}/imports`, docs/bulk.md), bytes → 413. */
+  importBytes: number;
 }
 
 export const DEFAULT_BODY_BYTES = 1024 * 1024;
-export const DEFAULT_REQUEST_LIMITS: RequestLimits = { urlBytes: 8192, jsonDepth: 64, arrayItems: 10_000 };
+export const DEFAULT_REQUEST_LIMITS: RequestLimits = {
+  urlBytes: 8192,
+  jsonDepth: 64,
+  arrayItems: 10_000,
+  importBytes: 1024 * 1024 * 1024,
+};
 
-const LIMIT_KEYS = ['bodyBytes', 'urlBytes', 'jsonDepth', 'arrayItems'] as const;
+const LIMIT_KEYS = ['bodyBytes', 'urlBytes', 'jsonDepth', 'arrayItems', 'importBytes'] as const;
 
 type Report = (path: (string | number)[], message: string) => void;
 

@@ -6,6 +6,7 @@ import type { JsonSchema } from '../model/field-type.js';
 import type { Model } from '../model/model-types.js';
 import { authHeaders, authSchemas } from './openapi-auth-schemas.js';
 import { batchPaths, batchSchemas } from './openapi-batch.js';
+import { importPath, jobPath, jobSchemas } from './openapi-bulk.js';
 import { type ErrorCodes, errorResponses, errorSchemas } from './openapi-errors.js';
 import { responseHeaders, sharedParameters } from './openapi-headers.js';
 import { int, limitsOf, MAX_HEAD_BYTES, maxPatchOperations } from './openapi-limits.js';
@@ -197,13 +198,18 @@ export function buildOpenApi(model: Model, options: OpenApiOptions = {}): Record
     jsonPatchSchemas(model),
     filterSchemas(),
     changeStreamSchemas(),
+    jobSchemas(),
   );
   if (model.auth) Object.assign(schemas, authSchemas(model), webhookSchemas(model));
   Object.assign(schemas, batchSchemas());
 
   const ctx: PathContext = { model, names, createSchemas, responses: {}, schemas };
   const paths: Record<string, unknown> = {};
-  for (const r of model.resources) Object.assign(paths, resourcePaths(ctx, r));
+  for (const r of model.resources) {
+    Object.assign(paths, resourcePaths(ctx, r));
+    paths[`/${r.name}/imports`] = importPath(ctx, r);
+  }
+  paths['/jobs/{id}'] = jobPath(ctx);
   Object.assign(
     paths,
     authPaths(model),
@@ -231,6 +237,7 @@ export function buildOpenApi(model: Model, options: OpenApiOptions = {}): Record
         name: r.name,
         description: r.description ?? `The ${r.name} collection.`,
       })),
+      { name: 'jobs', description: 'Imports and other long-running jobs (docs/bulk.md).' },
       ...(model.auth
         ? [{ name: 'auth', description: 'Sign-in, sessions and API tokens (docs/auth.md).' }]
         : []),

@@ -40,7 +40,7 @@ export const idParameter = (r: ResourceDef) => ({
   schema: idKindOf(r).pathSchema,
 });
 
-interface Op {
+export interface Op {
   id: string;
   summary: string;
   description: string;
@@ -56,7 +56,7 @@ interface Op {
   r: ResourceDef;
 }
 
-function operation(ctx: PathContext, op: Op): Record<string, unknown> {
+export function operation(ctx: PathContext, op: Op): Record<string, unknown> {
   const { model } = ctx;
   const common = [
     ...res.commonStatuses(model),

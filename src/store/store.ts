@@ -7,6 +7,7 @@ import type { Model, ResourceDef } from '../model/model-types.js';
 import type { ChangeLog } from './changes/change-log.js';
 import type { BlobStore } from './files/blob-store.js';
 import type { QueryPlanShape } from './index-advice.js';
+import type { JobStore } from './jobs/job-table.js';
 import type { Filter, ListQuery } from './query-types.js';
 import type { SchemaPlan } from './schema/schema-plan.js';
 import type { MigrationRecord, SyncOptions } from './schema/schema-sync.js';
@@ -50,6 +51,8 @@ export interface Store {
   readonly kv: KeyValueStore;
   /** Files kept in the database (`storage.files.driver: database`), where the store can (docs/files.md). */
   readonly blobs?: BlobStore;
+  /** Long-running jobs (imports), visible from every instance (store/jobs/job-table.ts). */
+  readonly jobs: JobStore;
   /**
    * Every committed change to a declared resource's records, in commit order: written by `insert`,
    * `modify` and `deleteWhere` in their own transaction (changes/change-log.ts).

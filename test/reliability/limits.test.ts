@@ -206,7 +206,12 @@ describe('limits in the config', () => {
   it('defaults: 1 MiB body, 8 KiB URL, depth 64, 10 000 items', () => {
     const model = build('name: x')();
     expect(model.bodyLimit).toBe(1024 * 1024);
-    expect(model.limits).toEqual({ urlBytes: 8192, jsonDepth: 64, arrayItems: 10_000 });
+    expect(model.limits).toEqual({
+      urlBytes: 8192,
+      jsonDepth: 64,
+      arrayItems: 10_000,
+      importBytes: 1024 ** 3,
+    });
   });
 
   it('refuses unknown keys, non-positive values, and bodyLimit together with limits.bodyBytes', () => {

@@ -136,7 +136,8 @@ export function authorize(req: FastifyRequest, r: ResourceDef, action: AccessAct
       throw ApiError.of('FORBIDDEN', `${action} on ${r.name} is limited to the records the caller created`);
     throw notFound(r, row.id);
   }
-  const ownerId = r.allFields.has('ownerId') && action === 'create' ? (caller?.id ?? null) : undefined;
+  // The local operator (id 0, http/app.ts) owns nothing it creates.
+  const ownerId = r.allFields.has('ownerId') && action === 'create' ? caller?.id || null : undefined;
   return {
     where: decision === 'own' ? [{ field: 'ownerId', op: 'eq', value: caller!.id }] : where,
     stamp: (values) => (ownerId === undefined ? values : { ...values, ownerId }),

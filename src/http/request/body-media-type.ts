@@ -22,7 +22,7 @@ const unsupported = (type: string | undefined, allowed: string[], acceptHeader: 
     'UNSUPPORTED_MEDIA_TYPE',
     `Content-Type ${type ?? '(none)'} is not accepted here; use ${allowed.join(' or ')}`,
     {},
-    { [acceptHeader]: acceptHeader === 'accept-post' ? ACCEPT_POST : ACCEPT_PATCH },
+    { [acceptHeader]: acceptHeader === 'accept-post' ? allowed.join(', ') : ACCEPT_PATCH },
   );
 
 export type AcceptHeader = 'accept-post' | 'accept-patch';

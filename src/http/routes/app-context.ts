@@ -2,6 +2,7 @@
 import type { Model } from '../../model/model-types.js';
 import type { Store } from '../../store/store.js';
 import type { FileService } from '../../write/files/file-service.js';
+import type { JobRunner } from '../../write/bulk/job-runner.js';
 import type { RecordValidator } from '../../write/record-validator.js';
 import type { IndexAdvisor } from '../query/index-advisor.js';
 import type { ChangeFeed } from '../realtime/change-feed.js';
@@ -16,4 +17,6 @@ export interface AppContext {
   feed?: ChangeFeed;
   /** File fields' storage, uploads and sweeps (docs/files.md); absent when no resource has one. */
   files?: FileService;
+  /** Import jobs run by this instance, and the jobs table every instance reads. */
+  jobs: JobRunner;
 }

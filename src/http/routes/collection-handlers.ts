@@ -23,8 +23,10 @@ import { readPage, textsPage } from '../query/page-reader.js';
 import { wantsEventStream } from '../realtime/change-feed.js';
 import { requireBody } from '../request/body-media-type.js';
 import { notFound } from '../request/item-id.js';
+import { EXPORT_CONTENT_TYPES, listFormat } from '../request/list-format.js';
 import { isUpload, readUploads, writeTypes } from '../request/multipart-body.js';
 import { countWanted, parsePrefer } from '../request/prefer.js';
+import { exportStream } from '../respond/export-stream.js';
 import { linkHeader, rowsPage } from '../respond/link-header.js';
 import { recordHeaders } from '../respond/record-headers.js';
 import { toOutput } from '../respond/representation.js';
@@ -64,6 +66,8 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
   return {
     async list(req: Req, reply: FastifyReply) {
       if (ctx.feed && wantsEventStream(req)) return ctx.feed.openList(req, reply, r, () => parentFilter(req));
+      // JSON, or every matching row as CSV / NDJSON (docs/bulk.md); 406 for anything else.
+      const format = listFormat(req.headers.accept);
       // The order of checks (docs/errors.md): the query string (400) before access (403) and the parent (404).
       const parsed = parseListQuery(ctx.model, r, req.query);
       const readable = authorize(req, r, 'read').where;
@@ -73,6 +77,35 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
         ...parsed,
         query: { ...parsed.query, where: [...fixed, ...readable, ...parsed.query.where] },
       };
+      addVary(reply, 'Accept');
+      if (format !== 'json') {
+        const embed = plan.embed.length
+          ? (rows: Row[], outputs: Record<string, unknown>[]) =>
+              embedRelations(
+                ctx.model,
+                ctx.store,
+                r,
+                rows,
+                outputs,
+                plan.embed,
+                (t) => authorize(req, t, 'read').where,
+              )
+          : undefined;
+        const body = exportStream(
+          ctx.store,
+          r,
+          {
+            query: { ...plan.query, limit: undefined },
+            // `?limit` still caps an export; without it every matching row is sent.
+            cap: req.query.limit === undefined ? undefined : plan.query.limit,
+            fields: plan.fields,
+            embed,
+          },
+          format,
+        );
+        body.on('error', (e) => req.log.error({ err: e }, 'export stopped'));
+        return reply.type(EXPORT_CONTENT_TYPES[format]).send(body);
+      }
       const wanted = { ...plan.query, limit: plan.query.limit + 1 };
       const preferences = parsePrefer(req.headers.prefer);
       const counting = countWanted(preferences, plan.count);

@@ -19,6 +19,7 @@ import {
   checkMediaType,
   PATCH_TYPES,
 } from '../request/body-media-type.js';
+import { LIST_OFFERS } from '../request/list-format.js';
 import { writeTypes } from '../request/multipart-body.js';
 import { recordResponse } from '../respond/output-schema.js';
 import type { AppContext } from './app-context.js';
@@ -34,7 +35,7 @@ export interface PathSpec {
   accept: Record<string, string>;
   /** Response schemas per method (fast serialisation of record bodies). */
   schemas?: Partial<Record<keyof PathSpec['handlers'], FastifySchema>>;
-  /** Route config per method (e.g. `eventStream`: GET may answer `text/event-stream`). */
+  /** Route config per method (`eventStream`: GET may answer `text/event-stream`; `offers`: the media types GET answers). */
   config?: Partial<Record<keyof PathSpec['handlers'], Record<string, unknown>>>;
   /** The early stages of the order of checks per method (docs/errors.md): 401, then 415. */
   checks?: Partial<Record<keyof PathSpec['handlers'], RouteChecks>>;
@@ -84,6 +85,7 @@ export function registerPath(app: FastifyInstance, spec: PathSpec): void {
       method: method as HTTPMethods,
       url: spec.url,
       handler,
+      ...(config ? { config } : {}),
       ...(schema ? { schema } : {}),
       ...(config ? { config } : {}),
       ...stageHooks(spec.checks?.[method as keyof PathSpec['handlers']]),
@@ -139,6 +141,8 @@ export function needsCaller(needs: AccessNeed[]): RouteChecks['authenticate'] {
 
 /** GET on a collection or an item may be a change stream (docs/realtime.md). */
 const STREAMS: PathSpec['config'] = { GET: { eventStream: true } };
+/** A list also answers CSV and NDJSON (docs/bulk.md, request/list-format.ts), and may be a change stream. */
+const LIST_CONFIG: PathSpec['config'] = { GET: { eventStream: true, offers: LIST_OFFERS } };
 
 export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r: ResourceDef): void {
   const base = `${ctx.model.basePath}/${r.name}`;
@@ -154,7 +158,7 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r:
     accept: { 'accept-post': ACCEPT_POST },
     schemas: { GET: recordResponse(r, [200], true), POST: recordResponse(r, [201]) },
     checks: collectionChecks(r),
-    config: STREAMS,
+    config: LIST_CONFIG,
   });
   registerPath(app, {
     url: `${base}/:id`,
@@ -204,7 +208,7 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r:
       accept: { 'accept-post': ACCEPT_POST },
       schemas: { GET: recordResponse(child, [200], true), POST: recordResponse(child, [201]) },
       checks: collectionChecks(child, r),
-      config: STREAMS,
+      config: LIST_CONFIG,
     });
   }
 }

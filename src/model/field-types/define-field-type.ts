@@ -4,7 +4,7 @@
  * of these; `docs/architecture.md` ("Adding a field type") walks through one.
  */
 import { parseExactInteger } from '../exact-integer.js';
-import type { FieldType, JsonSchema } from '../field-type.js';
+import type { FieldType, JsonSchema, ParsedValue } from '../field-type.js';
 import type { FieldDef } from '../model-types.js';
 
 type Defaults =
@@ -14,7 +14,9 @@ type Defaults =
   | 'sortable'
   | 'isStoredValue'
   | 'example'
-  | 'messageKeys';
+  | 'messageKeys'
+  | 'fromText'
+  | 'toText';
 
 export type FieldTypeSpec = Omit<FieldType, Defaults> & Partial<Pick<FieldType, Defaults>>;
 
@@ -44,8 +46,27 @@ function storedValueOfKind(storage: FieldDef['storage'], v: unknown): boolean {
   return false;
 }
 
+/** A CSV cell of a kind kept as text stays text; numbers and booleans parse as a filter value does. */
+const TEXT_KINDS = new Set<FieldDef['storage']>(['text', 'date', 'datetime']);
+
+function jsonFromText(raw: string): ParsedValue {
+  try {
+    return { ok: true, value: JSON.parse(raw) };
+  } catch {
+    return { ok: false, expected: 'JSON text' };
+  }
+}
+
 export function defineFieldType(spec: FieldTypeSpec): FieldType {
+  const parseQuery = spec.parseQuery;
   return {
+    fromText: (raw, f) =>
+      f.storage === 'json'
+        ? jsonFromText(raw)
+        : TEXT_KINDS.has(f.storage)
+          ? { ok: true, value: raw }
+          : parseQuery(raw, f),
+    toText: (v, f) => (f.storage === 'json' ? JSON.stringify(v) : String(v)),
     outputSchema: (f) => ({ ...OUTPUT[f.storage] }),
     querySchema: () => ({ type: 'string' }),
     refuseOperator: (op, f) =>

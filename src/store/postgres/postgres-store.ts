@@ -6,6 +6,7 @@ import { deleteRows, logChanges } from '../changes/change-log-sql.js';
 import { currentWriter } from '../changes/write-context.js';
 import type { BlobStore } from '../files/blob-store.js';
 import type { QueryPlanShape } from '../index-advice.js';
+import { type JobStore, SqlJobTable } from '../jobs/job-table.js';
 import type { Filter, ListQuery } from '../query-types.js';
 import { presentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
 import type { SchemaPlan } from '../schema/schema-plan.js';
@@ -93,6 +94,7 @@ export class PostgresStore implements Store {
   readonly kv: PostgresKeyValue;
   /** Files of `storage.files.driver: database`, in bytea chunks (store/files/sql-blob-store.ts). */
   readonly blobs: BlobStore;
+  readonly jobs: JobStore;
   private readonly sql: postgres.Sql;
   private readonly gate: Gate;
   private readonly meta = new Map<string, Meta>();
@@ -138,6 +140,10 @@ export class PostgresStore implements Store {
       (text, params) => this.run(undefined, 'read', (sql) => exec(sql, text, params)),
       (name) => this.resources.get(name)?.allFields.get('id')?.storage === 'integer',
     );
+    this.jobs = new SqlJobTable(d, async (text, params) => {
+      const rows = await this.run(undefined, 'write', (sql) => exec(sql, text, params));
+      return { rows, changes: rows.count };
+    });
   }
 
   /** Runs `fn` holding a pool slot (inside a transaction: on its connection). */

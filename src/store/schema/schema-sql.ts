@@ -8,6 +8,7 @@ import { type FieldDef, type Model, type ResourceDef, storedResources } from '..
 import { idKindOf } from '../../model/system-fields.js';
 import { CHANGES_TABLE } from '../changes/change-log.js';
 import { blobTablesSql } from '../files/sql-blob-store.js';
+import { jobsTableSql } from '../jobs/job-table.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
 import type { IndexSpec, SchemaStep } from './schema-plan.js';
 import { columnsOf, resourceOf, type StoredTypeNames, specOf } from './schema-planner.js';
@@ -132,7 +133,8 @@ export interface SchemaStatement {
 
 /**
  * verbo's own tables: each column's storage and field rules, the key-value entries, the migrations
- * applied, the change log (changes/change-log-sql.ts), and the files of `driver: database`.
+ * applied, the change log (changes/change-log-sql.ts), the files of `driver: database` and the jobs
+ * (jobs/job-table.ts).
  */
 export function bootstrapSql(d: DdlDialect): string[] {
   const text = d.columnType('text');
@@ -143,6 +145,7 @@ export function bootstrapSql(d: DdlDialect): string[] {
     `CREATE TABLE IF NOT EXISTS _verbo_migrations (${d.idColumn('integer', true)}, applied_at ${text} NOT NULL, config_hash ${text} NOT NULL, who ${text} NOT NULL, steps ${text} NOT NULL)${d.tableOptions}`,
     ...changeLogTableSql(d),
     ...blobTablesSql(text, d.columnType('integer'), d.blobType, d.tableOptions),
+    jobsTableSql(text, d.columnType('integer'), d.tableOptions),
   ];
 }
 

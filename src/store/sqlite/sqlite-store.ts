@@ -6,6 +6,7 @@ import { deleteRows, logChanges } from '../changes/change-log-sql.js';
 import { currentWriter } from '../changes/write-context.js';
 import type { BlobStore } from '../files/blob-store.js';
 import type { QueryPlanShape } from '../index-advice.js';
+import { type JobStore, SqlJobTable } from '../jobs/job-table.js';
 import type { Filter, ListQuery } from '../query-types.js';
 import { presentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
 import type { SchemaPlan } from '../schema/schema-plan.js';
@@ -79,6 +80,7 @@ export class SqliteStore implements Store {
   /** Every stored resource by name; `logged`: those whose changes go to the change log (not verbo's own). */
   private readonly resources = new Map<string, ResourceDef>();
   private readonly logged = new Set<string>();
+  readonly jobs: JobStore;
   private readonly checkpointer: WalCheckpointer | undefined;
 
   constructor(options: SqliteStoreOptions) {
@@ -110,6 +112,16 @@ export class SqliteStore implements Store {
       db,
       (name) => this.resources.get(name)?.allFields.get('id')?.storage === 'integer',
     );
+    // Outside a transaction each call waits for one to end, like every other operation.
+    this.jobs = new SqlJobTable(d, async (sql, values) => {
+      while (this.blocked()) await this.lock.released();
+      return this.guard(() => {
+        const s = this.statement(sql);
+        return s.reader
+          ? { rows: s.all(...values) as Row[], changes: 0 }
+          : { rows: [], changes: s.run(...values).changes };
+      });
+    });
   }
 
   /** Whether this call must wait: another caller's transaction holds the one connection. */
