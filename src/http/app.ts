@@ -238,8 +238,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (!isSilent(app.log)) registerRequestLog(app);
 
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply, errorOptions));
-import { type Caller, callerOf, callerScope, setCaller } from './auth/caller.js';
-import { batchHandler } from './batch/batch-route.js';
+  for (const r of model.resources) {
+    registerResourceRoutes(app, ctx, r);
+    registerImportRoutes(app, ctx, r);
+  }
+  registerJobRoutes(app, ctx);
+  const batchPath = `${model.basePath}/batch`;
+  registerPath(app, {
+    url: batchPath,
+    handlers: { POST: batchHandler(store, batchPath) },
+    accept: { 'accept-post': 'application/json' },
+    checks: { POST: { body: { types: ['application/json'], accept: 'accept-post' } } },
+  });
   if (model.resources.some((r) => r.fields.some((f) => f.type.file))) {
     const files = new FileService(model, store, openBlobStore(model, store));
     ctx.files = files;

@@ -6,7 +6,8 @@ import type { JsonSchema } from '../model/field-type.js';
 import type { Model } from '../model/model-types.js';
 import { authHeaders, authSchemas } from './openapi-auth-schemas.js';
 import { batchPaths, batchSchemas } from './openapi-batch.js';
-import { importPath, jobPath, jobSchemas } from './openapi-bulk.js';
+import { bulkParameters, importPath, jobPath, jobSchemas } from './openapi-bulk.js';
+import { foldUnsentRateLimit, hoistCommonParameters } from './openapi-compaction.js';
 import { type ErrorCodes, errorResponses, errorSchemas } from './openapi-errors.js';
 import { responseHeaders, sharedParameters } from './openapi-headers.js';
 import { int, limitsOf, MAX_HEAD_BYTES, maxPatchOperations } from './openapi-limits.js';
@@ -180,11 +181,18 @@ function pruneComponents(doc: Record<string, unknown>): void {
   }
 }
 
+const UNSENT_RATE_LIMIT =
+  'Not sent: this API sets no request rate limit (`rateLimit` is not configured; sign-in attempts are limited separately). With one, responses carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset.';
+
 export function buildOpenApi(model: Model, options: OpenApiOptions = {}): Record<string, unknown> {
   const limits = limitsOf(model);
   const names = resourceNames(model.resources);
   const schemas: Record<string, JsonSchema> = {};
-  const parameters: Record<string, unknown> = { ...sharedParameters(), ...changeStreamParameters() };
+  const parameters: Record<string, unknown> = {
+    ...sharedParameters(),
+    ...changeStreamParameters(),
+    ...bulkParameters(),
+  };
   const createSchemas = new Map<string, JsonSchema>();
   for (const r of model.resources) {
     const own = recordSchemas(r, names, limits);
@@ -257,6 +265,8 @@ export function buildOpenApi(model: Model, options: OpenApiOptions = {}): Record
   };
   shareIntegerDigits(doc);
   shareParameters(doc);
+  hoistCommonParameters(doc);
+  if (!model.rateLimit) foldUnsentRateLimit(doc, UNSENT_RATE_LIMIT);
   pruneComponents(doc);
   return doc;
 }

@@ -5,22 +5,24 @@
 import type { JsonSchema } from '../model/field-type.js';
 import type { ResourceDef } from '../model/model-types.js';
 import type { ErrorStatus } from './openapi-errors.js';
-import { commonHeaders, headerRef } from './openapi-headers.js';
+import { commonHeaders, headerRef, parameterRef } from './openapi-headers.js';
+import { int } from './openapi-limits.js';
 import { operation, type PathContext, shared } from './openapi-paths.js';
 import { schemaRef } from './openapi-record-schemas.js';
 import { bodyStatuses } from './openapi-responses.js';
 
 const STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 const TIME = { type: ['string', 'null'], format: 'date-time', maxLength: 40 };
-const COUNT = { type: 'integer', minimum: 0, maximum: 2 ** 53 - 1 };
+const COUNT = schemaRef('JobCount');
 
 /** `Job`: what an import's 202 and `GET /jobs/{id}` answer. */
 export function jobSchemas(): Record<string, JsonSchema> {
   return {
+    JobCount: int(0, 2 ** 53 - 1),
     Job: {
       type: 'object',
       description:
-        'A long-running job (an import). `result` is null until it has finished; its `errors` are envelope entries (docs/errors.md) whose `pointer` is `/rows/{n}/{field}` (n: the row in the input, from 1).',
+        'An import job (docs/bulk.md). `result`: null until finished; `errors` point at `/rows/{n}/{field}` (n from 1).',
       required: [
         'id',
         'kind',
@@ -42,7 +44,7 @@ export function jobSchemas(): Record<string, JsonSchema> {
           type: 'object',
           required: ['done', 'total'],
           additionalProperties: false,
-          properties: { done: COUNT, total: { ...COUNT, type: ['integer', 'null'] } },
+          properties: { done: COUNT, total: { anyOf: [COUNT, { type: 'null' }] } },
         },
         createdAt: { ...TIME, type: 'string' },
         startedAt: TIME,
@@ -64,25 +66,38 @@ export function jobSchemas(): Record<string, JsonSchema> {
   };
 }
 
-const jobHeaders = (running: boolean) => ({
-  ...commonHeaders(),
-  ...(running ? { 'Retry-After': headerRef('Retry-After') } : {}),
+/** The job as a response (200 and 202 share it; Location only on an import's 202). */
+const jobResponse = (head: boolean) => ({
+  description: `The job${head ? ' (headers only)' : ''}; Retry-After while it runs, Location on a 202.`,
+  headers: { ...commonHeaders(), 'Retry-After': headerRef('Retry-After'), Location: headerRef('Location') },
+  ...(head ? {} : { content: { 'application/json': { schema: schemaRef('Job') } } }),
 });
+const jobRef = (ctx: PathContext) => shared(ctx, 'Job', () => jobResponse(false));
 
-const modeParameter = {
-  name: 'mode',
-  in: 'query',
-  description:
-    '`all-or-nothing` (default): nothing is written if any row fails. `valid-rows`: good rows are written, bad ones reported.',
-  schema: { type: 'string', enum: ['all-or-nothing', 'valid-rows'], default: 'all-or-nothing' },
-};
-const onConflictParameter = {
-  name: 'onConflict',
-  in: 'query',
-  description:
-    'A row whose id or unique field is already taken: `fail` (default, a problem of that row), `skip` it, or `update` the stored record with the fields the row names.',
-  schema: { type: 'string', enum: ['fail', 'skip', 'update'], default: 'fail' },
-};
+/** `components.parameters` of the bulk routes: the import options and the job id. */
+export const bulkParameters = () => ({
+  ImportMode: {
+    name: 'mode',
+    in: 'query',
+    description:
+      '`all-or-nothing` (default): nothing is written if any row fails. `valid-rows`: good rows are written, bad ones reported.',
+    schema: { type: 'string', enum: ['all-or-nothing', 'valid-rows'], default: 'all-or-nothing' },
+  },
+  ImportOnConflict: {
+    name: 'onConflict',
+    in: 'query',
+    description:
+      'A row whose id or unique field is already taken: `fail` (default, a problem of that row), `skip` it, or `update` the stored record with the fields the row names.',
+    schema: { type: 'string', enum: ['fail', 'skip', 'update'], default: 'fail' },
+  },
+  JobId: {
+    name: 'id',
+    in: 'path',
+    required: true,
+    description: 'The job id.',
+    schema: { type: 'string', maxLength: 36, pattern: '^[0-9a-fA-F-]{36}$' },
+  },
+});
 
 const text = (description: string) => ({ schema: { type: 'string', maxLength: 2 ** 30, description } });
 
@@ -97,23 +112,17 @@ export function importPath(ctx: PathContext, r: ResourceDef) {
       write: true,
       summary: `Import records into ${r.name} (a job)`,
       description:
-        'The body is NDJSON, CSV (header row = field names) or a JSON array; every row goes through the validation and access rules of a POST. Answers 202 at once with the job; poll its Location.',
-      parameters: [modeParameter, onConflictParameter],
+        'NDJSON, CSV (header row = field names) or a JSON array; each row is checked like a POST. 202 with the job; poll its Location.',
+      parameters: [parameterRef('ImportMode'), parameterRef('ImportOnConflict')],
       body: {
         'application/x-ndjson': text('One JSON object per line.'),
-        'text/csv': text('RFC 4180; the header row names the fields; json fields as JSON text.'),
+        'text/csv': text('RFC 4180, a header row; json fields as JSON text.'),
         'application/json': {
           schema: { type: 'array', maxItems: 2 ** 30, items: schemaRef(`${n.record}Create`) },
         },
       },
-      success: {
-        202: shared(ctx, 'ImportAccepted', () => ({
-          description: 'Accepted: the import job runs; Location is its URL.',
-          headers: { ...jobHeaders(false), Location: headerRef('Location') },
-          content: { 'application/json': { schema: schemaRef('Job') } },
-        })),
-      },
-      errors: [...bodyStatuses, 422, 507] as ErrorStatus[],
+      success: { 202: jobRef(ctx) },
+      errors: [...bodyStatuses, 507] as ErrorStatus[],
     }),
     options: operation(ctx, {
       ...base,
@@ -132,33 +141,18 @@ export function jobPath(ctx: PathContext) {
   const common = { tag: 'jobs', actions: [], write: false, flavour: 'Post' as const };
   // Access is the job's own (its starter or an admin; 404 for anyone else), not a resource's rules.
   const r = ctx.model.resources[0];
-  const jobOk = (head: boolean) =>
-    shared(ctx, head ? 'JobHead' : 'JobState', () => ({
-      description: `The job${head ? '; HEAD sends the headers only' : ''}. While it is queued or running, Retry-After says when to poll again.`,
-      headers: jobHeaders(true),
-      ...(head ? {} : { content: { 'application/json': { schema: schemaRef('Job') } } }),
-    }));
   const get = (head: boolean) =>
     operation(ctx, {
       ...common,
       r,
       id: head ? 'headJob' : 'getJob',
       summary: head ? 'Headers of a job' : 'Get a job',
-      description:
-        'Its state and progress, from any instance. Only the caller who started it (or an admin) sees it.',
-      success: { 200: jobOk(head) },
+      description: 'State and progress, from any instance; for its starter or an admin.',
+      success: { 200: head ? shared(ctx, 'JobHead', () => jobResponse(true)) : jobRef(ctx) },
       errors: [404],
     });
   return {
-    parameters: [
-      {
-        name: 'id',
-        in: 'path',
-        required: true,
-        description: 'The job id (the Location of an import).',
-        schema: { type: 'string', maxLength: 36, pattern: '^[0-9a-fA-F-]{36}$' },
-      },
-    ],
+    parameters: [parameterRef('JobId')],
     get: get(false),
     head: get(true),
     delete: operation(ctx, {
@@ -168,15 +162,8 @@ export function jobPath(ctx: PathContext) {
       write: true,
       summary: 'Cancel a running job',
       description:
-        'An all-or-nothing import is rolled back. 200 with the job once cancelled; 202 while another instance stops it; 409 when it has already finished.',
-      success: {
-        200: jobOk(false),
-        202: shared(ctx, 'JobCancelling', () => ({
-          description: 'Cancellation asked: the instance running the job stops it at its next chunk.',
-          headers: jobHeaders(true),
-          content: { 'application/json': { schema: schemaRef('Job') } },
-        })),
-      },
+        'All-or-nothing imports roll back. 200 cancelled; 202 while another instance stops it; 409 finished.',
+      success: { 200: jobRef(ctx), 202: jobRef(ctx) },
       errors: [...bodyStatuses, 404, 409],
     }),
     options: operation(ctx, {
@@ -186,10 +173,10 @@ export function jobPath(ctx: PathContext) {
       summary: 'Methods of a job',
       description: 'Allow.',
       success: {
-        204: {
+        204: shared(ctx, 'OptionsJob', () => ({
           description: 'Allow lists the methods.',
           headers: { ...commonHeaders(), Allow: headerRef('Allow') },
-        },
+        })),
       },
       errors: bodyStatuses,
     }),

@@ -167,7 +167,6 @@ export const commonHeaders = () => ({
 const header = (name: string, description: string, schema: JsonSchema) => ({
   name,
   in: 'header',
-  required: false,
   description,
   schema,
 });
@@ -229,21 +228,18 @@ export function sharedParameters(): Record<string, unknown> {
     limit: {
       name: 'limit',
       in: 'query',
-      required: false,
       description: `Page size, 1 to ${MAX_PAGE_SIZE}.`,
       schema: int(1, MAX_PAGE_SIZE, { default: DEFAULT_PAGE_SIZE }),
     },
     offset: {
       name: 'offset',
       in: 'query',
-      required: false,
       description: 'Records to skip (offset paging). Not with `cursor`.',
       schema: int(0, Number.MAX_SAFE_INTEGER),
     },
     cursor: {
       name: 'cursor',
       in: 'query',
-      required: false,
       description:
         'Opaque keyset cursor from a `Link` header (constant time at any depth); an altered cursor → 400. Not with `offset`.',
       schema: headString({ pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$' }),
@@ -251,7 +247,6 @@ export function sharedParameters(): Record<string, unknown> {
     count: {
       name: 'count',
       in: 'query',
-      required: false,
       description: '`true` adds X-Total-Count.',
       schema: { type: 'boolean', default: false },
     },

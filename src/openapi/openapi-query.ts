@@ -124,7 +124,6 @@ export function resourceParameters(r: ResourceDef): Record<string, unknown> {
   out[`${r.name}.sort`] = {
     name: 'sort',
     in: 'query',
-    required: false,
     description:
       'Comma-separated fields, `-` for descending, e.g. `-createdAt,name`. Default: `id`; ties are broken by id.',
     schema: {
@@ -138,7 +137,6 @@ export function resourceParameters(r: ResourceDef): Record<string, unknown> {
   out[`${r.name}.fields`] = {
     name: 'fields',
     in: 'query',
-    required: false,
     description: 'Comma-separated fields to return (the others are left out).',
     schema: {
       type: 'string',
@@ -156,7 +154,6 @@ export function resourceParameters(r: ResourceDef): Record<string, unknown> {
     out[`${r.name}.embed`] = {
       name: 'embed',
       in: 'query',
-      required: false,
       description:
         `Comma-separated relations to include in each record: ${relations.map((n) => `\`${n}\``).join(', ')}. ` +
         'Each may name the fields to return, `customer(name,email)`, and a relation of the embedded records, ' +

@@ -16,21 +16,9 @@ const headers = (...names: string[]) => {
 
 const json = (schema: unknown) => ({ 'application/json': { schema } });
 
-const text = (description: string) => ({ schema: { type: 'string', maxLength: 2 ** 40, description } });
-
-/** The CSV and NDJSON forms of a list's 200 (docs/bulk.md): every matching row, streamed. */
-const exportContent = () => ({
-  'text/csv': text(
-    '`Accept: text/csv`: every matching row (no paging unless `limit` is given), RFC 4180, a header row.',
-  ),
-  'application/x-ndjson': text(
-    '`Accept: application/x-ndjson`: every matching row, one JSON object per line.',
-  ),
-});
-
 export function listOk(record: string, head: boolean) {
   return {
-    description: `A page of records (at most ${MAX_PAGE_SIZE}), in sort order${head ? '; HEAD sends the headers only' : '; with `Accept: text/event-stream`, the change stream of the query (docs/realtime.md)'}.`,
+    description: `A page of records (at most ${MAX_PAGE_SIZE}), in sort order${head ? '; HEAD sends the headers only' : '; with `Accept: text/event-stream`, the change stream of the query (docs/realtime.md); `text/csv` or `application/x-ndjson`, every match (docs/bulk.md)'}.`,
     headers: headers('ETag', 'Link', 'X-Total-Count', 'Preference-Applied'),
     ...(head
       ? {}
@@ -42,7 +30,6 @@ export function listOk(record: string, head: boolean) {
               maxItems: MAX_PAGE_SIZE,
             }),
             ...eventStreamContent(),
-            ...exportContent(),
           },
         }),
   };

@@ -43,7 +43,7 @@ if (!hasChromium) {
       await page.goto(`${server().url}/docs`, { waitUntil: 'load' });
       await page.waitForSelector('.opblock-tag[data-tag="orders"]', { timeout: 15_000 });
       const tags = await page.$$eval('.opblock-tag', (els) => els.map((e) => e.getAttribute('data-tag')));
-      expect(tags).toEqual(['customers', 'orders', 'batch']);
+      expect(tags).toEqual(['customers', 'orders', 'jobs', 'batch']);
 
       const op = page.locator('#operations-customers-listCustomers');
       await op.locator('.opblock-summary').click();

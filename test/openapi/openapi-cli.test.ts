@@ -19,8 +19,11 @@ describe('verbo openapi', () => {
       '/customers',
       '/customers/{id}',
       '/customers/{id}/orders',
+      '/customers/imports',
       '/orders',
       '/orders/{id}',
+      '/orders/imports',
+      '/jobs/{id}',
       '/batch',
     ]);
     expect(doc.servers[0].description).toContain('local');

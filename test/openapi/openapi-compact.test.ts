@@ -42,7 +42,7 @@ describe.each([
     for (const item of resourcePaths)
       for (const p of item.parameters ?? []) expect(Object.keys(p)).toEqual(['$ref']);
     for (const op of operations) {
-      for (const p of op.parameters) expect(Object.keys(p), op.operationId).toEqual(['$ref']);
+      for (const p of op.parameters ?? []) expect(Object.keys(p), op.operationId).toEqual(['$ref']);
       for (const [status, r] of Object.entries(op.responses as Json))
         expect(Object.keys(r), `${op.operationId} ${status}`).toEqual(['$ref']);
     }
