@@ -1,10 +1,10 @@
-/** The import's RFC 4180 reader: quotes, doubled quotes, line breaks in fields, CRLF, chunk edges, errors. */
+/** The import's RFC 4180 reader (csv-parse): quotes, doubled quotes, line breaks in fields, CRLF, chunk edges, errors with their line. */
 import { describe, expect, it } from 'vitest';
 import { CsvSyntaxError, csvRecords } from '../../src/write/bulk/csv-records.js';
 
 async function read(...chunks: string[]) {
   const out: (string | null)[][] = [];
-  for await (const r of csvRecords(chunks as unknown as AsyncIterable<string>)) out.push(r);
+  for await (const r of csvRecords(chunks)) out.push(r);
   return out;
 }
 
@@ -31,6 +31,7 @@ describe('csvRecords', () => {
   it('refuses a quote in an unquoted field, text after a closing quote, an unclosed quote', async () => {
     await expect(read('a,b"c\n')).rejects.toThrow(CsvSyntaxError);
     await expect(read('"a"b,c\n')).rejects.toThrow(/after a closing quote/);
-    await expect(read('"abc\n')).rejects.toThrow(/not closed/);
+    await expect(read('x\n"abc\n')).rejects.toThrow(/^line 2: a quoted field is not closed/);
+    await expect(read('a,b\nc,d\n"e"f,g\n')).rejects.toThrow(/^line 3: text after a closing quote/);
   });
 });

@@ -1,79 +1,38 @@
 /**
- * RFC 4180 records from a stream of text, one at a time: fields separated by commas, records by
- * CRLF or LF, a field in double quotes may hold commas, quotes (doubled) and line breaks. A field
- * is `null` when it was empty and unquoted (no value), so `""` (an empty text) is told apart.
+ * RFC 4180 records from a stream of text, one at a time, read by `csv-parse`: fields separated by
+ * commas, records by CRLF or LF, a field in double quotes may hold commas, quotes (doubled) and
+ * line breaks; a BOM and blank lines are skipped. A field is `null` when it was empty and unquoted
+ * (no value), so `""` (an empty text) is told apart. Rows of any length are handed on: the caller
+ * reports a ragged row with its number.
  */
+import { Readable } from 'node:stream';
+import { CsvError, parse } from 'csv-parse';
 
 export class CsvSyntaxError extends Error {}
 
-export async function* csvRecords(chunks: AsyncIterable<string>): AsyncGenerator<(string | null)[]> {
-  let record: (string | null)[] = [];
-  let field = '';
-  let quoted = false; // the current field started with a quote
-  let inQuotes = false; // inside its quotes
-  let afterQuote = false; // a quote inside quotes: the end, or the first of a doubled pair
-  let started = false; // the current record has a character
-  let line = 1;
-  const endField = () => {
-    record.push(quoted || field !== '' ? field : null);
-    field = '';
-    quoted = false;
-  };
-  let first = true;
-  for await (let chunk of chunks) {
-    if (first && chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
-    first = false;
-    for (let i = 0; i < chunk.length; i++) {
-      const c = chunk[i];
-      if (inQuotes) {
-        if (afterQuote) {
-          afterQuote = false;
-          if (c === '"') {
-            field += '"';
-            continue;
-          }
-          inQuotes = false; // the closing quote: c is read below as after a field
-        } else {
-          if (c === '"') afterQuote = true;
-          else {
-            if (c === '\n') line++;
-            field += c;
-          }
-          continue;
-        }
-      }
-      if (c === ',') {
-        endField();
-        started = true;
-      } else if (c === '\n' || c === '\r') {
-        if (c === '\r' && chunk[i + 1] === '\n') i++;
-        else if (c === '\r' && i + 1 === chunk.length) {
-          // a CR at the end of a chunk: its LF, if any, starts the next one (skipped as an empty line)
-        }
-        if (started || field !== '' || quoted) {
-          endField();
-          yield record;
-        }
-        record = [];
-        started = false;
-        line++;
-      } else if (c === '"' && field === '' && !quoted) {
-        quoted = true;
-        inQuotes = true;
-        started = true;
-      } else if (quoted) {
-        throw new CsvSyntaxError(`line ${line}: text after a closing quote`);
-      } else if (c === '"') {
-        throw new CsvSyntaxError(`line ${line}: a quote inside an unquoted field`);
-      } else {
-        field += c;
-        started = true;
-      }
-    }
-  }
-  if (inQuotes && !afterQuote) throw new CsvSyntaxError(`line ${line}: a quoted field is not closed`);
-  if (started || field !== '' || quoted) {
-    endField();
-    yield record;
+const WHY: Partial<Record<CsvError['code'], string>> = {
+  CSV_INVALID_CLOSING_QUOTE: 'text after a closing quote',
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field is not closed',
+  INVALID_OPENING_QUOTE: 'a quote inside an unquoted field',
+};
+
+export async function* csvRecords(
+  chunks: AsyncIterable<string | Buffer> | Iterable<string>,
+): AsyncGenerator<(string | null)[]> {
+  const parser = Readable.from(chunks).pipe(
+    parse({
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      cast: (value, context) => (value === '' && !context.quoting ? null : value),
+    }),
+  );
+  try {
+    for await (const record of parser) yield record as (string | null)[];
+  } catch (e) {
+    if (!(e instanceof CsvError)) throw e;
+    const line = (e as CsvError & { lines?: number }).lines;
+    throw new CsvSyntaxError(`line ${line ?? '?'}: ${WHY[e.code] ?? e.message}`);
   }
 }

@@ -124,11 +124,10 @@ async function* jsonArrayRows(input: Readable): AsyncGenerator<InputRow> {
  * its field's type (`fromText`); an empty unquoted cell is an absent value, `""` an empty text.
  */
 async function* csvRows(input: Readable, r: ResourceDef): AsyncGenerator<InputRow> {
-  input.setEncoding('utf8');
   let header: string[] | undefined;
   let n = 0;
   try {
-    for await (const record of csvRecords(input as AsyncIterable<string>)) {
+    for await (const record of csvRecords(input)) {
       if (!header) {
         header = record.map((h) => h ?? '');
         continue;
