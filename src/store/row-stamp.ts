@@ -7,8 +7,7 @@ import { idKindOf } from '../model/system-fields.js';
 import type { Row } from './store.js';
 
 /** A new row: both timestamps now, version 1, `id` kept when given (client-chosen or natural key). */
-export function stampInsert(r: ResourceDef, values: Row): Row {
-  const now = new Date().toISOString();
+export function stampInsert(r: ResourceDef, values: Row, now = new Date().toISOString()): Row {
   const row: Row = { ...values, createdAt: now, updatedAt: now, _version: 1 };
   // A server-made id (a uuid) when the client sent none; store-assigned ids come from the table.
   if (row.id === undefined) {

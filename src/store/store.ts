@@ -94,6 +94,11 @@ export interface Store {
   /** Sets createdAt/updatedAt/_version; `values.id` is used when given (client-chosen or uuid). */
   insert(resource: ResourceDef, values: Row): Promise<Row>;
   /**
+   * Several inserts as one (imports): all the rows or none (a savepoint inside a transaction), their
+   * change-log entries written together. Returns the stored rows in order.
+   */
+  insertMany(resource: ResourceDef, rows: Row[]): Promise<Row[]>;
+  /**
    * Reads the row under a lock, calls `decide` (synchronous; may throw to abort), applies its
    * change, all in one transaction.
    */

@@ -172,6 +172,22 @@ export function withWriteSteps(store: Store, deps: WriteStepsDeps, committed?: (
     return row;
   }
 
+  /** An import's rows: each one's rules and beforeWrite hook, then one store call, then each afterCommit. */
+  async function insertMany(r: ResourceDef, rows: Row[]): Promise<Row[]> {
+    if (!active(r)) return store.insertMany(r, rows);
+    const wrapped = inTransaction(r, (tx) => tx.insertMany(r, rows));
+    if (wrapped) return wrapped;
+    const scope = currentWriteScope();
+    const ready: Row[] = [];
+    for (const values of rows) {
+      await checkRules(r, 'create', values, undefined, scope);
+      ready.push(await beforeWrite(r, 'create', values, undefined, scope));
+    }
+    const written = await store.insertMany(r, ready);
+    for (const row of written) afterCommit(r, 'create', row, undefined, scope);
+    return written;
+  }
+
   async function modify(r: ResourceDef, id: unknown, decide: Decide): Promise<ModifyResult> {
     if (!active(r)) return store.modify(r, id, decide);
     if (!committed && hooks.get(r.name)?.beforeWrite) {
@@ -276,7 +292,7 @@ export function withWriteSteps(store: Store, deps: WriteStepsDeps, committed?: (
     return deleted;
   }
 
-  const steps: Partial<Store> = { insert, modify, deleteWhere, transaction };
+  const steps: Partial<Store> = { insert, insertMany, modify, deleteWhere, transaction };
   // Every other member (and any the interface gains) is the store's own.
   const bound: BoundCache = new Map();
   const self: Store = new Proxy(store, {

@@ -1,8 +1,8 @@
 /** What every resource handler needs, built once at start-up. */
 import type { Model } from '../../model/model-types.js';
 import type { Store } from '../../store/store.js';
-import type { FileService } from '../../write/files/file-service.js';
 import type { JobRunner } from '../../write/bulk/job-runner.js';
+import type { FileService } from '../../write/files/file-service.js';
 import type { RecordValidator } from '../../write/record-validator.js';
 import type { IndexAdvisor } from '../query/index-advisor.js';
 import type { ChangeFeed } from '../realtime/change-feed.js';

@@ -299,6 +299,18 @@ export class PostgresStore implements Store {
     return row;
   }
 
+  async insertMany(r: ResourceDef, rows: Row[]): Promise<Row[]> {
+    const written = await this.run(r, 'write', (sql) =>
+      atomic(sql, async (tx) => {
+        const out: Row[] = [];
+        for (const values of rows) out.push(await this.insertRow(tx, r, values));
+        return out;
+      }),
+    );
+    if (written.length) this.changes.wakeUps.emit();
+    return written;
+  }
+
   /** Runs a task of statements in the transaction (the change log's SQL). */
   private task<T>(tx: Sql, task: SchemaTask<T>): Promise<T> {
     return runTask(task, (s) => exec(tx, s.sql, s.values ?? []));

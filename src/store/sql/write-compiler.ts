@@ -9,9 +9,9 @@ import { compileWhere, Params } from './sql-compiler.js';
 import type { SqlDialect } from './sql-dialect.js';
 
 /** `INSERT … RETURNING *` of the named columns, bound in that order. */
-export function compileInsert(d: SqlDialect, r: ResourceDef, names: string[]): string {
+export function compileInsert(d: SqlDialect, r: ResourceDef, names: string[], returning = true): string {
   const params = names.map((_, i) => d.param(i + 1)).join(', ');
-  return `INSERT INTO ${d.quote(r.name)} (${names.map(d.quote).join(', ')}) VALUES (${params}) RETURNING *`;
+  return `INSERT INTO ${d.quote(r.name)} (${names.map(d.quote).join(', ')}) VALUES (${params})${returning ? ' RETURNING *' : ''}`;
 }
 
 /**

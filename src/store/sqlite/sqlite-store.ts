@@ -1,5 +1,6 @@
 /** The embedded store: better-sqlite3, WAL, foreign keys on, statements prepared once per shape. */
 import type Database from 'better-sqlite3';
+import { fromBigInt } from '../../model/exact-integer.js';
 import { type Model, type ResourceDef, storedResources } from '../../model/model-types.js';
 import type { PendingChange } from '../changes/change-log.js';
 import { deleteRows, logChanges } from '../changes/change-log-sql.js';
@@ -334,6 +335,50 @@ export class SqliteStore implements Store {
     ) as Row;
     this.changes.wakeUps.emit();
     return row;
+  }
+
+  /**
+   * An insert whose row is what was written (fields not given are NULL, the id the table assigned):
+   * no RETURNING, which makes an insert into an indexed table about five times slower on SQLite.
+   */
+  private insertKnown(r: ResourceDef, values: Row, now: string): Row {
+    const row = stampInsert(r, values, now);
+    const names = presentColumns(row);
+    const m = this.meta(r);
+    const shape = `known:${names.join(',')}`;
+    let insert = m.insert.get(shape);
+    if (!insert) {
+      insert = this.db.prepare(compileInsert(d, r, names, false)).safeIntegers(true);
+      if (m.insert.size >= 64) m.insert.clear();
+      m.insert.set(shape, insert);
+    }
+    const statement = insert;
+    const info = this.writeGuard(r, row, () => statement.run(...encodeValues(d, r, row, names)));
+    for (const f of r.fields) if (row[f.name] === undefined) row[f.name] = null;
+    row.id ??= fromBigInt(BigInt(info.lastInsertRowid));
+    return row;
+  }
+
+  async insertMany(r: ResourceDef, rows: Row[]): Promise<Row[]> {
+    while (this.blocked()) await this.lock.released();
+    // One savepoint and one change-log statement for the lot: the per-row costs an import pays once.
+    const written = this.guard(() =>
+      this.tx.immediate(() => {
+        const now = new Date().toISOString();
+        const out = rows.map((values) => this.insertKnown(r, values, now));
+        this.log(
+          out.map((row) => ({
+            resource: r.name,
+            id: row.id,
+            kind: 'created',
+            version: Number(row._version),
+          })),
+        );
+        return out;
+      }),
+    ) as Row[];
+    if (written.length) this.changes.wakeUps.emit();
+    return written;
   }
 
   /** Runs a task of statements on the connection (the change log's SQL). */

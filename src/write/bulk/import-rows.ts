@@ -206,7 +206,12 @@ async function* chunksOf(rows: AsyncIterable<InputRow>): AsyncGenerator<InputRow
   if (chunk.length) yield chunk;
 }
 
-/** Plans and writes one chunk through `s` (a transaction); returns the rows read. */
+/**
+ * Plans and writes one chunk through `s` (a transaction); returns the rows read. With
+ * `onConflict=fail` the valid rows go in as one `insertMany` (one savepoint, one change-log
+ * statement); if the store or a rule refuses it, nothing of it stays and the rows are written one
+ * by one, so each refusal is reported at its own row.
+ */
 async function runChunk(
   s: Store,
   t: ImportTarget,
@@ -214,13 +219,27 @@ async function runChunk(
   chunk: InputRow[],
   tally: Tally,
 ) {
+  const planned: PlannedRow[] = [];
   for (const row of chunk) {
-    const planned = planRow(t, row);
-    if (Array.isArray(planned)) {
-      tally.fail(planned);
-      continue;
+    const p = planRow(t, row);
+    if (Array.isArray(p)) tally.fail(p);
+    else planned.push(p);
+  }
+  if (settings.onConflict === 'fail' && planned.length > 1) {
+    try {
+      tally.counts.created += (
+        await s.insertMany(
+          t.resource,
+          planned.map((p) => p.values),
+        )
+      ).length;
+      return chunk.length;
+    } catch (e) {
+      if (!(e instanceof ApiError) && !storeRefusalProblems(e)) throw e;
     }
-    const written = await writeRow(s, t, settings, planned);
+  }
+  for (const p of planned) {
+    const written = await writeRow(s, t, settings, p);
     if (Array.isArray(written)) tally.fail(written);
     else tally.counts[written]++;
   }
