@@ -28,6 +28,8 @@ export interface RequestSpec extends CallOptions {
   /** Encoded query string without `?`. */
   query?: string;
   body?: unknown;
+  /** A body sent as it is (NDJSON text or a stream of it) instead of `body` as JSON. */
+  raw?: string | ReadableStream<Uint8Array>;
   /** Content-Type of the body (default application/json). */
   contentType?: string;
   /** POST/PATCH: a key of your own, or false for none. Default: a fresh UUID when retries are on. */

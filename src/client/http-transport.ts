@@ -46,7 +46,8 @@ export class HttpTransport {
     if (token) h.set('authorization', `Bearer ${token}`);
     const cookie = this.jar.header();
     if (cookie) h.set('cookie', cookie);
-    if (spec.body !== undefined) h.set('content-type', spec.contentType ?? 'application/json');
+    if (spec.body !== undefined || spec.raw !== undefined)
+      h.set('content-type', spec.contentType ?? 'application/json');
     const method = spec.method.toUpperCase();
     if ((method === 'POST' || method === 'PATCH') && spec.idempotencyKey !== false) {
       const key = spec.idempotencyKey ?? (this.policy.retries > 0 ? newIdempotencyKey() : undefined);
@@ -96,7 +97,7 @@ export class HttpTransport {
   ): Promise<ApiResponse<T>> {
     const headers = await this.headersFor(spec);
     const safe = isRetrySafe(method, headers);
-    const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+    const body = spec.raw ?? (spec.body === undefined ? undefined : JSON.stringify(spec.body));
     const doFetch = this.options.fetch ?? globalThis.fetch;
     for (let attempt = 0; ; attempt++) {
       const mayRetry = safe && attempt < this.policy.retries;
@@ -109,7 +110,9 @@ export class HttpTransport {
           body,
           signal,
           credentials: this.options.credentials ?? 'same-origin',
-        });
+          // A streamed body (an import): fetch sends it as it is read.
+          ...(typeof body === 'object' ? { duplex: 'half' } : {}),
+        } as RequestInit);
         this.jar.store(res.headers);
         data = await readBody(res, method, url);
       } catch (e) {

@@ -4,6 +4,7 @@
  */
 
 export type { BatchOperation, BatchResult } from './batch-client.js';
+export type { ImportJob, ImportOptions, ImportRows, Job, JobState } from './bulk-client.js';
 export type { Change, WatchOptions, WatchQuery } from './change-watch.js';
 export type { ApiResponse, ClientOptions, RequestSpec, TokenSource } from './client-options.js';
 export type {

@@ -1,5 +1,6 @@
 /** Item calls on `/{r}/{id}` (get, replace, patch, delete, update) plus the collection and nested ones. */
 
+import { bulkClient, type ImportJob, type ImportOptions, type ImportRows } from './bulk-client.js';
 import type {
   CallOptions,
   CreateOptions,
@@ -9,6 +10,7 @@ import type {
   GetOptions,
   IdOf,
   JsonPatchOperation,
+  ListQuery,
   NestedCreate,
   ReadOf,
   ReplaceBody,
@@ -88,6 +90,15 @@ export interface ResourceClient<R, K extends keyof R> extends CollectionClient<R
   upload(id: IdOf<R, K>, field: FileOf<R, K>, data: FileData, options?: UploadOptions): Promise<FileMetadata>;
   /** Downloads a file field: the Response (stream its body; `thumb`, `range`, `ifNoneMatch`). */
   download(id: IdOf<R, K>, field: FileOf<R, K>, options?: DownloadOptions): Promise<Response>;
+  /**
+   * An import job (docs/bulk.md): the rows (an array, or any iterable or async iterable, streamed)
+   * go as NDJSON to `POST /{r}/imports`; `await job.done()` for the finished job.
+   */
+  import(rows: ImportRows<Shape<R, K>['create']>, options?: ImportOptions): Promise<ImportJob>;
+  /** Every matching record, read as NDJSON one at a time: `for await (const c of api.customers.export())`. */
+  export<F extends keyof ReadOf<R, K> = keyof ReadOf<R, K>>(
+    query?: Omit<ListQuery<ReadOf<R, K>, F, never>, 'cursor' | 'count' | 'embed'>,
+  ): AsyncIterable<Selected<R, K, F, never>>;
 }
 
 type Rec = Record<string, unknown>;
@@ -183,6 +194,7 @@ export function resourceClient(
     update,
     of,
     ...fileTransfer(transport, itemPath),
+    ...bulkClient(transport, base),
   };
   return client as unknown as ResourceClient<Record<string, never>, never>;
 }
