@@ -13,6 +13,7 @@ export type {
   EmbedItem,
   EmbedName,
   FieldFilter,
+  FileMetadata,
   GetOptions,
   JsonPatchOperation,
   ListQuery,
@@ -24,6 +25,7 @@ export type {
 } from './client-types.js';
 export type { CollectionClient } from './collection-client.js';
 export { type AuthClient, createClient, type VerboClient } from './create-client.js';
+export type { DownloadOptions, FileData, UploadOptions } from './file-transfer.js';
 export type { Page, PagePromise } from './page.js';
 export type { Entry, NestedClients, ResourceClient, UpdateOptions } from './resource-client.js';
 export type { RetryOptions } from './retry-policy.js';

@@ -9,6 +9,7 @@ import { batchPaths, batchSchemas } from './openapi-batch.js';
 import { bulkParameters, importPath, jobPath, jobSchemas } from './openapi-bulk.js';
 import { foldUnsentRateLimit, hoistCommonParameters } from './openapi-compaction.js';
 import { type ErrorCodes, errorResponses, errorSchemas } from './openapi-errors.js';
+import { fileHeaders, fileSchemas, shareFileMetadata, thumbParameters } from './openapi-files.js';
 import { responseHeaders, sharedParameters } from './openapi-headers.js';
 import { int, limitsOf, MAX_HEAD_BYTES, maxPatchOperations } from './openapi-limits.js';
 import { resourceNames } from './openapi-names.js';
@@ -198,7 +199,12 @@ export function buildOpenApi(model: Model, options: OpenApiOptions = {}): Record
     const own = recordSchemas(r, names, limits);
     Object.assign(schemas, own);
     createSchemas.set(r.name, own[`${names.get(r.name)!.record}Create`]);
-    Object.assign(parameters, resourceParameters(r), { [`${r.name}.id`]: idParameter(r) });
+    Object.assign(
+      parameters,
+      resourceParameters(r),
+      { [`${r.name}.id`]: idParameter(r) },
+      thumbParameters(r),
+    );
   }
   Object.assign(
     schemas,
@@ -207,10 +213,12 @@ export function buildOpenApi(model: Model, options: OpenApiOptions = {}): Record
     filterSchemas(),
     changeStreamSchemas(),
     jobSchemas(),
+    fileSchemas(model.resources),
   );
   if (model.auth) Object.assign(schemas, authSchemas(model), webhookSchemas(model));
   Object.assign(schemas, batchSchemas());
 
+  shareFileMetadata(schemas);
   const ctx: PathContext = { model, names, createSchemas, responses: {}, schemas };
   const paths: Record<string, unknown> = {};
   for (const r of model.resources) {
@@ -258,7 +266,11 @@ export function buildOpenApi(model: Model, options: OpenApiOptions = {}): Record
     components: {
       schemas,
       responses: { ...ctx.responses, ...errorResponses(model, options.errorCodes) },
-      headers: { ...responseHeaders(model, locationMax, linkMax), ...(model.auth ? authHeaders() : {}) },
+      headers: {
+        ...responseHeaders(model, locationMax, linkMax),
+        ...(model.auth ? authHeaders() : {}),
+        ...fileHeaders(),
+      },
       parameters,
       ...(schemes ? { securitySchemes: schemes } : {}),
     },

@@ -7,6 +7,7 @@ import type { JsonSchema } from '../model/field-type.js';
 import type { InverseRelation, Model, ResourceDef } from '../model/model-types.js';
 import { idKindOf } from '../model/system-fields.js';
 import type { ErrorStatus } from './openapi-errors.js';
+import { filePaths, multipartBody } from './openapi-files.js';
 import { parameterRef } from './openapi-headers.js';
 import type { ResourceNames } from './openapi-names.js';
 import { deleteParameterRefs, listParameterRefs } from './openapi-query.js';
@@ -138,7 +139,7 @@ function collectionItem(
       summary: `Create a record in ${r.name}${where}`,
       description: `Validates every field at once (422 lists each failure). 201 with Location.${nested ? ` \`${nested.relation.field}\` is set from the URL (a different value in the body → 422).` : ''}`,
       parameters: [parameterRef('PreferReturn'), parameterRef('IdempotencyKey'), ...conditional],
-      body: { 'application/json': { schema: createBody } },
+      body: { 'application/json': { schema: createBody }, ...multipartBody(ctx, r) },
       success: { 201: shared(ctx, `${n.record}CreatedByPost`, () => res.created(n.record, 'POST')) },
       errors: [...withBody, 409, 412, 422, 507, ...parentMissing],
     }),
@@ -216,7 +217,7 @@ function itemPath(ctx: PathContext, r: ResourceDef) {
           ? 'Full replacement: fields left out are cleared. The id is assigned by the server, so an absent record → 404.'
           : 'Full replacement: fields left out are cleared. An absent record is created with this id (201 + Location).',
       parameters: [...conditional, parameterRef('PreferReturn')],
-      body: { 'application/json': { schema: schemaRef(`${n}Replace`) } },
+      body: { 'application/json': { schema: schemaRef(`${n}Replace`) }, ...multipartBody(ctx, r) },
       success: putSuccess,
       errors: [...withBody, ...preconditions, 409, 422, 507],
     }),
@@ -235,6 +236,7 @@ function itemPath(ctx: PathContext, r: ResourceDef) {
         'application/merge-patch+json': { schema: schemaRef(`${n}MergePatch`) },
         'application/json-patch+json': { schema: schemaRef('JsonPatch') },
         'application/json': { schema: schemaRef(`${n}MergePatch`) },
+        ...multipartBody(ctx, r),
       },
       success: written(true),
       errors: [...withBody, ...preconditions, 409, 422, 507],
@@ -271,6 +273,7 @@ export function resourcePaths(ctx: PathContext, r: ResourceDef): Record<string, 
     [`/${r.name}`]: collectionItem(ctx, r),
     [`/${r.name}/{id}`]: itemPath(ctx, r),
   };
+  Object.assign(out, filePaths(ctx, r));
   for (const relation of r.toMany) {
     const child = ctx.model.byName.get(relation.resource)!;
     out[`/${r.name}/{id}/${relation.name}`] = {

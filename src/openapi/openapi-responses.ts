@@ -8,7 +8,7 @@ import { schemaRef } from './openapi-record-schemas.js';
 
 export type Flavour = 'Post' | 'Patch';
 
-const headers = (...names: string[]) => {
+export const headers = (...names: string[]) => {
   const out: Record<string, unknown> = { ...commonHeaders() };
   for (const n of names) out[n] = headerRef(n);
   return out;

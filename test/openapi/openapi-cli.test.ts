@@ -18,6 +18,7 @@ describe('verbo openapi', () => {
     expect(Object.keys(doc.paths)).toEqual([
       '/customers',
       '/customers/{id}',
+      '/customers/{id}/avatar',
       '/customers/{id}/orders',
       '/customers/imports',
       '/orders',

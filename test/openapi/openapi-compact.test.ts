@@ -27,7 +27,10 @@ const CRM_PRETTY_MAX =
   // The bulk routes (/{r}/imports, /jobs/{id}, the Job schemas): 17,628 bytes measured, less the
   // 10,812 saved with them (Accept-Language once per path item, one not-sent RateLimit header when
   // there is no rateLimit, parameters without the default `required: false`).
-  7_000;
+  7_000 +
+  // customers.avatar, a file field: its five routes /customers/{id}/avatar, the multipart bodies,
+  // FileMetadata, 416 (15,541 bytes measured: 266,241 → 281,782).
+  16_000;
 
 describe.each([
   ['the CRM example', CRM_YAML],
