@@ -74,6 +74,7 @@ describeEachStore('exports', (_target, getDb) => {
       'company',
       'status',
       'tags',
+      'avatar',
       'createdAt',
       'updatedAt',
     ]);
