@@ -57,11 +57,14 @@ describeEachStore('webhooks', (_target, getDb) => {
     expect(a.status, a.text).toBe(201);
     const refused = await s.request('POST', '/orders', { body: { title: 'bad', amount: -1 } });
     expectEnvelope(refused, 400, 'BUSINESS_RULE_VIOLATED');
+    // `data` is read when the delivery is queued: each change is awaited so it shows the record.
+    await receiver.until((rs) => rs.length >= 1);
     const patched = await s.request('PATCH', `/orders/${a.json.id}`, { body: { amount: 7 } });
     expect(patched.status, patched.text).toBe(200);
+    await receiver.until((rs) => rs.length >= 2);
     expect((await s.request('DELETE', `/orders/${a.json.id}`)).status).toBe(204);
     const got = await receiver.until((rs) => rs.length >= 2);
-    await sleep(500);
+    await sleep(1500);
     expect(got.map((r) => r.json.type)).toEqual(['orders.created', 'orders.updated']);
     for (const r of got) {
       expect(verifySignature(r, SECRET)).toBe(true);

@@ -1,7 +1,8 @@
 /**
  * Runs webhooks in the background of one process (docs/webhooks.md), never on a request's path:
- * woken by the change log (this process's commits, other instances' through the store's wake-ups)
- * and by a timer for retries, it fills each webhook's outbox and sends what is due. Several
+ * on a short timer it fills each webhook's outbox from the change log and sends what is due. (Not
+ * through `changes.onWake`: on PostgreSQL a LISTEN held for the server's whole life starved the
+ * pool in test/browser/admin-app.test.ts; a timer costs at most TICK_MS of latency.) Several
  * instances may run it on one database: cursors are advanced under a row lock and each delivery
  * is claimed with a lease, so in the normal case one instance sends it, once.
  */
@@ -17,7 +18,7 @@ import { runInWriteScope } from '../../write/write-scope.js';
 import { ensureCursor, fillOutbox, OUTBOX_BATCH } from './webhook-outbox.js';
 import { sendDue } from './webhook-sender.js';
 
-/** Retries and other instances' leases are looked at this often (ms). */
+/** New changes, retries and other instances' expired leases are looked for this often (ms). */
 const TICK_MS = 500;
 /** Background work runs as nobody: the payloads show records as someone not signed in reads them. */
 const NOBODY = { caller: () => null };
@@ -33,7 +34,6 @@ export function webhookTables(model: Model): WebhookTables | undefined {
 export class WebhookDispatcher {
   private running: Promise<void> | undefined;
   private again = false;
-  private stopWake: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -47,7 +47,6 @@ export class WebhookDispatcher {
   /** Creates missing cursors (at the log's end), then listens. */
   async start(): Promise<void> {
     for (const hook of this.model.webhooks ?? []) await ensureCursor(this.store, this.tables, hook);
-    this.stopWake = this.store.changes.onWake(() => this.wake());
     this.timer = setInterval(() => this.wake(), TICK_MS);
     this.timer.unref();
     this.wake();
@@ -84,7 +83,6 @@ export class WebhookDispatcher {
   /** Stops waking; waits for the round in progress (its attempts are bounded by their timeouts). */
   async close(): Promise<void> {
     this.closed = true;
-    this.stopWake?.();
     if (this.timer) clearInterval(this.timer);
     await this.running;
   }
