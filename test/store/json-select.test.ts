@@ -32,6 +32,7 @@ resources:
       data: json
       token: uuid
       owner: { type: reference, to: owners }
+      doc: { type: file }
 `;
 
 const ROWS = [
@@ -49,6 +50,7 @@ const ROWS = [
     at: '2026-11-23T14:09:06.751Z',
     data: { nested: [1, 'two', null, { deep: true }], unicode: '€', big: 1e21 },
     token: '0b7f8a3c-1d2e-4f5a-8b9c-0d1e2f3a4b5c',
+    doc: { name: "it's a “file”.pdf", size: 1234, type: 'application/pdf', sha256: 'a'.repeat(64) },
   },
   { label: '', count: -9007199254740991, amount: 1e21, active: false, data: [], notes: '' },
   { count: '-9223372036854775808', amount: -0, data: 'a JSON string', active: false },
@@ -86,6 +88,8 @@ describeEachStore('list as JSON text built by the store', (target, getDb) => {
     expect(parsed[1].count).toBe('9007199254740993');
     expect(parsed[3].count).toBe('-9223372036854775808');
     expect(parsed[1].amount).toBe(0.30000000000000004);
+    expect(parsed[1].doc).toMatchObject({ size: 1234, url: `/things/${parsed[1].id}/doc` });
+    expect(parsed[0].doc).toBeNull();
   });
 
   it('keeps the order of `fields`, filters, sorts and reads a previous page in order', async () => {

@@ -2,7 +2,7 @@
  * Reads one page of a list for the collection handler: as JSON texts the store builds itself when it
  * can (store/sql/json-select.ts: the records exactly as `toOutput` shows them, no object per row),
  * otherwise as rows. Texts only when nothing needs the row objects: no `embed`, no field with a read
- * rule of its own (decided per caller and row, in representation.ts), no file field shown, and every sort field among
+ * rule of its own (decided per caller and row, in representation.ts), and every sort field among
  * the fields shown (the Link header's cursor reads the first and last record's sort values).
  */
 import type { ResourceDef } from '../../model/model-types.js';
@@ -33,11 +33,8 @@ export async function readPage(
 ): Promise<PageRead> {
   if (store.listJson && plan.embed.length === 0 && readGuarded(r).length === 0) {
     const fields = plan.fields ?? allOutputFields(r);
-    // A file field is shown with its download URL (representation.ts): rows, not the store's texts.
-    if (
-      query.sort.every((s) => fields.includes(s.field)) &&
-      !fields.some((n) => r.allFields.get(n)?.type.file)
-    ) {
+    // A file field's JSON (its metadata and download URL) is built by the store too (json-select.ts).
+    if (query.sort.every((s) => fields.includes(s.field))) {
       const texts = await store.listJson(r, query, fields);
       if (texts) return { texts };
     }

@@ -64,6 +64,15 @@ export const pgDialect: ChangeLogDialect = {
   // A function takes at most 100 arguments (FUNC_MAX_ARGS): 50 fields. Cast to text, so the driver
   // hands the JSON over as the database wrote it.
   jsonObject: (pairs) => (pairs.length > 50 ? undefined : `json_build_object(${pairs.join(', ')})::text`),
+  jsonFile: (c, url) =>
+    `CASE WHEN jsonb_typeof(${c}->'sha256') = 'string' THEN json_build_object(${[
+      'name',
+      'size',
+      'type',
+      'sha256',
+    ]
+      .map((k) => `'${k}', ${c}->'${k}'`)
+      .join(', ')}, 'url', ${url}) END`,
   jsonValue(column, storage) {
     switch (storage) {
       // Beyond ±2^53 an integer is shown as its digits (model/exact-integer.ts).

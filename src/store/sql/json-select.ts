@@ -43,11 +43,19 @@ function buildExpression(d: SqlDialect, r: ResourceDef, fields: readonly string[
   const parts: string[] = [];
   for (const name of fields) {
     const f = r.allFields.get(name);
-    const value = f && d.jsonValue(d.quote(f.name), f.storage);
+    const value = f && (f.type.file ? fileValue(d, r, f.name) : d.jsonValue(d.quote(f.name), f.storage));
     if (value === undefined) return undefined;
     parts.push(`'${name.replace(/'/g, "''")}', ${value}`);
   }
   return d.jsonObject(parts);
+}
+
+/** A file field: its metadata and download URL, `{path}/{id}/{field}` as representation.ts writes it. */
+function fileValue(d: SqlDialect, r: ResourceDef, field: string): string | undefined {
+  if (!d.jsonFile) return undefined;
+  const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+  const url = `${literal(`${r.path ?? `/${r.name}`}/`)} || CAST(${d.quote('id')} AS TEXT) || ${literal(`/${field}`)}`;
+  return d.jsonFile(d.quote(field), url);
 }
 
 /** compileSelect with the JSON text of each record as the only column. */

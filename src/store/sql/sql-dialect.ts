@@ -32,6 +32,11 @@ export interface SqlDialect {
    * undefined when the database cannot take that many arguments.
    */
   jsonObject?(pairs: string[]): string | undefined;
+  /**
+   * A file field's JSON as the API shows it (`{name, size, type, sha256, url}`, or null when it
+   * holds no file) from its stored metadata `column` and the SQL expression of its download `url`.
+   */
+  jsonFile?(column: string, url: string): string;
 }
 
 /** Escapes LIKE metacharacters with `\` and turns the API's `*` wildcard into `%`. */

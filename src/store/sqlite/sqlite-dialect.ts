@@ -34,6 +34,10 @@ export const sqliteDialect: SqlDialect = {
   },
   // SQLite's default limit on a function's arguments is 1000: two per field.
   jsonObject: (pairs) => (pairs.length > 400 ? undefined : `json_object(${pairs.join(', ')})`),
+  jsonFile: (c, url) =>
+    `CASE WHEN json_type(${c}, '$.sha256') = 'text' THEN json_object(${['name', 'size', 'type', 'sha256']
+      .map((k) => `'${k}', json_extract(${c}, '$.${k}')`)
+      .join(', ')}, 'url', ${url}) END`,
   jsonValue(column, storage) {
     switch (storage) {
       // Beyond ±2^53 an integer is shown as its digits (model/exact-integer.ts), as rowDecoder does.
