@@ -10,6 +10,7 @@ import { buildModel, parseConfigText } from '../../src/model/index.js';
 import { buildOpenApi } from '../../src/openapi/openapi-builder.js';
 import { type AuthServer, addUser, signIn, startAuthServer } from '../support/auth-harness.js';
 import { expectEnvelope } from '../support/http-harness.js';
+import { openSse, type SseEvent } from '../support/sse-client.js';
 import { describeEachStore } from '../support/store-targets.js';
 
 const YAML = `
@@ -67,6 +68,50 @@ describeEachStore('field access', (_target, getDb) => {
     expect(embedded.text + nested.text + list.text + item.text).not.toContain('ada@example.com');
     const samSees = await s.request('GET', `/contacts/${id}?embed=calls`, { headers: sam });
     expect(samSees.json.email).toBe('ada@example.com');
+  });
+
+  it('exports and change streams hide the field from the same caller: CSV, NDJSON, snapshot and live events', async () => {
+    for (const [who, sees] of [
+      [ann, false],
+      [sam, true],
+    ] as const) {
+      const csv = await s.request('GET', '/contacts', { headers: { ...who, accept: 'text/csv' } });
+      expect(csv.status, csv.text).toBe(200);
+      expect(csv.text.split('\r\n')[0].split(',').includes('email')).toBe(sees);
+      expect(csv.text.includes('ada@example.com')).toBe(sees);
+      const ndjson = await s.request('GET', '/contacts', {
+        headers: { ...who, accept: 'application/x-ndjson' },
+      });
+      expect(ndjson.status, ndjson.text).toBe(200);
+      const rows = ndjson.text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect('email' in row).toBe(sees);
+    }
+    const streams = [
+      await openSse(`${s.url}/contacts?snapshot=true`, ann),
+      await openSse(`${s.url}/contacts?snapshot=true`, sam),
+    ];
+    try {
+      const ready = (events: SseEvent[]) => events.some((e) => e.event === 'ready');
+      await Promise.all(streams.map((st) => st.until(ready)));
+      const made = await s.request('POST', '/contacts', {
+        body: { name: 'Bo', email: 'bo@example.com' },
+        headers: sam,
+      });
+      expect(made.status).toBe(201);
+      const created = (events: SseEvent[]) =>
+        events.some((e) => e.event === 'created' && e.data.id === made.json.id);
+      const [annEvents, samEvents] = await Promise.all(streams.map((st) => st.until(created)));
+      const records = (events: SseEvent[]) =>
+        events.filter((e) => e.event === 'snapshot' || e.event === 'created');
+      for (const e of records(annEvents)) expect(e.data).not.toHaveProperty('email');
+      expect(records(samEvents).find((e) => e.data.id === made.json.id)?.data.email).toBe('bo@example.com');
+    } finally {
+      for (const st of streams) st.close();
+    }
   });
 
   it('filtering or sorting on a hidden field is 403 naming the parameter', async () => {

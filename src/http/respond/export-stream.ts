@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import type { ResourceDef } from '../../model/model-types.js';
 import type { Keyset, ListQuery } from '../../store/query-types.js';
 import type { Row, Store } from '../../store/store.js';
-import { toOutput } from './representation.js';
+import { toOutput, visibleFields } from './representation.js';
 
 export type ExportFormat = 'csv' | 'ndjson';
 export const EXPORT_MEDIA_TYPES: Record<string, ExportFormat> = {
@@ -70,8 +70,10 @@ function csvLine(r: ResourceDef, names: string[], out: Record<string, unknown>):
 export function exportStream(store: Store, r: ResourceDef, plan: ExportPlan, format: ExportFormat): Readable {
   async function* lines(): AsyncGenerator<string> {
     let names: string[] | undefined;
+    // The columns the caller may see (a field hidden from them is no column either).
+    const columns = () => visibleFields(r, plan.fields ?? [...r.allFields.keys()]);
     if (format === 'csv' && !plan.embed) {
-      names = plan.fields ?? [...r.allFields.keys()];
+      names = columns();
       yield `${names.map(csvCell).join(',')}\r\n`;
     }
     for await (const rows of pagesOf(store, r, plan)) {
@@ -89,8 +91,7 @@ export function exportStream(store: Store, r: ResourceDef, plan: ExportPlan, for
       yield text;
     }
     // An empty CSV export still names its columns.
-    if (format === 'csv' && !names)
-      yield `${(plan.fields ?? [...r.allFields.keys()]).map(csvCell).join(',')}\r\n`;
+    if (format === 'csv' && !names) yield `${columns().map(csvCell).join(',')}\r\n`;
   }
   return Readable.from(lines(), { objectMode: false });
 }

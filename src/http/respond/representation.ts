@@ -33,6 +33,26 @@ export function fileFields(r: ResourceDef): FieldDef[] {
   return fields;
 }
 
+/**
+ * The fields of `names` the current caller may see on some record: a field whose read rule can
+ * never admit them (no role, not signed in) is left out — the columns of a CSV export.
+ */
+export function visibleFields(r: ResourceDef, names: readonly string[]): string[] {
+  const guarded = readGuarded(r);
+  if (!guarded.length) return [...names];
+  const caller = currentWriteScope().caller();
+  const hidden = new Set(
+    guarded
+      .filter((f) => {
+        const rules = f.access?.read;
+        const owned = rules?.some((rule) => rule.kind === 'owner') && caller !== null;
+        return !owned && !grants(rules, caller);
+      })
+      .map((f) => f.name),
+  );
+  return names.filter((n) => !hidden.has(n));
+}
+
 /** Every field in model order, optionally narrowed to `fields` (in the order asked). */
 export function toOutput(r: ResourceDef, row: Row, fields?: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
