@@ -100,6 +100,7 @@ export class ChangeFeed {
       viewerKey: guarded ? JSON.stringify(caller) : '',
       resource: r,
       where: [...where, ...readable],
+      restricted: readable.length > 0,
       sort: o.sort,
       fields: o.fields,
       embed: o.embed,

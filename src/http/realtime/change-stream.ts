@@ -14,6 +14,8 @@ export interface FeedShape {
   resource: ResourceDef;
   /** The query's filters, the parent of a nested URL, the id of an item stream, the access rule's. */
   where: Filter[];
+  /** The access rule filters this caller's rows (owner, an expression): a deletion it cannot check is not told. */
+  restricted: boolean;
   sort: SortKey[];
   fields?: string[];
   embed: EmbedNode[];

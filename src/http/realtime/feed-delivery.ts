@@ -159,11 +159,7 @@ function send(s: ChangeStream, f: Folded, row: Row | undefined, shown: Map<strin
   if (before !== undefined) {
     s.visible.delete(key);
     s.writer.event('deleted', JSON.stringify({ id: f.entry.id }), f.entry.seq);
-  } else if (s.resumed && f.entry.kind === 'deleted' && openAccess(s.shape.resource, s)) {
+  } else if (s.resumed && f.entry.kind === 'deleted' && !s.shape.restricted) {
     s.writer.event('deleted', JSON.stringify({ id: f.entry.id }), f.entry.seq);
   }
 }
-
-/** A resumed stream whose access has no row filter may hear of deletions it cannot check. */
-const openAccess = (r: ResourceDef, s: ChangeStream): boolean =>
-  !r.access || !s.shape.where.some((w) => w.field === 'ownerId');
