@@ -155,7 +155,7 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r:
       POST: coll.create as RouteHandlerMethod,
       DELETE: coll.bulkDelete as RouteHandlerMethod,
     },
-    accept: { 'accept-post': ACCEPT_POST },
+    accept: { 'accept-post': writeTypes(r, ['application/json']).join(', ') },
     schemas: { GET: recordResponse(r, [200], true), POST: recordResponse(r, [201]) },
     checks: collectionChecks(r),
     config: LIST_CONFIG,
