@@ -179,3 +179,38 @@ it('a resource cannot be named batch: its routes would never be reached', () => 
     buildModel(parseConfigText('resources:\n  batch:\n    fields: { name: string }\n', 'v.yaml')),
   ).toThrow(/v\.yaml:2.*`\/batch` is one of verbo's own paths/s);
 });
+
+describeEachStore('POST /batch with business rules', (_target, getDb) => {
+  const server = useServer(getDb, {
+    yaml: `
+resources:
+  deals:
+    fields:
+      stage: { type: enum, values: [open, won], required: true }
+      amount: number
+    rules:
+      - name: won-needs-amount
+        check: "record.stage != 'won' || record.amount > 0"
+        message: { en: "A won deal needs an amount.", es: "Un trato ganado necesita un importe." }
+`,
+  });
+
+  it('an operation that breaks a rule fails the batch with 400 BUSINESS_RULE_VIOLATED, in the caller’s language', async () => {
+    const res = await server().request('POST', '/batch', {
+      headers: { 'accept-language': 'es' },
+      body: {
+        operations: [
+          { method: 'POST', path: '/deals', body: { stage: 'open', amount: 5 }, ref: 'd' },
+          { method: 'PATCH', path: '/deals/$d.id', body: { stage: 'won', amount: 0 } },
+        ],
+      },
+    });
+    expectEnvelope(res, 400, 'BUSINESS_RULE_VIOLATED');
+    expect(res.json[0]).toMatchObject({
+      rule: 'won-needs-amount',
+      userMessage: 'Un trato ganado necesita un importe.',
+    });
+    expect(res.json[0].pointer).toMatch(/^\/operations\/1/);
+    expect((await server().request('GET', '/deals')).json).toEqual([]);
+  });
+});
