@@ -6,9 +6,17 @@ import type { ResourceDef } from '../model/model-types.js';
 import { idKindOf } from '../model/system-fields.js';
 import type { Row } from './store.js';
 
-/** A new row: both timestamps now, version 1, `id` kept when given (client-chosen or natural key). */
+/**
+ * A new row: both timestamps now unless given (an import restoring records: write/bulk/import-rows.ts;
+ * a request's values never carry them), version 1, `id` kept when given (client-chosen or natural key).
+ */
 export function stampInsert(r: ResourceDef, values: Row, now = new Date().toISOString()): Row {
-  const row: Row = { ...values, createdAt: now, updatedAt: now, _version: 1 };
+  const row: Row = {
+    ...values,
+    createdAt: values.createdAt ?? now,
+    updatedAt: values.updatedAt ?? now,
+    _version: 1,
+  };
   // A server-made id (a uuid) when the client sent none; store-assigned ids come from the table.
   if (row.id === undefined) {
     const made = idKindOf(r).generate?.();

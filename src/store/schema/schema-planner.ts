@@ -186,6 +186,24 @@ const ORDER: SchemaStep['kind'][] = [
   'create-index',
 ];
 
+/** `resources` with each one after those its references name among them (a cycle keeps the given order). */
+function targetsFirst(resources: ResourceDef[]): ResourceDef[] {
+  const byName = new Map(resources.map((r) => [r.name, r]));
+  const out: ResourceDef[] = [];
+  const visiting = new Set<ResourceDef>();
+  const visit = (r: ResourceDef) => {
+    if (out.includes(r) || visiting.has(r)) return;
+    visiting.add(r);
+    for (const f of r.fields) {
+      const target = f.reference ? byName.get(f.reference.resource) : undefined;
+      if (target && target !== r) visit(target);
+    }
+    out.push(r);
+  };
+  for (const r of resources) visit(r);
+  return out;
+}
+
 /**
  * Plans the changes that bring `db` to `model`: tables and columns created, renamed (`renamedFrom`),
  * retyped or dropped, tightened rules to verify, references and indexes. A table verbo made for a
@@ -211,10 +229,13 @@ export function planSchema(model: Model, db: DbSchema, names: StoredTypeNames): 
     tableOf.set(r, table);
   }
   const indexSteps: SchemaStep[] = [];
+  // New tables in the order of their references (a target before the tables naming it): PostgreSQL
+  // refuses a foreign key to a table that does not exist yet, whatever order the config lists them in.
+  for (const r of targetsFirst(resources.filter((r) => !tableOf.get(r))))
+    plan.steps.push({ kind: 'create-table', resource: r.name });
   for (const r of resources) {
     const table = tableOf.get(r);
-    if (!table) plan.steps.push({ kind: 'create-table', resource: r.name });
-    else diffTable(r, table, x);
+    if (table) diffTable(r, table, x);
     indexSteps.push(...diffIndexes(r, table, plan));
   }
   const named = new Set(resources.map((r) => r.name));

@@ -65,8 +65,11 @@ export class ImportCancelled extends Error {
 
 const CHUNK = 500;
 export const MAX_PROBLEMS = 1000;
-/** Server-set fields an input may carry (an export's columns): the import sets them itself. */
+/** Server-set fields an input may carry (an export's columns): not part of the body a POST would send. */
 const IGNORED = new Set(['createdAt', 'updatedAt', 'ownerId']);
+/** …of which these are kept when they are instants as the API writes them (a restore keeps its history). */
+const TIMESTAMPS = ['createdAt', 'updatedAt'] as const;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 const atRow = (n: number, problems: Problem[]): Problem[] =>
   problems.map((p) => ({ ...p, pointer: `/rows/${n}${p.pointer ?? ''}` }));
@@ -129,7 +132,13 @@ function planRow(t: ImportTarget, row: InputRow): PlannedRow | Problem[] {
     );
     if (problems.length) return atRow(row.n, problems);
     if (id !== undefined) values.id = id;
-    return { n: row.n, body: body as Record<string, unknown>, values: t.stamp(values) };
+    const stamped = t.stamp(values);
+    // A restore keeps the record's timestamps (an export's columns): the store stamps only what is absent.
+    for (const k of TIMESTAMPS) {
+      const v = (raw as Record<string, unknown> | null)?.[k];
+      if (typeof v === 'string' && ISO_INSTANT.test(v) && !Number.isNaN(Date.parse(v))) stamped[k] = v;
+    }
+    return { n: row.n, body: body as Record<string, unknown>, values: stamped };
   } catch (e) {
     if (e instanceof ApiError) return atRow(row.n, [...problems, ...e.problems]);
     throw e;
