@@ -66,9 +66,5 @@ export function compileSelectJson(
   fields: readonly string[],
 ): CompiledSelect | undefined {
   const expression = jsonRecordExpression(d, r, fields);
-  if (!expression) return undefined;
-  const select = compileSelect(d, r, q);
-  const star = 'SELECT * FROM ';
-  if (!select.sql.startsWith(star)) throw new Error('compileSelect no longer starts with SELECT *');
-  return { ...select, sql: `SELECT ${expression} AS "_json" FROM ${select.sql.slice(star.length)}` };
+  return expression ? compileSelect(d, r, q, `${expression} AS "_json"`) : undefined;
 }

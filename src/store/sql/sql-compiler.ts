@@ -166,12 +166,18 @@ export interface CompiledSelect {
   reversed: boolean;
 }
 
-export function compileSelect(d: SqlDialect, resource: ResourceDef, q: ListQuery): CompiledSelect {
+/** The list query; `columns` is what each row holds (every column, or e.g. one JSON expression). */
+export function compileSelect(
+  d: SqlDialect,
+  resource: ResourceDef,
+  q: ListQuery,
+  columns = '*',
+): CompiledSelect {
   const p = new Params(d);
   const conditions: string[] = q.where.map((w) => compileFilter(d, resource, w, p));
   const reversed = q.keyset?.direction === 'before';
   if (q.keyset) conditions.push(compileKeyset(d, resource, q.sort, q.keyset, p));
-  let sql = `SELECT * FROM ${d.quote(resource.name)}`;
+  let sql = `SELECT ${columns} FROM ${d.quote(resource.name)}`;
   if (conditions.length) sql += ` WHERE ${conditions.join(' AND ')}`;
   if (q.sort.length) sql += ` ORDER BY ${compileOrder(d, q.sort, reversed, resource)}`;
   if (q.limit !== undefined) sql += ` LIMIT ${p.add(q.limit)}`;

@@ -217,22 +217,13 @@ export class SqliteStore implements Store {
    * Cache of statements by SQL text: a query shape is prepared once, then reused. Statements that
    * return rows read integers as BigInt, so a 64-bit value keeps its digits (the decoder converts).
    */
-  private statement(sql: string): Database.Statement {
+  private statement(sql: string, pluck = false): Database.Statement {
     let s = this.statements.get(sql);
     if (!s) {
       s = this.db.prepare(sql);
-      if (s.reader) s.safeIntegers(true);
-      if (this.statements.size > 2000) this.statements.clear();
-      this.statements.set(sql, s);
-    }
-    return s;
-  }
-
-  /** A statement whose one column is a record's JSON text (store/sql/json-select.ts). */
-  private jsonStatement(sql: string): Database.Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql).pluck(true);
+      // One column of text (a record's JSON, store/sql/json-select.ts): the value alone.
+      if (pluck) s.pluck(true);
+      else if (s.reader) s.safeIntegers(true);
       if (this.statements.size > 2000) this.statements.clear();
       this.statements.set(sql, s);
     }
@@ -273,7 +264,7 @@ export class SqliteStore implements Store {
     while (this.blocked()) await this.lock.released();
     const c = compileSelectJson(d, r, query, fields);
     if (!c) return undefined;
-    const texts = this.guard(() => this.jsonStatement(c.sql).all(...c.values)) as string[];
+    const texts = this.guard(() => this.statement(c.sql, true).all(...c.values)) as string[];
     if (c.reversed) texts.reverse();
     return texts;
   }
