@@ -144,6 +144,8 @@ describeEachStore('change log', (_target, getDb) => {
     const { last } = await store.changes.bounds();
     await store.changes.prune({ maxAgeMs: 3600_000, maxCount: 2 });
     expect(await store.changes.bounds()).toEqual({ first: last - 1, last });
+    // the entries must be older than the cutoff: a few milliseconds pass first (timestamps are ms)
+    await new Promise((resolve) => setTimeout(resolve, 5));
     await store.changes.prune({ maxAgeMs: 0, maxCount: 1000 });
     expect(await store.changes.bounds()).toEqual({ first: last, last });
     expect((await store.changes.read(0, 10)).map((e) => e.seq)).toEqual([last]);

@@ -151,12 +151,15 @@ export const READ_CHANGES_SQL = (d: SqlDialect) =>
   `SELECT seq, resource, id, kind, version, at, caller FROM ${CHANGES_TABLE} WHERE seq > ${d.param(1)} ORDER BY seq LIMIT ${d.param(2)}`;
 export const CHANGE_BOUNDS_SQL = `SELECT MIN(seq) AS first, MAX(seq) AS last FROM ${CHANGES_TABLE}`;
 
-/** Deletes past the retention; the newest entry always stays (it carries the newest seq). */
+/**
+ * Deletes past the retention; the newest entry always stays (it carries the newest seq). An entry
+ * stamped in the very millisecond of the cutoff is past it too (`maxAgeMs: 0` keeps only the newest).
+ */
 export function pruneChangesSql(d: SqlDialect, retention: Retention): { sql: string; values: unknown[] } {
   const cutoff = new Date(Date.now() - retention.maxAgeMs).toISOString();
   const newest = `(SELECT MAX(seq) FROM ${CHANGES_TABLE})`;
   return {
-    sql: `DELETE FROM ${CHANGES_TABLE} WHERE seq < ${newest} AND (at < ${d.param(1)} OR seq <= ${newest} - ${d.param(2)})`,
+    sql: `DELETE FROM ${CHANGES_TABLE} WHERE seq < ${newest} AND (at <= ${d.param(1)} OR seq <= ${newest} - ${d.param(2)})`,
     values: [cutoff, retention.maxCount],
   };
 }
