@@ -1,6 +1,6 @@
 /** `createClient<Resources>(options)`: one property per resource (`client.customers`), sessions, raw requests. */
 
-import { type BatchOperation, type BatchResult, runBatch } from './batch-client.js';
+import { type BatchOperation, type BatchResults, runBatch } from './batch-client.js';
 import type { ApiResponse, ClientOptions, RequestSpec } from './client-options.js';
 import type { CallOptions, LooseResources, ResourceMap } from './client-types.js';
 import { HttpTransport } from './http-transport.js';
@@ -24,8 +24,15 @@ export type VerboClient<R = LooseResources> = {
   request<T = unknown>(spec: RequestSpec): Promise<ApiResponse<T>>;
   /** A resource by name (same as `client[name]`). */
   resource<K extends keyof R>(name: K): ResourceClient<R, K>;
-  /** Several operations in one transaction (POST /batch): all results, or a VerboError and nothing written. */
-  batch(operations: BatchOperation[], options?: CallOptions): Promise<BatchResult[]>;
+  /**
+   * Several operations in one transaction (POST /batch): all results, or a VerboError and nothing
+   * written. Each result's body is typed by its operation (a create or read gives the record, a
+   * list read an array of records, a delete null).
+   */
+  batch<const O extends readonly BatchOperation<R>[]>(
+    operations: O,
+    options?: CallOptions,
+  ): Promise<BatchResults<R, O>>;
 };
 
 /** Names that are properties of the client itself, never resources. */
@@ -83,7 +90,7 @@ export function createClient<R extends ResourceMap<R> = LooseResources>(
     auth: authClient(transport),
     request: (spec: RequestSpec) => transport.request(spec),
     resource,
-    batch: (operations: BatchOperation[], callOptions?: CallOptions) =>
+    batch: (operations: readonly unknown[], callOptions?: CallOptions) =>
       runBatch(transport, operations, callOptions),
   };
   return new Proxy(own, {

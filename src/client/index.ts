@@ -3,7 +3,7 @@
  * folder: it runs on the global fetch in Node 20+ and in browsers.
  */
 
-export type { BatchOperation, BatchResult } from './batch-client.js';
+export type { BatchOperation, BatchReference, BatchResult, BatchResults } from './batch-client.js';
 export type { ImportJob, ImportOptions, ImportRows, Job, JobState } from './bulk-client.js';
 export type { Change, WatchOptions, WatchQuery } from './change-watch.js';
 export type { ApiResponse, ClientOptions, RequestSpec, TokenSource } from './client-options.js';
