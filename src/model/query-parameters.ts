@@ -1,7 +1,8 @@
 /**
  * Query parameters a collection reads itself (docs/query.md; `snapshot`: docs/realtime.md, read by
- * change streams, accepted and ignored by JSON answers); every other parameter filters by a field of
- * that name. A field named like one of these cannot be filtered by `?name=value`.
+ * change streams, accepted and ignored by JSON answers; `groupBy`, `aggregate`, `having`:
+ * docs/aggregates.md); every other parameter filters by a field of that name. A field named like
+ * one of these cannot be filtered by `?name=value`.
  */
 export const QUERY_PARAMETERS = [
   'sort',
@@ -12,4 +13,8 @@ export const QUERY_PARAMETERS = [
   'embed',
   'count',
   'snapshot',
+  // Aggregates (docs/aggregates.md).
+  'groupBy',
+  'aggregate',
+  'having',
 ] as const;

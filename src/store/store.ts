@@ -4,6 +4,7 @@
  * Core code depends on this file only, never on a dialect.
  */
 import type { Model, ResourceDef } from '../model/model-types.js';
+import type { AggregateQuery } from './aggregate-query.js';
 import type { ChangeLog } from './changes/change-log.js';
 import type { BlobStore } from './files/blob-store.js';
 import type { QueryPlanShape } from './index-advice.js';
@@ -85,6 +86,8 @@ export interface Store {
     fields: readonly string[],
   ): Promise<string[] | undefined>;
   count(resource: ResourceDef, where: Filter[]): Promise<number>;
+  /** The groups of an aggregate query (docs/aggregates.md), each keyed by result key, as API values. */
+  aggregate(resource: ResourceDef, query: AggregateQuery): Promise<Record<string, unknown>[]>;
   /**
    * `Prefer: count=estimated`: the exact count while it is at most `exactUpTo` (counting stops
    * there), beyond it the database's estimate where it has one (PostgreSQL's planner), else

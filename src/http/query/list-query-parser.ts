@@ -26,7 +26,7 @@ export interface ListPlan {
   paging: 'offset' | 'cursor';
 }
 
-function single(q: QueryInput, name: string, problems: Problem[]): string | undefined {
+export function single(q: QueryInput, name: string, problems: Problem[]): string | undefined {
   const v = q[name];
   if (Array.isArray(v)) {
     problems.push(bad(name, 'may appear only once'));
@@ -43,7 +43,7 @@ function booleanParameter(q: QueryInput, name: string, problems: Problem[]): str
   return raw;
 }
 
-function nonNegativeInt(raw: string): number | undefined {
+export function nonNegativeInt(raw: string): number | undefined {
   return /^(0|[1-9][0-9]{0,15})$/.test(raw) ? Number(raw) : undefined;
 }
 

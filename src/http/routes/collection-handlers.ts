@@ -11,6 +11,7 @@ import { authorize } from '../plan/access-policy.js';
 import { checkCollectionPreconditions, representationEtag, textEtag } from '../plan/collection-conditions.js';
 import { notModified } from '../plan/conditions.js';
 import { refuseHiddenQuery } from '../plan/field-access.js';
+import { wantsAggregate } from '../query/aggregate-parser.js';
 import { embedRelations } from '../query/embed.js';
 import {
   type ListPlan,
@@ -32,6 +33,7 @@ import { recordHeaders } from '../respond/record-headers.js';
 import { toOutput } from '../respond/representation.js';
 import { addVary } from '../respond/vary.js';
 import { sendWritten } from '../respond/written-response.js';
+import { listAggregates } from './aggregate-handler.js';
 import type { AppContext } from './app-context.js';
 
 type Req = FastifyRequest<{ Querystring: QueryInput; Params: { id?: string } }>;
@@ -65,6 +67,7 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
 
   return {
     async list(req: Req, reply: FastifyReply) {
+      if (wantsAggregate(req.query)) return listAggregates(ctx, r, req, reply, () => parentFilter(req));
       if (ctx.feed && wantsEventStream(req)) return ctx.feed.openList(req, reply, r, () => parentFilter(req));
       // JSON, or every matching row as CSV / NDJSON (docs/bulk.md); 406 for anything else.
       const format = listFormat(req.headers.accept);

@@ -3,6 +3,7 @@ import { fromIntegerText } from '../../model/exact-integer.js';
 import type { StorageKind } from '../../model/field-type.js';
 import { CHANGES_CHANNEL, type ChangeLogDialect } from '../changes/change-log-sql.js';
 import { toLikePattern } from '../sql/sql-dialect.js';
+import { pgAggregates } from './postgres-aggregates.js';
 
 /**
  * Column types. Text columns use the "C" collation: byte order like SQLite's BINARY, and ILIKE
@@ -54,6 +55,7 @@ export const pgDialect: ChangeLogDialect = {
   changeLogPrelude: `SELECT pg_advisory_xact_lock(${CHANGE_LOG_LOCK}), pg_notify('${CHANGES_CHANNEL}', '')`,
   quote: (id) => `"${id.replace(/"/g, '""')}"`,
   rowLocks: true,
+  aggregates: pgAggregates,
   param: (n) => `$${n}`,
   encode(value, storage) {
     if (value === null || value === undefined) return null;

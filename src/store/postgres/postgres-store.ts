@@ -7,10 +7,12 @@ import { currentWriter } from '../changes/write-context.js';
 import type { BlobStore } from '../files/blob-store.js';
 import type { QueryPlanShape } from '../index-advice.js';
 import { type JobStore, SqlJobTable } from '../jobs/job-table.js';
+import type { AggregateQuery } from '../aggregate-query.js';
 import type { Filter, ListQuery } from '../query-types.js';
 import { presentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
 import type { SchemaPlan } from '../schema/schema-plan.js';
 import { type MigrationRecord, runTask, type SchemaTask, type SyncOptions } from '../schema/schema-sync.js';
+import { compileAggregate } from '../sql/aggregate-compiler.js';
 import { compileSelectJson } from '../sql/json-select.js';
 import {
   compileCappedCount,
@@ -257,6 +259,12 @@ export class PostgresStore implements Store {
     const c = compileCount(d, r, where);
     const [row] = await this.run(r, 'read', (sql) => exec(sql, c.sql, c.values));
     return Number(row.n);
+  }
+
+  async aggregate(r: ResourceDef, query: AggregateQuery): Promise<Record<string, unknown>[]> {
+    const c = compileAggregate(d, r, query);
+    const rows = await this.run(r, 'read', (sql) => exec(sql, c.sql, c.values));
+    return rows.map(c.decode);
   }
 
   async estimateCount(r: ResourceDef, where: Filter[], exactUpTo: number): Promise<number> {

@@ -1,5 +1,6 @@
 /** What a SQL database tells the shared compiler: quoting, placeholders, value coding, LIKE. */
 import type { StorageKind } from '../../model/field-type.js';
+import type { AggregateDialect } from './aggregate-dialect.js';
 
 export interface SqlDialect {
   quote(identifier: string): string;
@@ -37,6 +38,8 @@ export interface SqlDialect {
    * holds no file) from its stored metadata `column` and the SQL expression of its download `url`.
    */
   jsonFile?(column: string, url: string): string;
+  /** Date buckets and the aggregate calls it spells its own way (docs/aggregates.md). */
+  aggregates?: AggregateDialect;
 }
 
 /** Escapes LIKE metacharacters with `\` and turns the API's `*` wildcard into `%`. */

@@ -2,6 +2,7 @@
 import { fromBigInt } from '../../model/exact-integer.js';
 import type { StorageKind } from '../../model/field-type.js';
 import { type SqlDialect, toLikePattern } from '../sql/sql-dialect.js';
+import { sqliteAggregates } from './sqlite-aggregates.js';
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
@@ -23,6 +24,7 @@ function toGlob(pattern: string): string {
 export const sqliteDialect: SqlDialect = {
   quote: (id) => `"${id.replace(/"/g, '""')}"`,
   rowLocks: false,
+  aggregates: sqliteAggregates,
   param: () => '?',
   encode(value, storage) {
     if (value === null || value === undefined) return null;
