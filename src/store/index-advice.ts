@@ -22,7 +22,11 @@ export function indexFor(query: ListQuery): string[] {
   for (const f of query.where)
     if (f.op === 'eq' && f.field !== 'id' && !out.includes(f.field)) out.push(f.field);
   const sort = query.sort.at(-1)?.field === 'id' ? query.sort.slice(0, -1) : query.sort;
-  for (const s of sort) if (!out.includes(s.field)) out.push(`${s.desc ? '-' : ''}${s.field}`);
+  for (const s of sort) {
+    // A related record's value (`customer.name`): no index of this table orders by it, or past it.
+    if (s.field.includes('.')) break;
+    if (!out.includes(s.field)) out.push(`${s.desc ? '-' : ''}${s.field}`);
+  }
   return out;
 }
 
@@ -38,7 +42,9 @@ export function adviceFor(
   minRows: number,
 ): string | undefined {
   if (rows <= minRows) return undefined;
-  const what = plan.sortsRows ? 'sorts' : plan.scansTable && query.where.length ? 'scans' : undefined;
+  // Sorting by a related value always sorts: an index of this table cannot spare it.
+  const sorts = plan.sortsRows && !query.sort.some((s) => s.field.includes('.'));
+  const what = sorts ? 'sorts' : plan.scansTable && query.where.length ? 'scans' : undefined;
   const fields = indexFor(query);
   if (!what || !fields.length) return undefined;
   const declared = r.indexes.map((i) =>

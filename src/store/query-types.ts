@@ -1,4 +1,5 @@
 /** The database-neutral shape of a collection query, produced by the HTTP planner, compiled by a dialect. */
+import type { RelatedValue } from './relation-query.js';
 
 export type FilterOp =
   | 'eq'
@@ -12,7 +13,9 @@ export type FilterOp =
   | 'like'
   | 'ilike'
   | 'null'
-  | 'or';
+  | 'or'
+  | 'exists'
+  | 'count';
 
 export interface Filter {
   field: string;
@@ -22,6 +25,8 @@ export interface Filter {
    * `*` is the only wildcard (every other character, `%` and `_` included, is literal).
    * For `or` (access rules written as expressions): alternatives, each a list of filters that all
    * hold (`Filter[][]`; none = false), and `field` is empty.
+   * For `exists` and `count` (filters through relations): a `RelatedCondition` / `RelatedCount`
+   * (relation-query.ts), and `field` is the relation path (`customer`, `orders.count`).
    */
   value: unknown;
 }
@@ -45,4 +50,6 @@ export interface ListQuery {
   limit?: number;
   offset?: number;
   keyset?: Keyset;
+  /** Related records' values the sort names (`customer.name`), relation-query.ts. */
+  related?: RelatedValue[];
 }

@@ -76,7 +76,7 @@ export function parseFilters(
   return where;
 }
 
-function parseFilterValue(
+export function parseFilterValue(
   field: FieldDef,
   op: FilterOp,
   raw: string,

@@ -6,9 +6,16 @@
 import { ApiError, type Problem } from '../../errors/api-error.js';
 import type { Model, ResourceDef } from '../../model/model-types.js';
 import type { Filter, Keyset, ListQuery, SortKey } from '../../store/query-types.js';
+import { type RelatedValue, withRelatedFields } from '../../store/relation-query.js';
 import { decodeCursor, keysetValuesFit, sortSpec } from './cursor.js';
 import { type EmbedNode, parseEmbed } from './embed-parser.js';
-import { bad, parseFilters, type QueryInput } from './filter-parser.js';
+import { bad, parseFilters, type QueryInput, RESERVED } from './filter-parser.js';
+import {
+  isRelationKey,
+  parseRelationFilters,
+  parseRelationSort,
+  type RelatedFieldUse,
+} from './relation-filter-parser.js';
 
 export { parseFilters, type QueryInput, RESERVED } from './filter-parser.js';
 
@@ -24,6 +31,8 @@ export interface ListPlan {
   count: boolean;
   /** How the client pages, so Link answers in kind. */
   paging: 'offset' | 'cursor';
+  /** Fields of related records the filters and sort read (relation-filter-parser.ts). */
+  relatedFields: RelatedFieldUse[];
 }
 
 export function single(q: QueryInput, name: string, problems: Problem[]): string | undefined {
@@ -48,15 +57,27 @@ export function nonNegativeInt(raw: string): number | undefined {
 }
 
 function parseSort(
+  model: Model,
   r: ResourceDef,
   raw: string,
   parameter: string,
   problems: Problem[],
+  related: RelatedValue[],
 ): SortKey[] | undefined {
   const keys: SortKey[] = [];
   for (const part of raw.split(',')) {
     const desc = part.startsWith('-');
     const name = desc ? part.slice(1) : part;
+    if (name.includes('.')) {
+      const value = parseRelationSort(model, r, name);
+      if (typeof value === 'string') {
+        problems.push(bad(parameter, value));
+        return undefined;
+      }
+      if (!related.some((v) => v.name === name)) related.push(value);
+      if (!keys.some((k) => k.field === name)) keys.push({ field: name, desc });
+      continue;
+    }
     const f = r.allFields.get(name);
     if (!f?.type.sortable) {
       problems.push(bad(parameter, `cannot sort by "${part}"`));
@@ -75,7 +96,13 @@ export function parseListQuery(
   extraWhere: Filter[] = [],
 ): ListPlan {
   const problems: Problem[] = [];
-  const where = [...extraWhere, ...parseFilters(r, q, problems)];
+  const relatedFields: RelatedFieldUse[] = [];
+  const relationKeys = Object.keys(q).filter(isRelationKey);
+  const where = [
+    ...extraWhere,
+    ...parseFilters(r, q, problems, relationKeys.length ? new Set([...RESERVED, ...relationKeys]) : RESERVED),
+    ...(relationKeys.length ? parseRelationFilters(model, r, q, problems, relatedFields) : []),
+  ];
   const limitRaw = single(q, 'limit', problems);
   let limit = DEFAULT_LIMIT;
   if (limitRaw !== undefined) {
@@ -92,14 +119,18 @@ export function parseListQuery(
       problems.push(bad('offset', 'must be a non-negative integer'));
   }
   const sortRaw = single(q, 'sort', problems);
-  let sort = sortRaw !== undefined ? parseSort(r, sortRaw, 'sort', problems) : undefined;
+  let related: RelatedValue[] = [];
+  let sort = sortRaw !== undefined ? parseSort(model, r, sortRaw, 'sort', problems, related) : undefined;
   const cursorRaw = single(q, 'cursor', problems);
   let keyset: Keyset | undefined;
   if (cursorRaw !== undefined) {
     if (offsetRaw !== undefined) problems.push(bad('cursor', 'cannot be combined with offset'));
     const c = decodeCursor(cursorRaw);
-    const cursorSort = c && c.resource === r.name ? parseSort(r, c.sort, 'cursor', []) : undefined;
-    if (!c || !cursorSort || !keysetValuesFit(r, cursorSort, c.keyset.values))
+    const cursorRelated: RelatedValue[] = [];
+    const cursorSort =
+      c && c.resource === r.name ? parseSort(model, r, c.sort, 'cursor', [], cursorRelated) : undefined;
+    const listed = withRelatedFields(r, cursorRelated);
+    if (!c || !cursorSort || !keysetValuesFit(listed, cursorSort, c.keyset.values))
       problems.push(
         bad('cursor', 'is not a cursor this server issued for this collection (it may have been altered)'),
       );
@@ -107,6 +138,7 @@ export function parseListQuery(
       problems.push(bad('cursor', 'was issued for another sort order'));
     else {
       sort = cursorSort;
+      related = cursorRelated;
       keyset = c.keyset;
     }
   }
@@ -116,11 +148,26 @@ export function parseListQuery(
   if (problems.length) throw new ApiError(problems);
   return {
     resource: r.name,
-    query: { where, sort: sort ?? [{ field: 'id', desc: false }], limit, offset, keyset },
+    query: {
+      where,
+      sort: sort ?? [{ field: 'id', desc: false }],
+      limit,
+      offset,
+      keyset,
+      ...(related.length ? { related } : {}),
+    },
     fields,
     embed,
     count: countRaw === 'true',
     paging: offsetRaw !== undefined ? 'offset' : 'cursor',
+    relatedFields: [
+      ...relatedFields,
+      ...related.map((v) => ({
+        parameter: 'sort',
+        resource: v.path[v.path.length - 1].target,
+        field: v.field,
+      })),
+    ],
   };
 }
 

@@ -10,6 +10,7 @@ import { ApiError } from '../../errors/api-error.js';
 import { envelope } from '../../errors/error-envelope.js';
 import type { Model, ResourceDef } from '../../model/model-types.js';
 import type { Filter, Keyset } from '../../store/query-types.js';
+import { hasRelations } from '../../store/relation-query.js';
 import type { Store } from '../../store/store.js';
 import type { AuthServices } from '../auth/auth-services.js';
 import { currentCaller } from '../auth/authenticate.js';
@@ -17,6 +18,7 @@ import { callerOf, setCaller } from '../auth/caller.js';
 import { authorize } from '../plan/access-policy.js';
 import { bad } from '../query/filter-parser.js';
 import { parseItemQuery, parseListQuery, type QueryInput } from '../query/list-query-parser.js';
+import { isRelationKey } from '../query/relation-filter-parser.js';
 import { negotiate } from '../request/content-negotiation.js';
 import { notFound } from '../request/item-id.js';
 import { languageFrom } from '../request/request-context.js';
@@ -61,6 +63,13 @@ export class ChangeFeed {
   ): Promise<void> {
     const { snapshot, rest } = snapshotParameter(req.query);
     const parsed = parseListQuery(this.model, r, rest);
+    // A stream hears of changes to its own resource only: a related record's change would go unseen.
+    if (hasRelations(parsed.query)) {
+      const parameter = Object.keys(rest).find(isRelationKey) ?? 'sort';
+      throw new ApiError([
+        bad(parameter, 'filters and sorts through relations do not apply to change streams'),
+      ]);
+    }
     authorize(req, r, 'read');
     const where = [...(await fixed()), ...parsed.query.where];
     await this.open(req, reply, r, where, {

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../errors/api-error.js';
 import type { InverseRelation, ResourceDef } from '../../model/model-types.js';
 import type { Filter } from '../../store/query-types.js';
+import { scopeRelations } from '../../store/relation-query.js';
 import type { Row } from '../../store/store.js';
 import { planWrite } from '../../write/plan-write.js';
 import { parseId } from '../../write/record-id.js';
@@ -21,6 +22,7 @@ import {
   RESERVED,
 } from '../query/list-query-parser.js';
 import { readPage, textsPage } from '../query/page-reader.js';
+import { refuseHiddenRelated } from '../query/relation-filter-parser.js';
 import { wantsEventStream } from '../realtime/change-feed.js';
 import { requireBody } from '../request/body-media-type.js';
 import { notFound } from '../request/item-id.js';
@@ -75,11 +77,11 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
       const parsed = parseListQuery(ctx.model, r, req.query);
       const readable = authorize(req, r, 'read').where;
       refuseHiddenQuery(r, parsed.query.where, parsed.query.sort);
+      refuseHiddenRelated(parsed.relatedFields);
+      // Through relations, only the related rows the caller may read count (docs/query.md).
+      const query = scopeRelations(parsed.query, (t) => authorize(req, t, 'read').where);
       const fixed = await parentFilter(req);
-      const plan = {
-        ...parsed,
-        query: { ...parsed.query, where: [...fixed, ...readable, ...parsed.query.where] },
-      };
+      const plan = { ...parsed, query: { ...query, where: [...fixed, ...readable, ...query.where] } };
       addVary(reply, 'Accept');
       if (format !== 'json') {
         const embed = plan.embed.length

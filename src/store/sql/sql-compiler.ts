@@ -4,6 +4,8 @@
  */
 import type { FieldDef, ResourceDef } from '../../model/model-types.js';
 import type { Filter, Keyset, ListQuery, SortKey } from '../query-types.js';
+import { withRelatedFields } from '../relation-query.js';
+import { type CompileWhere, compileRelated, relatedSource } from './relation-compiler.js';
 import type { SqlDialect } from './sql-dialect.js';
 
 const COMPARE: Record<string, string> = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
@@ -26,13 +28,22 @@ function fieldOf(resource: ResourceDef, name: string): FieldDef {
   return f;
 }
 
-export function compileFilter(d: SqlDialect, resource: ResourceDef, filter: Filter, p: Params): string {
+/** `outer`: how a filter through a relation names the filtered row (the table, or a subquery's alias). */
+export function compileFilter(
+  d: SqlDialect,
+  resource: ResourceDef,
+  filter: Filter,
+  p: Params,
+  outer = d.quote(resource.name),
+): string {
   if (filter.op === 'or') {
     const alternatives = (filter.value as Filter[][]).map((all) =>
-      all.length ? `(${compileWhere(d, resource, all, p)})` : '1 = 1',
+      all.length ? `(${compileWhere(d, resource, all, p, outer)})` : '1 = 1',
     );
     return alternatives.length ? `(${alternatives.join(' OR ')})` : '1 = 0';
   }
+  if (filter.op === 'exists' || filter.op === 'count')
+    return compileRelated(d, filter, outer, p, nested(d, p));
   const f = fieldOf(resource, filter.field);
   const col = d.quote(f.name);
   const enc = (v: unknown) => d.encode(v, f.storage);
@@ -61,9 +72,20 @@ export function compileFilter(d: SqlDialect, resource: ResourceDef, filter: Filt
   }
 }
 
-export function compileWhere(d: SqlDialect, resource: ResourceDef, where: Filter[], p: Params): string {
-  return where.map((w) => compileFilter(d, resource, w, p)).join(' AND ');
+export function compileWhere(
+  d: SqlDialect,
+  resource: ResourceDef,
+  where: Filter[],
+  p: Params,
+  outer?: string,
+): string {
+  return where.map((w) => compileFilter(d, resource, w, p, outer)).join(' AND ');
 }
+
+const nested =
+  (d: SqlDialect, p: Params): CompileWhere =>
+  (r, where, outer) =>
+    compileWhere(d, r, where, p, outer);
 
 /**
  * ORDER BY with NULLs as the smallest values on every database. System columns (id, createdAt,
@@ -174,12 +196,17 @@ export function compileSelect(
   columns = '*',
 ): CompiledSelect {
   const p = new Params(d);
+  // Sorting by related values: they are columns of the listed rows (relation-compiler.ts), bound first.
+  const from = q.related?.length
+    ? relatedSource(d, resource, q.related, p, nested(d, p))
+    : d.quote(resource.name);
+  const listed = withRelatedFields(resource, q.related);
   const conditions: string[] = q.where.map((w) => compileFilter(d, resource, w, p));
   const reversed = q.keyset?.direction === 'before';
-  if (q.keyset) conditions.push(compileKeyset(d, resource, q.sort, q.keyset, p));
-  let sql = `SELECT ${columns} FROM ${d.quote(resource.name)}`;
+  if (q.keyset) conditions.push(compileKeyset(d, listed, q.sort, q.keyset, p));
+  let sql = `SELECT ${columns} FROM ${from}`;
   if (conditions.length) sql += ` WHERE ${conditions.join(' AND ')}`;
-  if (q.sort.length) sql += ` ORDER BY ${compileOrder(d, q.sort, reversed, resource)}`;
+  if (q.sort.length) sql += ` ORDER BY ${compileOrder(d, q.sort, reversed, listed)}`;
   if (q.limit !== undefined) sql += ` LIMIT ${p.add(q.limit)}`;
   if (q.offset) sql += ` OFFSET ${p.add(q.offset)}`;
   return { sql, values: p.values, reversed };

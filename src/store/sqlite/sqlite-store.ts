@@ -259,6 +259,9 @@ export class SqliteStore implements Store {
     const rows = this.guard(() => this.statement(c.sql).all(...c.values)) as Row[];
     if (c.reversed) rows.reverse();
     for (const row of rows) m.decode(row);
+    // Related values a list sorts by (relation-query.ts) are columns too: the cursor carries them.
+    if (query.related?.length)
+      rows.forEach(rowDecoder(query.related.map((v) => ({ ...v.field, name: v.name }))));
     return rows;
   }
 

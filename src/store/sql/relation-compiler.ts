@@ -1,0 +1,103 @@
+/**
+ * Filters and sorts through relations (store/relation-query.ts) in SQL, for any SqlDialect:
+ * - `exists`: `EXISTS (SELECT 1 FROM target AS _relN WHERE <link> AND <scope> AND <filters>)` — a
+ *   null reference links nothing, so it never matches; every filter holds on the same related row;
+ * - `count`: `(SELECT COUNT(*) FROM target AS _relN WHERE <link> AND <scope>) > $n`;
+ * - a related value a list sorts by: a scalar subquery per to-one step, given as one more column of
+ *   the listed table (`FROM (SELECT *, (…) AS "customer.name" FROM orders) AS orders`), so the order,
+ *   the keyset condition and the rows (the cursor reads them) name it like any column.
+ * Inside a subquery the related table's columns are named unqualified (the nearest table has them);
+ * the row it relates to is named by its alias (`outer`). Identifiers only from the model; values bound.
+ */
+import type { ResourceDef } from '../../model/model-types.js';
+import type { Filter } from '../query-types.js';
+import type { RelatedCondition, RelatedCount, RelatedValue, RelationStep } from '../relation-query.js';
+import type { Params } from './sql-compiler.js';
+import type { SqlDialect } from './sql-dialect.js';
+
+/** compileWhere of sql-compiler.ts, over the rows of `r` whose related rows `outer` names. */
+export type CompileWhere = (r: ResourceDef, where: Filter[], outer: string) => string;
+
+const COMPARE: Record<string, string> = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
+
+/** Aliases unique within one statement: `_rel1`, `_rel2`, … */
+const aliasCounts = new WeakMap<Params, number>();
+function alias(d: SqlDialect, p: Params): string {
+  const n = (aliasCounts.get(p) ?? 0) + 1;
+  aliasCounts.set(p, n);
+  return d.quote(`_rel${n}`);
+}
+
+/** How the related row `t` joins the row `outer`. */
+function link(d: SqlDialect, step: RelationStep, t: string, outer: string): string {
+  return step.kind === 'one'
+    ? `${t}.${d.quote('id')} = ${outer}.${d.quote(step.field)}`
+    : `${t}.${d.quote(step.field)} = ${outer}.${d.quote('id')}`;
+}
+
+/** The WHERE of a subquery over the related rows: link, the caller's scope, then `where`. */
+function related(
+  d: SqlDialect,
+  step: RelationStep,
+  where: Filter[],
+  t: string,
+  outer: string,
+  compile: CompileWhere,
+) {
+  // An unscoped step would read rows the caller may not: a planner bug, never a silent leak.
+  if (!step.scope) throw new Error(`relation to ${step.target.name} compiled without the caller's scope`);
+  const all = [...step.scope, ...where];
+  const conditions = [link(d, step, t, outer)];
+  if (all.length) conditions.push(compile(step.target, all, t));
+  return `FROM ${d.quote(step.target.name)} AS ${t} WHERE ${conditions.join(' AND ')}`;
+}
+
+/** An `exists` or `count` filter (relation-query.ts) of the row `outer`. */
+export function compileRelated(
+  d: SqlDialect,
+  filter: Filter,
+  outer: string,
+  p: Params,
+  compile: CompileWhere,
+): string {
+  const t = alias(d, p);
+  if (filter.op === 'exists') {
+    const v = filter.value as RelatedCondition;
+    return `EXISTS (SELECT 1 ${related(d, v.step, v.where, t, outer, compile)})`;
+  }
+  const v = filter.value as RelatedCount;
+  const counted = `(SELECT COUNT(*) ${related(d, v.step, [], t, outer, compile)})`;
+  return `${counted} ${COMPARE[v.compare]} ${p.add(v.count)}`;
+}
+
+/** The scalar subquery of one related value, from the row `outer`. */
+function relatedValueSql(
+  d: SqlDialect,
+  c: RelatedValue,
+  i: number,
+  outer: string,
+  p: Params,
+  compile: CompileWhere,
+): string {
+  const step = c.path[i];
+  const t = alias(d, p);
+  // The nested value comes first in the text, so its values are bound first.
+  const value =
+    i === c.path.length - 1
+      ? `${t}.${d.quote(c.field.name)}`
+      : `(${relatedValueSql(d, c, i + 1, t, p, compile)})`;
+  return `SELECT ${value} ${related(d, step, [], t, outer, compile)}`;
+}
+
+/** The listed table with each related value as one more column named by its path. */
+export function relatedSource(
+  d: SqlDialect,
+  r: ResourceDef,
+  columns: readonly RelatedValue[],
+  p: Params,
+  compile: CompileWhere,
+): string {
+  const table = d.quote(r.name);
+  const values = columns.map((c) => `(${relatedValueSql(d, c, 0, table, p, compile)}) AS ${d.quote(c.name)}`);
+  return `(SELECT *, ${values.join(', ')} FROM ${table}) AS ${table}`;
+}
