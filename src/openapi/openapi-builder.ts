@@ -4,6 +4,7 @@
  */
 import type { JsonSchema } from '../model/field-type.js';
 import type { Model } from '../model/model-types.js';
+import { aggregateParameters, aggregateSchemas } from './openapi-aggregate.js';
 import { authHeaders, authSchemas } from './openapi-auth-schemas.js';
 import { batchPaths, batchSchemas } from './openapi-batch.js';
 import { bulkParameters, importPath, jobPath, jobSchemas } from './openapi-bulk.js';
@@ -193,6 +194,7 @@ export function buildOpenApi(model: Model, options: OpenApiOptions = {}): Record
     ...sharedParameters(),
     ...changeStreamParameters(),
     ...bulkParameters(),
+    ...aggregateParameters(),
   };
   const createSchemas = new Map<string, JsonSchema>();
   for (const r of model.resources) {
@@ -216,7 +218,7 @@ export function buildOpenApi(model: Model, options: OpenApiOptions = {}): Record
     fileSchemas(model.resources),
   );
   if (model.auth) Object.assign(schemas, authSchemas(model), webhookSchemas(model));
-  Object.assign(schemas, batchSchemas());
+  Object.assign(schemas, batchSchemas(), aggregateSchemas());
 
   shareFileMetadata(schemas);
   const ctx: PathContext = { model, names, createSchemas, responses: {}, schemas };

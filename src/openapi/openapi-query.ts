@@ -7,6 +7,7 @@ import { integerSchema } from '../model/exact-integer.js';
 import type { JsonSchema } from '../model/field-type.js';
 import type { FieldDef, ResourceDef } from '../model/model-types.js';
 import { QUERY_PARAMETERS } from '../model/query-parameters.js';
+import { AGGREGATE_SORT_KEYS, aggregateParameterRefs } from './openapi-aggregate.js';
 import { parameterRef } from './openapi-headers.js';
 import { headString, int, MAX_HEAD_BYTES, MAX_IN_VALUES } from './openapi-limits.js';
 import { schemaRef } from './openapi-record-schemas.js';
@@ -120,12 +121,16 @@ function filterParameters(r: ResourceDef, f: FieldDef): Record<string, unknown> 
 export function resourceParameters(r: ResourceDef): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of r.allFields.values()) Object.assign(out, filterParameters(r, f));
-  const sortable = [...r.allFields.values()].filter((f) => f.type.sortable).map((f) => f.name);
+  // With `groupBy`/`aggregate`, `sort` names the group fields and aggregate keys (docs/aggregates.md).
+  const sortable = [
+    ...[...r.allFields.values()].filter((f) => f.type.sortable).map((f) => f.name),
+    AGGREGATE_SORT_KEYS,
+  ];
   out[`${r.name}.sort`] = {
     name: 'sort',
     in: 'query',
     description:
-      'Comma-separated fields, `-` for descending, e.g. `-createdAt,name`. Default: `id`; ties are broken by id.',
+      'Comma-separated fields, `-` for descending, e.g. `-createdAt,name`. Default: `id`; ties are broken by id. Aggregates sort by group fields and aggregate keys (`-sum_amount`).',
     schema: {
       type: 'string',
       maxLength: MAX_HEAD_BYTES,
@@ -180,7 +185,13 @@ export function listParameterRefs(r: ResourceDef): unknown[] {
     `${r.name}.fields`,
     ...(r.toOne.length + r.toMany.length ? [`${r.name}.embed`] : []),
   ].map(parameterRef);
-  return [...filters, parameterRef(`${r.name}.sort`), ...paging, ...shape.slice(1)];
+  return [
+    ...filters,
+    parameterRef(`${r.name}.sort`),
+    ...paging,
+    ...shape.slice(1),
+    ...aggregateParameterRefs(),
+  ];
 }
 
 /** Parameters of a bulk DELETE: filters only (every query name is a field there). */

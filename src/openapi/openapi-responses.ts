@@ -18,7 +18,7 @@ const json = (schema: unknown) => ({ 'application/json': { schema } });
 
 export function listOk(record: string, head: boolean) {
   return {
-    description: `A page of records (at most ${MAX_PAGE_SIZE}), in sort order${head ? '; HEAD sends the headers only' : '; with `Accept: text/event-stream`, the change stream of the query (docs/realtime.md); `text/csv` or `application/x-ndjson`, every match (docs/bulk.md)'}.`,
+    description: `A page of records (at most ${MAX_PAGE_SIZE}), in sort order${head ? '; HEAD sends the headers only' : '; with `Accept: text/event-stream`, the change stream of the query (docs/realtime.md); `text/csv` or `application/x-ndjson`, every match (docs/bulk.md); with `groupBy`/`aggregate`, groups (AggregateRow, docs/aggregates.md)'}.`,
     headers: headers('ETag', 'Link', 'X-Total-Count', 'Preference-Applied'),
     ...(head
       ? {}
@@ -26,7 +26,7 @@ export function listOk(record: string, head: boolean) {
           content: {
             ...json({
               type: 'array',
-              items: { anyOf: [schemaRef(record), schemaRef(`${record}Fields`)] },
+              items: { anyOf: [schemaRef(record), schemaRef(`${record}Fields`), schemaRef('AggregateRow')] },
               maxItems: MAX_PAGE_SIZE,
             }),
             ...eventStreamContent(),

@@ -4,6 +4,7 @@
  * paging, exact sums beyond 2^53, access rules inside aggregates, and a 400 for each bad input.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { documentChecker } from '../openapi/openapi-conformance.js';
 import { type AuthServer, addUser, signIn, startAuthServer } from '../support/auth-harness.js';
 import { expectEnvelope, type Res, useServer } from '../support/http-harness.js';
 import { describeEachStore } from '../support/store-targets.js';
@@ -250,6 +251,19 @@ describeEachStore('aggregates: GET /{r}?groupBy&aggregate', (_target, getDb) => 
     const res = await server().request('GET', '/ledgers?aggregate=sum(v),min(v),max(v),count(v)');
     expect(res.status, res.text).toBe(200);
     expect(res.json).toEqual([{ sum_v: '18446744073709551611', min_v: -3, max_v: max, count_v: 3 }]);
+  });
+
+  it('the answers match the OpenAPI document (AggregateRow items, the aggregate sort keys)', async () => {
+    const doc = (await server().request('GET', '/openapi.json')).json;
+    const c = documentChecker(doc);
+    c.check(
+      'GET',
+      '/orders',
+      await get('groupBy=stage,at:month&aggregate=count(),sum(big),min(paid)&sort=-sum_big'),
+    );
+    c.check('GET', '/orders', await get('aggregate=avg(amount)&having=avg_amount[gt]=1'));
+    const names = doc.paths['/orders'].get.parameters.map((p: { $ref: string }) => p.$ref.split('/').pop());
+    expect(names).toEqual(expect.arrayContaining(['groupBy', 'aggregate', 'having']));
   });
 
   it('answers 304 to If-None-Match with its weak ETag', async () => {
