@@ -3,6 +3,18 @@
  * folder: it runs on the global fetch in Node 20+ and in browsers.
  */
 
+export type {
+  AggregateClient,
+  AggregateFunction,
+  AggregateKey,
+  AggregateQuery,
+  AggregateRow,
+  AggregateSpec,
+  DateUnit,
+  GroupKey,
+  GroupSpec,
+  HavingFilter,
+} from './aggregate-client.js';
 export type { BatchOperation, BatchReference, BatchResult, BatchResults } from './batch-client.js';
 export type { ImportJob, ImportOptions, ImportRows, Job, JobState } from './bulk-client.js';
 export type { Change, WatchOptions, WatchQuery } from './change-watch.js';

@@ -1,5 +1,6 @@
 /** Item calls on `/{r}/{id}` (get, replace, patch, delete, update) plus the collection and nested ones. */
 
+import { type AggregateClient, aggregateClient } from './aggregate-client.js';
 import { bulkClient, type ImportJob, type ImportOptions, type ImportRows } from './bulk-client.js';
 import type {
   CallOptions,
@@ -51,7 +52,9 @@ export type NestedClients<R, K extends keyof R> = {
     : never;
 };
 
-export interface ResourceClient<R, K extends keyof R> extends CollectionClient<R, K> {
+export interface ResourceClient<R, K extends keyof R>
+  extends CollectionClient<R, K>,
+    AggregateClient<ReadOf<R, K>> {
   /** GET one record; `fields` and `embed` as in list. */
   get<F extends keyof ReadOf<R, K> = keyof ReadOf<R, K>, E extends EmbedItem<R, K> = never>(
     id: IdOf<R, K>,
@@ -195,6 +198,7 @@ export function resourceClient(
     of,
     ...fileTransfer(transport, itemPath),
     ...bulkClient(transport, base),
+    ...aggregateClient(transport, base),
   };
   return client as unknown as ResourceClient<Record<string, never>, never>;
 }
