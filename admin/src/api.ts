@@ -27,8 +27,13 @@ export interface ApiAnswer<T> {
 }
 
 export interface RequestOptions {
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as it is: a file, or multipart FormData (the browser sets its Content-Type). */
+  raw?: Blob | FormData;
   headers?: Record<string, string>;
+  /** Read a 2xx answer as a Blob (an export) instead of JSON. */
+  blob?: boolean;
 }
 
 let onUnauthenticated: (() => void) | undefined;
@@ -56,11 +61,13 @@ export async function request<T = unknown>(
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
     });
   } catch {
     throw new ApiFailure(0, [{ code: 'NETWORK', status: 0, userMessage: t('networkError') }], new Headers());
   }
+  if (res.ok && options.blob)
+    return { status: res.status, headers: res.headers, body: (await res.blob()) as T };
   const text = await res.text();
   const body = text ? safeJson(text) : undefined;
   if (!res.ok) {

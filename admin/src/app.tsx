@@ -5,7 +5,7 @@ import { type ApiFailure, request, whenUnauthenticated } from './api.js';
 import { Banner } from './banner.js';
 import { t } from './i18n.js';
 import { LoginForm } from './login-form.js';
-import { type AppModel, allowed, type Caller, modelAsSeenBy, readModel } from './model.js';
+import { type AppModel, allowed, type Caller, mayImport, modelAsSeenBy, readModel } from './model.js';
 import { RecordPage } from './record-page.js';
 import { href, useRoute } from './router.js';
 import { TableView } from './table-view.js';
@@ -77,6 +77,7 @@ export function App({ settings }: { settings: Settings }) {
         resource={resource}
         initial={route.query}
         may={(a) => allowed(resource, a, caller, settings.auth)}
+        mayImport={mayImport(resource, caller, settings.auth)}
         mayRead={(name) => {
           const other = seen.byName.get(name);
           return Boolean(other && allowed(other, 'read', caller, settings.auth));

@@ -1,6 +1,7 @@
 /** One form control per field type, from the OpenAPI schema: enum → select, boolean → switch, … */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
+import { FileInput, type StagedFile } from './file-field.js';
 import { t } from './i18n.js';
 import type { AppModel, FieldInfo } from './model.js';
 import { ReferencePicker } from './reference-picker.js';
@@ -14,6 +15,9 @@ interface Props {
   onLocalError: (message: string | undefined) => void;
   error?: string;
   disabled: boolean;
+  /** A file field: the file chosen for Save (a File), its removal (null), or nothing yet. */
+  staged?: StagedFile;
+  onStage?: (v: StagedFile | undefined) => void;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -26,7 +30,8 @@ function toLocalInput(v: unknown): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
-export function FieldInput({ model, field: f, value, onChange, onLocalError, error, disabled }: Props) {
+export function FieldInput(props: Props) {
+  const { model, field: f, value, onChange, onLocalError, error, disabled } = props;
   const id = `field-${f.name}`;
   const describedBy = [error ? `${id}-error` : '', f.description ? `${id}-hint` : '']
     .filter(Boolean)
@@ -111,6 +116,19 @@ export function FieldInput({ model, field: f, value, onChange, onLocalError, err
             const v = e.currentTarget.value;
             onChange(v === '' ? null : Number(v));
           }}
+        />
+      );
+      break;
+    case 'file':
+      control = (
+        <FileInput
+          common={common}
+          field={f}
+          current={value}
+          staged={props.staged}
+          onStage={props.onStage ?? (() => undefined)}
+          onLocalError={onLocalError}
+          disabled={disabled}
         />
       );
       break;

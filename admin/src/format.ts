@@ -9,6 +9,7 @@ export function formatValue(f: FieldInfo | undefined, v: unknown): string {
     const d = new Date(v);
     return Number.isNaN(d.getTime()) ? v : d.toLocaleString(lang);
   }
+  if (f?.kind === 'file' && typeof v === 'object') return String((v as { name?: unknown }).name ?? '');
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }

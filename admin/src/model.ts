@@ -15,7 +15,19 @@ export type FieldKind =
   | 'url'
   | 'uuid'
   | 'string'
-  | 'json';
+  | 'json'
+  | 'file';
+
+/** A file field's route and limits (docs/files.md), from `/{r}/{id}/{field}` in the document. */
+export interface FileInfo {
+  /** Whether the route takes uploads (PUT) and so the write bodies take the field as a multipart part. */
+  upload: boolean;
+  /** Media types the field accepts (the multipart part's `encoding.contentType`), for the file chooser. */
+  accept?: string;
+  maxSize?: number;
+  /** The smallest thumbnail size `?thumb=` offers (`100x100`), if any. */
+  thumb?: string;
+}
 
 export interface FieldInfo {
   name: string;
@@ -36,6 +48,7 @@ export interface FieldInfo {
   sortable: boolean;
   /** The field's own rules (`x-verbo-access`, docs/rules.md#field-access); absent: the resource's apply. */
   access?: { read?: string[]; write?: string[] };
+  file?: FileInfo;
 }
 
 export interface Relation {
@@ -60,6 +73,13 @@ export interface ResourceInfo {
   labelField?: string;
   /** Whether the collection route offers this action at all. */
   can: Record<Action, boolean>;
+  /** The list also answers `text/event-stream` (docs/realtime.md): tables and records update live. */
+  live: boolean;
+  /** The list takes `q`, full-text search over the fields marked `search: true`. */
+  search: boolean;
+  /** Bulk (docs/bulk.md): every list exports CSV / NDJSON; `imports` is the import route and its rules. */
+  exports: boolean;
+  imports?: { path: string; access?: string[] };
 }
 
 export interface AppModel {
@@ -130,6 +150,30 @@ const bodySchemaOf = (doc: Json, op: Json | undefined): Json | undefined => {
   return media ? deref(doc, media.schema) : undefined;
 };
 
+const contentOf = (doc: Json, op: Json | undefined): Json =>
+  deref(doc, deref(doc, (op?.responses as Json | undefined)?.['200']).content);
+
+/** A file field's route `/{r}/{id}/{field}`: uploads, accepted types, size limit, thumbnail sizes. */
+function fileInfo(doc: Json, route: Json, write: Json | undefined, name: string): FileInfo {
+  const put = route.put ? deref(doc, route.put) : undefined;
+  const body = deref(doc, deref(doc, put?.requestBody).content);
+  const bytes = deref(doc, deref(doc, Object.values(body)[0]).schema);
+  const params = ((deref(doc, route.get).parameters ?? []) as unknown[]).map((p) => deref(doc, p));
+  const sizes = (deref(doc, params.find((p) => p.name === 'thumb')?.schema).enum ?? []) as string[];
+  const area = (size: string) => {
+    const [w, h] = size.split('x').map(Number);
+    return w * (h || w);
+  };
+  const multipart = deref(doc, deref(doc, deref(doc, write?.requestBody).content)['multipart/form-data']);
+  const encoding = deref(doc, deref(doc, multipart.encoding)[name]);
+  return {
+    upload: Boolean(put),
+    accept: typeof encoding.contentType === 'string' ? encoding.contentType : undefined,
+    maxSize: typeof bytes.maxLength === 'number' ? bytes.maxLength : undefined,
+    thumb: [...sizes].sort((a, b) => area(a) - area(b))[0],
+  };
+}
+
 /** `^-?(a|b|c)(,-?(a|b|c))*$` → [a, b, c]. */
 const alternatives = (pattern: unknown): string[] => {
   const m = typeof pattern === 'string' ? /\(([^()]*)\)/.exec(pattern) : null;
@@ -165,6 +209,7 @@ export function readModel(doc: Json, apiBase: string): AppModel {
         continue;
       }
       const { kind, nullable, base } = kindOf(doc, s);
+      const fileRoute = paths[`${path}/{id}/${name}`];
       // One plain query parameter per filter: `name` (equals) and `name[op]` (docs/openapi.md).
       const ops = params.flatMap((p) => {
         const n = typeof p.name === 'string' && p.in === 'query' ? p.name : '';
@@ -173,7 +218,7 @@ export function readModel(doc: Json, apiBase: string): AppModel {
       });
       fields.push({
         name,
-        kind,
+        kind: fileRoute ? 'file' : kind,
         nullable,
         readOnly: s.readOnly === true || !(name in createProps),
         required: createRequired.includes(name),
@@ -186,6 +231,9 @@ export function readModel(doc: Json, apiBase: string): AppModel {
         operators: ops,
         sortable: sortable.has(name),
         access: s['x-verbo-access'] as FieldInfo['access'],
+        file: fileRoute
+          ? fileInfo(doc, deref(doc, fileRoute), deref(doc, item.post ?? one.patch), name)
+          : undefined,
       });
     }
     for (const rel of relations)
@@ -204,6 +252,9 @@ export function readModel(doc: Json, apiBase: string): AppModel {
       const rules = (op ? deref(doc, op) : {})['x-verbo-access'] as Record<string, string[]> | undefined;
       if (rules?.[action]) access[action] = rules[action];
     }
+    const importRoute = paths[`${path}/imports`];
+    const importOp = importRoute ? deref(doc, deref(doc, importRoute).post) : undefined;
+    const importRules = importOp?.['x-verbo-access'] as Record<string, string[]> | undefined;
     const label = fields.find((f) => ['name', 'title', 'label', 'email'].includes(f.name) && !f.readOnly);
     resources.push({
       name: m[1],
@@ -219,6 +270,10 @@ export function readModel(doc: Json, apiBase: string): AppModel {
         update: Boolean(one.patch),
         delete: Boolean(one.delete),
       },
+      live: Boolean(contentOf(doc, list)['text/event-stream']),
+      search: params.some((p) => p.name === 'q' && p.in === 'query'),
+      exports: Boolean(paths[`${apiBase}/jobs/{id}`]),
+      imports: importOp ? { path: `${path}/imports`, access: importRules?.create } : undefined,
     });
   }
   const info = deref(doc, doc.info);
@@ -237,6 +292,10 @@ export function allowed(r: ResourceInfo, action: Action, caller: Caller | null, 
   if (!r.can[action]) return false;
   return passes(r.access[action], caller, authOn);
 }
+
+/** Whether the caller may start an import into `r` (the import route's own rules: create). */
+export const mayImport = (r: ResourceInfo, caller: Caller | null, authOn: boolean): boolean =>
+  Boolean(r.imports) && passes(r.imports?.access, caller, authOn);
 
 function passes(rules: string[] | undefined, caller: Caller | null, authOn: boolean): boolean {
   if (!authOn || !rules) return true;

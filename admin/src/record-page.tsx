@@ -1,15 +1,20 @@
 /**
  * Create or edit one record: POST; PATCH (merge patch) with If-Match; DELETE with confirmation.
  * Envelope problems with a `pointer` go under their field, the rest in a banner (docs/errors.md);
- * a 412 shows the server's version and offers reload or overwrite (docs/http-semantics.md).
+ * a 412 shows the server's version and offers reload or overwrite (docs/http-semantics.md); a
+ * change made elsewhere shows as it happens (the record's change stream, docs/realtime.md).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type ApiFailure, type ApiProblem, request } from './api.js';
 import { Banner, Notice } from './banner.js';
+import { type Conflict, ConflictPanel, same } from './conflict-panel.js';
 import { FieldInput } from './field-input.js';
+import type { StagedFile } from './file-field.js';
 import { formatValue, type Row } from './format.js';
 import { t } from './i18n.js';
+import { useLive } from './live.js';
 import type { Action, AppModel, ResourceInfo } from './model.js';
+import { createRecord, updateRecord } from './record-save.js';
 import { go, href } from './router.js';
 
 interface Props {
@@ -19,50 +24,65 @@ interface Props {
   may: (a: Action) => boolean;
 }
 
-interface Conflict {
-  server: Row;
-  etag: string;
-}
-
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-
 export function RecordPage({ model, resource, id, may }: Props) {
   const creating = id === 'new';
   const [original, setOriginal] = useState<Row | null>(null);
   const [etag, setEtag] = useState<string | null>(null);
   const [values, setValues] = useState<Record<string, unknown>>({});
+  const [staged, setStaged] = useState<Record<string, StagedFile>>({});
   const [problems, setProblems] = useState<ApiProblem[]>([]);
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const [notice, setNotice] = useState('');
   const [conflict, setConflict] = useState<Conflict | null>(null);
+  const [remote, setRemote] = useState<'changed' | 'deleted' | null>(null);
   const [busy, setBusy] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
+  // The live stream's view of the form: what it shows now, whether a save is under way, and a change
+  // that arrived meanwhile (perhaps this save's own, known once the save answers).
+  const shown = useRef<Row | null>(null);
+  const saving = useRef(false);
+  const arrived = useRef<Row | null>(null);
   const editable = resource.fields.filter((f) => !f.readOnly);
+  const files = resource.fields.filter((f) => f.kind === 'file' && f.file);
   const mayWrite = creating ? may('create') : may('update');
+  const url = `${resource.path}/${encodeURIComponent(id)}`;
 
   const show = (row: Row, tag: string | null) => {
+    shown.current = row;
     setOriginal(row);
     setEtag(tag);
     setValues(Object.fromEntries(editable.map((f) => [f.name, row[f.name] ?? null])));
+    setStaged({});
+    setRemote(null);
   };
 
   const fetchRecord = async () => {
-    const r = await request<Row>('GET', `${resource.path}/${encodeURIComponent(id)}`);
+    const r = await request<Row>('GET', url);
     return { row: r.body, etag: r.headers.get('etag') };
   };
-
-  useEffect(() => {
-    if (creating) return;
+  const reload = () =>
     fetchRecord()
       .then((r) => show(r.row, r.etag))
       .catch((e) => setProblems((e as ApiFailure).problems));
+
+  useEffect(() => {
+    if (!creating) reload();
   }, []);
+
+  const newer = (row: Row) => !same(row.updatedAt, shown.current?.updatedAt);
+  useLive(resource.live && !creating ? url : undefined, {
+    updated: (row) => {
+      if (saving.current) arrived.current = row;
+      else if (newer(row)) setRemote('changed');
+    },
+    deleted: () => setRemote('deleted'),
+  });
 
   const fieldErrors: Record<string, string[]> = {};
   const general: ApiProblem[] = [];
   for (const p of problems) {
     const name = p.pointer?.split('/')[1];
-    if (!name || !editable.some((f) => f.name === name)) general.push(p);
+    if (!name || ![...editable, ...files].some((f) => f.name === name)) general.push(p);
     else fieldErrors[name] = [...(fieldErrors[name] ?? []), p.userMessage ?? p.code];
   }
 
@@ -73,36 +93,23 @@ export function RecordPage({ model, resource, id, may }: Props) {
 
   const save = async (ifMatch: string | null) => {
     setBusy(true);
+    saving.current = true;
     setNotice('');
     try {
       if (creating) {
         const body = Object.fromEntries(
           Object.entries(values).filter(([, v]) => v !== null && v !== undefined),
         );
-        const r = await request<Row>('POST', resource.path, {
-          body,
-          headers: { prefer: 'return=representation' },
-        });
-        const newId = r.body?.id ?? r.headers.get('location')?.split('/').pop();
+        const newId = await createRecord(resource, body, staged);
         setProblems([]);
-        go(href(resource.name, String(newId)));
+        go(href(resource.name, newId));
         return;
       }
-      const r = await request<Row>('PATCH', `${resource.path}/${encodeURIComponent(id)}`, {
-        body: changed(),
-        headers: {
-          'content-type': 'application/merge-patch+json',
-          prefer: 'return=representation',
-          ...(ifMatch ? { 'if-match': ifMatch } : {}),
-        },
-      });
+      await updateRecord(resource, id, changed(), staged, ifMatch);
+      const fresh = await fetchRecord();
       setProblems([]);
       setConflict(null);
-      if (r.body && typeof r.body === 'object') show(r.body, r.headers.get('etag'));
-      else {
-        const fresh = await fetchRecord();
-        show(fresh.row, fresh.etag);
-      }
+      show(fresh.row, fresh.etag);
       setNotice(t('saved'));
     } catch (e) {
       const failure = e as ApiFailure;
@@ -113,15 +120,17 @@ export function RecordPage({ model, resource, id, may }: Props) {
       } else setProblems(failure.problems);
     } finally {
       setBusy(false);
+      saving.current = false;
+      const row = arrived.current;
+      arrived.current = null;
+      if (row && newer(row)) setRemote('changed');
     }
   };
 
   const remove = async () => {
     dialog.current?.close();
     try {
-      await request('DELETE', `${resource.path}/${encodeURIComponent(id)}`, {
-        headers: etag ? { 'if-match': etag } : {},
-      });
+      await request('DELETE', url, { headers: etag ? { 'if-match': etag } : {} });
       go(href(resource.name));
     } catch (e) {
       setProblems((e as ApiFailure).problems);
@@ -138,6 +147,23 @@ export function RecordPage({ model, resource, id, may }: Props) {
         <a href={href(resource.name)}>← {resource.name}</a>
       </section>
     );
+  const control = (f: (typeof resource.fields)[number]) => (
+    <FieldInput
+      // A new version (saved, reloaded) remounts the controls: editors keeping their own text start over.
+      key={`${f.name}:${etag ?? ''}`}
+      model={model}
+      field={f}
+      value={f.kind === 'file' ? original?.[f.name] : values[f.name]}
+      disabled={!mayWrite || busy || (f.kind === 'file' && !f.file?.upload)}
+      error={localErrors[f.name] || fieldErrors[f.name]?.join(' ')}
+      onLocalError={(m) => setLocalErrors((old) => ({ ...old, [f.name]: m ?? '' }))}
+      onChange={(v) => setValues((old) => ({ ...old, [f.name]: v }))}
+      staged={staged[f.name]}
+      onStage={(v) =>
+        setStaged(({ [f.name]: _, ...rest }) => (v === undefined ? rest : { ...rest, [f.name]: v }))
+      }
+    />
+  );
   return (
     <section class="record-page" aria-labelledby="record-title">
       <p>
@@ -146,6 +172,16 @@ export function RecordPage({ model, resource, id, may }: Props) {
       <h1 id="record-title">{title}</h1>
       {!mayWrite && <Notice text={t('readOnly')} />}
       {notice && <Notice text={notice} />}
+      {remote && !conflict && (
+        <div class="banner info" role="status" data-testid="remote-change">
+          <p>{t(remote === 'changed' ? 'liveChanged' : 'liveDeleted')}</p>
+          {remote === 'changed' && (
+            <button type="button" onClick={reload}>
+              {t('showLatest')}
+            </button>
+          )}
+        </div>
+      )}
       <Banner problems={general} />
       {conflict && (
         <ConflictPanel
@@ -167,23 +203,12 @@ export function RecordPage({ model, resource, id, may }: Props) {
           if (!blocked) save(etag);
         }}
       >
-        {editable.map((f) => (
-          <FieldInput
-            // A new version (saved, reloaded) remounts the controls: editors keeping their own text start over.
-            key={`${f.name}:${etag ?? ''}`}
-            model={model}
-            field={f}
-            value={values[f.name]}
-            disabled={!mayWrite || busy}
-            error={localErrors[f.name] ?? fieldErrors[f.name]?.join(' ')}
-            onLocalError={(m) => setLocalErrors((old) => ({ ...old, [f.name]: m ?? '' }))}
-            onChange={(v) => setValues((old) => ({ ...old, [f.name]: v }))}
-          />
-        ))}
+        {editable.map(control)}
+        {files.map(control)}
         {!creating && original && (
           <dl class="system">
             {resource.fields
-              .filter((f) => f.readOnly)
+              .filter((f) => f.readOnly && f.kind !== 'file')
               .map((f) => (
                 <div key={f.name}>
                   <dt>{f.name}</dt>
@@ -220,46 +245,5 @@ export function RecordPage({ model, resource, id, may }: Props) {
         </div>
       </dialog>
     </section>
-  );
-}
-
-function ConflictPanel(props: {
-  resource: ResourceInfo;
-  mine: Row | null;
-  conflict: Conflict;
-  onReload: () => void;
-  onOverwrite: () => void;
-}) {
-  const { server } = props.conflict;
-  const diffs = props.resource.fields.filter((f) => !same(server[f.name], props.mine?.[f.name]));
-  return (
-    <div class="banner conflict" role="alert" data-testid="conflict">
-      <h2>{t('conflictTitle')}</h2>
-      <p>{t('conflictText')}</p>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('field')}</th>
-            <th scope="col">{t('value')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {diffs.map((f) => (
-            <tr key={f.name}>
-              <th scope="row">{f.name}</th>
-              <td>{formatValue(f, server[f.name])}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <div class="form-actions">
-        <button type="button" onClick={props.onReload}>
-          {t('reload')}
-        </button>
-        <button type="button" class="primary" onClick={props.onOverwrite}>
-          {t('overwrite')}
-        </button>
-      </div>
-    </div>
   );
 }

@@ -1,16 +1,21 @@
 /**
- * One resource's records: sort by a header, filters, keyset paging through the `Link` header
- * (docs/query.md) into a virtualised table (only the rows in view are in the DOM), total on demand.
+ * One resource's records: sort by a header, filters and search, keyset paging through the `Link`
+ * header (docs/query.md) into a virtualised table (only the rows in view are in the DOM), total on
+ * demand, live changes (docs/realtime.md), export and import (docs/bulk.md).
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { type ApiFailure, nextLink, request } from './api.js';
 import { Banner } from './banner.js';
+import { ExportButtons, ImportButton } from './bulk-panel.js';
 import { loadColumns, saveColumns } from './columns.js';
+import { FileCell } from './file-field.js';
 import { type Filter, FilterBuilder, filterParams } from './filter-builder.js';
 import { formatValue, type Row } from './format.js';
 import { t } from './i18n.js';
+import { orderOf, useLiveTable } from './live-table.js';
 import type { Action, AppModel, ResourceInfo } from './model.js';
 import { go, href } from './router.js';
+import { SearchBox } from './search-box.js';
 
 const ROW = 40;
 const PAGE = 500;
@@ -21,6 +26,7 @@ interface Props {
   resource: ResourceInfo;
   initial: URLSearchParams;
   may: (a: Action) => boolean;
+  mayImport: boolean;
   /** Whether the caller may read another resource (to embed the records references name). */
   mayRead: (resource: string) => boolean;
 }
@@ -29,13 +35,14 @@ function filtersFrom(query: URLSearchParams): Filter[] {
   const out: Filter[] = [];
   query.forEach((value, key) => {
     const m = /^([A-Za-z][A-Za-z0-9_]*)(?:\[(\w+)\])?$/.exec(key);
-    if (m && key !== 'sort') out.push({ field: m[1], op: m[2] ?? 'eq', value });
+    if (m && key !== 'sort' && key !== 'q') out.push({ field: m[1], op: m[2] ?? 'eq', value });
   });
   return out;
 }
 
-export function TableView({ model, resource, initial, may, mayRead }: Props) {
+export function TableView({ model, resource, initial, may, mayImport, mayRead }: Props) {
   const [sort, setSort] = useState(initial.get('sort') ?? '');
+  const [q, setQ] = useState(resource.search ? (initial.get('q') ?? '') : '');
   const [filters, setFilters] = useState<Filter[]>(() => filtersFrom(initial));
   const [columns, setColumns] = useState(() => loadColumns(resource));
   const [rows, setRows] = useState<Row[]>([]);
@@ -50,6 +57,8 @@ export function TableView({ model, resource, initial, may, mayRead }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const focusWanted = useRef(false);
   const generation = useRef(0);
+  const shift = useRef(0);
+  const [restarts, setRestarts] = useState(0);
 
   const byName = useMemo(() => new Map(resource.fields.map((f) => [f.name, f])), [resource]);
   const shown = columns.filter((c) => byName.has(c));
@@ -61,11 +70,14 @@ export function TableView({ model, resource, initial, may, mayRead }: Props) {
     (r) => r.kind === 'to-one' && model.byName.get(r.resource)?.labelField && mayRead(r.resource),
   );
   const embedOf = new Map(toOne.map((r) => [r.field, r]));
+  const embeds = [...toOne.map((r) => r.name), ...counted.map((r) => `${r.name}(id)`)];
+  const embed: [string, string][] = embeds.length ? [['embed', embeds.join(',')]] : [];
 
   const listUrl = (extra: [string, string][] = []) => {
-    const q = new URLSearchParams([...filterParams(filters), ...extra]);
-    if (sort) q.set('sort', sort);
-    return `${resource.path}?${q}`;
+    const query = new URLSearchParams([...filterParams(filters), ...extra]);
+    if (q.trim()) query.set('q', q.trim());
+    if (sort) query.set('sort', sort);
+    return `${resource.path}?${query}`;
   };
 
   const load = async (url: string, replace: boolean) => {
@@ -75,7 +87,12 @@ export function TableView({ model, resource, initial, may, mayRead }: Props) {
       const r = await request<Row[]>('GET', url);
       if (gen !== generation.current) return;
       const following = nextLink(r.headers.get('link'), new URL(url, location.href).href);
-      setRows((old) => (replace ? r.body : [...old, ...r.body]));
+      setRows((old) => {
+        if (replace) return r.body;
+        // A row the live stream already put in place is not shown twice.
+        const seen = new Set(old.map((x) => String(x.id)));
+        return [...old, ...r.body.filter((x) => !seen.has(String(x.id)))];
+      });
       setNext(following);
       setDone(!following);
       setFailure(null);
@@ -96,10 +113,30 @@ export function TableView({ model, resource, initial, may, mayRead }: Props) {
     setActive(0);
     if (scroller.current) scroller.current.scrollTop = 0;
     setScrollTop(0);
-    const embeds = [...toOne.map((r) => r.name), ...counted.map((r) => `${r.name}(id)`)];
-    const embed: [string, string][] = embeds.length ? [['embed', embeds.join(',')]] : [];
     load(listUrl([['limit', String(PAGE)], ...embed]), true);
-  }, [sort, JSON.stringify(filters)]);
+  }, [sort, q, JSON.stringify(filters), restarts]);
+
+  const known = (name: string) => byName.has(name);
+  const recent = useLiveTable({
+    url: resource.live ? listUrl(embed) : undefined,
+    order: orderOf(sort, known),
+    done,
+    rows,
+    setRows,
+    onShift(index, delta) {
+      // A row above the first one in view: scroll by it, so what is in view stays (and keeps focus).
+      if (index < Math.floor((scroller.current?.scrollTop ?? 0) / ROW)) shift.current += delta * ROW;
+      setActive((a) => (index < a || (delta > 0 && index === a) ? a + delta : a));
+    },
+    onReset: () => setRestarts((n) => n + 1),
+  });
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!shift.current || !el) return;
+    el.scrollTop += shift.current;
+    shift.current = 0;
+    setScrollTop(el.scrollTop);
+  });
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -204,10 +241,18 @@ export function TableView({ model, resource, initial, may, mayRead }: Props) {
           <button type="button" onClick={count}>
             {t('count')}
           </button>
+          {resource.exports && <ExportButtons resource={resource} url={listUrl()} onFailure={setFailure} />}
+          {mayImport && (
+            <ImportButton
+              resource={resource}
+              onFinished={() => !resource.live && setRestarts((n) => n + 1)}
+            />
+          )}
           <span class="muted" aria-live="polite" data-testid="status">
             {total !== undefined ? `${t('total', { n: total })} · ` : ''}
             {t('rows', { n: rows.length })}
             {done ? ` · ${t('end')}` : ''}
+            {resource.live ? ` · ${t('live')}` : ''}
           </span>
           <details class="columns">
             <summary>{t('columns')}</summary>
@@ -226,6 +271,7 @@ export function TableView({ model, resource, initial, may, mayRead }: Props) {
             </fieldset>
           </details>
         </div>
+        {resource.search && <SearchBox resource={resource} value={q} onSearch={setQ} />}
         <FilterBuilder resource={resource} filters={filters} onApply={setFilters} />
       </div>
       {failure && <Banner problems={failure.problems} />}
@@ -271,6 +317,7 @@ export function TableView({ model, resource, initial, may, mayRead }: Props) {
               return (
                 <tr
                   key={String(row.id)}
+                  class={recent.has(String(row.id)) ? 'changed' : undefined}
                   data-index={i}
                   aria-rowindex={i + 2}
                   tabIndex={i === active ? 0 : -1}
@@ -296,6 +343,8 @@ export function TableView({ model, resource, initial, may, mayRead }: Props) {
                               ? `${String(target[label])} (#${String(v)})`
                               : `${f.references} ${String(v)}`}
                           </a>
+                        ) : f.kind === 'file' ? (
+                          <FileCell field={f} value={v} />
                         ) : name === 'id' ? (
                           <a href={href(resource.name, String(v))} tabIndex={-1}>
                             {String(v)}

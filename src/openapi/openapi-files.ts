@@ -61,10 +61,16 @@ export function multipartBody(ctx: PathContext, r: ResourceDef): Record<string, 
     // Required here so a JSON body cannot pass for this one; PATCH also takes files alone.
     required: ['record'],
   } satisfies JsonSchema;
+  // A file part's `contentType` lists the types its field accepts (OpenAPI's encoding object), so a
+  // client (the admin app's file chooser) can offer only those; the server still sniffs the content.
+  const accepted = fields.flatMap((f) => {
+    const accept = [f.options.accept ?? []].flat().join(', ');
+    return accept ? [[f.name, { contentType: accept }]] : [];
+  });
   return {
     'multipart/form-data': {
       schema: schemaRef(name),
-      encoding: { record: { contentType: 'application/json' } },
+      encoding: { record: { contentType: 'application/json' }, ...Object.fromEntries(accepted) },
     },
   };
 }

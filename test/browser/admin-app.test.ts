@@ -84,6 +84,9 @@ if (!existsSync(CHROMIUM)) {
       await page.getByRole('link', { name: 'customers' }).click();
       await page.getByRole('heading', { name: 'customers' }).waitFor();
       expect(await page.getByRole('link', { name: 'New customers' }).count()).toBe(0);
+      // Bulk (docs/bulk.md): ann may read (export) but not create (import: the import route's rules).
+      expect(await page.getByRole('button', { name: 'Export CSV' }).count()).toBe(1);
+      expect(await page.getByRole('button', { name: 'Import' }).count()).toBe(0);
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByLabel('Password').waitFor();
 
@@ -183,6 +186,7 @@ if (!existsSync(CHROMIUM)) {
       expect(await page.locator('th[aria-sort="descending"]').textContent()).toContain('name');
       await page.getByRole('button', { name: 'Count' }).click();
       await expect.poll(() => page.getByTestId('status').textContent()).toContain('3 records');
+      expect(await page.getByRole('button', { name: 'Import' }).count()).toBe(1);
       await shot(page, 'table-filtered');
       await scan(page, 'table');
       await page.close();
