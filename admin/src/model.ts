@@ -174,10 +174,27 @@ function fileInfo(doc: Json, route: Json, write: Json | undefined, name: string)
   };
 }
 
-/** `^-?(a|b|c)(,-?(a|b|c))*$` → [a, b, c]. */
+/**
+ * `^-?(a|b|c)(,-?(a|b|c))*$` → [a, b, c]: the plain names among the first group's alternatives
+ * (a nested group, such as the aggregate keys `(count|sum|…)_[A-Za-z_]…`, is skipped).
+ */
 const alternatives = (pattern: unknown): string[] => {
-  const m = typeof pattern === 'string' ? /\(([^()]*)\)/.exec(pattern) : null;
-  return m ? m[1].split('|') : [];
+  const text = typeof pattern === 'string' ? pattern : '';
+  const out: string[] = [];
+  let depth = 0;
+  let word = '';
+  for (const ch of text.slice(text.indexOf('(') + 1)) {
+    if (depth === 0 && (ch === '|' || ch === ')')) {
+      out.push(word);
+      word = '';
+      if (ch === ')') break;
+      continue;
+    }
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    word += ch;
+  }
+  return text.includes('(') ? out.filter((w) => /^[A-Za-z_][\w.]*$/.test(w)) : [];
 };
 
 export function readModel(doc: Json, apiBase: string): AppModel {
