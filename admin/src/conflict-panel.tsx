@@ -1,4 +1,7 @@
-/** A 412 answer: the server's version of the record beside the one being edited; reload or overwrite. */
+/**
+ * The server's version of a record that changed while it was open: a 412 answer shows it beside the
+ * one being edited (reload or overwrite); a change seen on the record's stream offers to show it.
+ */
 import { formatValue, type Row } from './format.js';
 import { t } from './i18n.js';
 import type { ResourceInfo } from './model.js';
@@ -47,6 +50,20 @@ export function ConflictPanel(props: {
           {t('overwrite')}
         </button>
       </div>
+    </div>
+  );
+}
+
+/** A change another client made, seen on the record's change stream (docs/realtime.md). */
+export function RemoteChange(props: { change: 'changed' | 'deleted'; onShow: () => void }) {
+  return (
+    <div class="banner info" role="status" data-testid="remote-change">
+      <p>{t(props.change === 'changed' ? 'liveChanged' : 'liveDeleted')}</p>
+      {props.change === 'changed' && (
+        <button type="button" onClick={props.onShow}>
+          {t('showLatest')}
+        </button>
+      )}
     </div>
   );
 }

@@ -75,8 +75,9 @@ export interface ResourceInfo {
   can: Record<Action, boolean>;
   /** The list also answers `text/event-stream` (docs/realtime.md): tables and records update live. */
   live: boolean;
-  /** The list takes `q`, full-text search over the fields marked `search: true`. */
+  /** The list takes `q`, full-text search over the fields marked `search: true`; `relevance`: it sorts by rank. */
   search: boolean;
+  relevance: boolean;
   /** Bulk (docs/bulk.md): every list exports CSV / NDJSON; `imports` is the import route and its rules. */
   exports: boolean;
   imports?: { path: string; access?: string[] };
@@ -289,6 +290,7 @@ export function readModel(doc: Json, apiBase: string): AppModel {
       },
       live: Boolean(contentOf(doc, list)['text/event-stream']),
       search: params.some((p) => p.name === 'q' && p.in === 'query'),
+      relevance: sortable.has('relevance') && !properties.relevance,
       exports: Boolean(paths[`${apiBase}/jobs/{id}`]),
       imports: importOp ? { path: `${path}/imports`, access: importRules?.create } : undefined,
     });

@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type ApiFailure, type ApiProblem, request } from './api.js';
 import { Banner, Notice } from './banner.js';
-import { type Conflict, ConflictPanel, same } from './conflict-panel.js';
+import { type Conflict, ConflictPanel, RemoteChange, same } from './conflict-panel.js';
 import { FieldInput } from './field-input.js';
 import type { StagedFile } from './file-field.js';
 import { formatValue, type Row } from './format.js';
@@ -172,16 +172,7 @@ export function RecordPage({ model, resource, id, may }: Props) {
       <h1 id="record-title">{title}</h1>
       {!mayWrite && <Notice text={t('readOnly')} />}
       {notice && <Notice text={notice} />}
-      {remote && !conflict && (
-        <div class="banner info" role="status" data-testid="remote-change">
-          <p>{t(remote === 'changed' ? 'liveChanged' : 'liveDeleted')}</p>
-          {remote === 'changed' && (
-            <button type="button" onClick={reload}>
-              {t('showLatest')}
-            </button>
-          )}
-        </div>
-      )}
+      {remote && !conflict && <RemoteChange change={remote} onShow={reload} />}
       <Banner problems={general} />
       {conflict && (
         <ConflictPanel

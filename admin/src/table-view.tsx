@@ -8,14 +8,14 @@ import { type ApiFailure, nextLink, request } from './api.js';
 import { Banner } from './banner.js';
 import { ExportButtons, ImportButton } from './bulk-panel.js';
 import { loadColumns, saveColumns } from './columns.js';
-import { FileCell } from './file-field.js';
 import { type Filter, FilterBuilder, filterParams } from './filter-builder.js';
-import { formatValue, type Row } from './format.js';
+import type { Row } from './format.js';
 import { t } from './i18n.js';
 import { orderOf, useLiveTable } from './live-table.js';
 import type { Action, AppModel, ResourceInfo } from './model.js';
 import { go, href } from './router.js';
 import { SearchBox } from './search-box.js';
+import { Cell, CountCell } from './table-cells.js';
 
 const ROW = 40;
 const PAGE = 500;
@@ -69,14 +69,15 @@ export function TableView({ model, resource, initial, may, mayImport, mayRead }:
   const toOne = resource.relations.filter(
     (r) => r.kind === 'to-one' && model.byName.get(r.resource)?.labelField && mayRead(r.resource),
   );
-  const embedOf = new Map(toOne.map((r) => [r.field, r]));
   const embeds = [...toOne.map((r) => r.name), ...counted.map((r) => `${r.name}(id)`)];
   const embed: [string, string][] = embeds.length ? [['embed', embeds.join(',')]] : [];
 
+  // A search without a chosen order lists the best matches first (docs/search.md).
+  const order = sort || (q.trim() && resource.relevance ? '-relevance' : '');
   const listUrl = (extra: [string, string][] = []) => {
     const query = new URLSearchParams([...filterParams(filters), ...extra]);
     if (q.trim()) query.set('q', q.trim());
-    if (sort) query.set('sort', sort);
+    if (order) query.set('sort', order);
     return `${resource.path}?${query}`;
   };
 
@@ -119,7 +120,7 @@ export function TableView({ model, resource, initial, may, mayImport, mayRead }:
   const known = (name: string) => byName.has(name);
   const recent = useLiveTable({
     url: resource.live ? listUrl(embed) : undefined,
-    order: orderOf(sort, known),
+    order: orderOf(order, known),
     done,
     rows,
     setRows,
@@ -241,7 +242,9 @@ export function TableView({ model, resource, initial, may, mayImport, mayRead }:
           <button type="button" onClick={count}>
             {t('count')}
           </button>
-          {resource.exports && <ExportButtons resource={resource} url={listUrl()} onFailure={setFailure} />}
+          {resource.exports && may('read') && (
+            <ExportButtons resource={resource} url={listUrl()} onFailure={setFailure} />
+          )}
           {mayImport && (
             <ImportButton
               resource={resource}
@@ -329,47 +332,12 @@ export function TableView({ model, resource, initial, may, mayImport, mayRead }:
                   }}
                   onFocus={() => setActive(i)}
                 >
-                  {shown.map((name) => {
-                    const f = byName.get(name)!;
-                    const v = row[name];
-                    const rel = embedOf.get(name);
-                    const target = rel && (row[rel.name] as Row | null | undefined);
-                    const label = target && model.byName.get(rel.resource)?.labelField;
-                    return (
-                      <td key={name} class={f.references ? 'k-reference' : `k-${f.kind}`}>
-                        {f.references && v !== null && v !== undefined ? (
-                          <a href={href(f.references, String(v))} tabIndex={-1}>
-                            {label && target[label] != null
-                              ? `${String(target[label])} (#${String(v)})`
-                              : `${f.references} ${String(v)}`}
-                          </a>
-                        ) : f.kind === 'file' ? (
-                          <FileCell field={f} value={v} />
-                        ) : name === 'id' ? (
-                          <a href={href(resource.name, String(v))} tabIndex={-1}>
-                            {String(v)}
-                          </a>
-                        ) : (
-                          formatValue(f, v)
-                        )}
-                      </td>
-                    );
-                  })}
-                  {toMany.map((rel) => {
-                    const related = row[rel.name];
-                    const n = Array.isArray(related) ? ` (${related.length})` : '';
-                    return (
-                      <td key={rel.name} class="k-count">
-                        <a
-                          href={href(rel.resource, undefined, { [rel.field]: String(row.id) })}
-                          tabIndex={-1}
-                        >
-                          {rel.name}
-                          {n} →
-                        </a>
-                      </td>
-                    );
-                  })}
+                  {shown.map((name) => (
+                    <Cell key={name} model={model} resource={resource} field={byName.get(name)!} row={row} />
+                  ))}
+                  {toMany.map((rel) => (
+                    <CountCell key={rel.name} relation={rel} row={row} />
+                  ))}
                 </tr>
               );
             })}
