@@ -21,6 +21,8 @@ export class SqliteChangeLog implements ChangeLog {
   readonly wakeUps = new WakeUps();
   private timer: NodeJS.Timeout | undefined;
   private dataVersion = 0;
+  /** Prepared once: polled every CROSS_PROCESS_POLL_MS while anyone listens (`db.pragma` prepares each call). */
+  private dataVersionStatement?: Database.Statement;
   private reader: Database.Statement | undefined;
 
   constructor(
@@ -83,7 +85,8 @@ export class SqliteChangeLog implements ChangeLog {
 
   private currentDataVersion(): number {
     if (!this.db.open) return this.dataVersion;
-    return this.db.pragma('data_version', { simple: true }) as number;
+    this.dataVersionStatement ??= this.db.prepare('PRAGMA data_version').pluck();
+    return this.dataVersionStatement.get() as number;
   }
 
   stop(): void {
