@@ -271,6 +271,33 @@ CREATE TABLE IF NOT EXISTS orders (
     },
   );
 
+  // W8 (bench/w8-aggregate.mjs): orders counted and summed per stage, the query written by hand.
+  const byStage = db.prepare(
+    'SELECT stage, COUNT(*) AS count, SUM(amount) AS sum_amount FROM orders GROUP BY stage ORDER BY stage LIMIT ? OFFSET ?',
+  );
+  app.get(
+    '/orders/by-stage',
+    {
+      schema: {
+        querystring: { type: 'object', properties: page },
+        response: {
+          200: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                stage: { type: ['string', 'null'] },
+                count: { type: 'integer' },
+                sum_amount: { type: ['number', 'null'] },
+              },
+            },
+          },
+        },
+      },
+    },
+    async (req) => byStage.all(req.query.limit, req.query.offset ?? 0),
+  );
+
   return { app, close: () => app.close().then(() => db.close()) };
 }
 
