@@ -154,9 +154,11 @@ export interface CreateOptions extends WriteOptions {
   idempotencyKey?: string | false;
 }
 
-export interface ListQuery<T, F extends keyof T, E extends string> extends CallOptions {
-  where?: Where<T>;
-  sort?: SortKey<T> | readonly SortKey<T>[];
+/** `W`, `S`: the filters and sort keys through relations (relation-types.ts), when the call takes them. */
+export interface ListQuery<T, F extends keyof T, E extends string, W = unknown, S extends string = never>
+  extends CallOptions {
+  where?: Where<T> & W;
+  sort?: SortKey<T> | S | readonly (SortKey<T> | S)[];
   limit?: number;
   offset?: number;
   cursor?: string;

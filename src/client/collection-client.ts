@@ -17,6 +17,7 @@ import type {
 import type { HttpTransport } from './http-transport.js';
 import { makePage, type Page, type PagePromise, pagePromise } from './page.js';
 import { buildQuery, filterPairs } from './query-string.js';
+import type { RelationSortKey, RelationWhere } from './relation-types.js';
 
 export interface CollectionClient<R, K extends keyof R, Body = Shape<R, K>['create']> {
   /**
@@ -24,7 +25,7 @@ export interface CollectionClient<R, K extends keyof R, Body = Shape<R, K>['crea
    * `where`, `sort`, `limit`, `offset`, `cursor`, `fields`, `embed`, `count` follow docs/query.md.
    */
   list<F extends keyof ReadOf<R, K> = keyof ReadOf<R, K>, E extends EmbedItem<R, K> = never>(
-    query?: ListQuery<ReadOf<R, K>, F, E>,
+    query?: ListQuery<ReadOf<R, K>, F, E, RelationWhere<R, K>, RelationSortKey<R, K>>,
   ): PagePromise<Selected<R, K, F, E>>;
   /** POST: the created record (201). An Idempotency-Key is added when retries are on. */
   create(body: Body, options: CreateOptions & { minimal: true }): Promise<undefined>;

@@ -12,6 +12,7 @@ import { parameterRef } from './openapi-headers.js';
 import type { ResourceNames } from './openapi-names.js';
 import { deleteParameterRefs, listParameterRefs } from './openapi-query.js';
 import { schemaRef } from './openapi-record-schemas.js';
+import { relationFiltersNote } from './openapi-relation-filters.js';
 import * as res from './openapi-responses.js';
 import { rulesExtension } from './openapi-rules.js';
 import { accessExtension, operationSecurity, securityStatuses } from './openapi-security.js';
@@ -118,7 +119,7 @@ function collectionItem(
     write: false,
     flavour: 'Post',
     summary: `${head ? 'Headers of' : 'List'} ${r.name}${where}`,
-    description: `Filter, sort, page, select and embed (docs/query.md). Default order: id ascending; default page: 25.${head ? ' HEAD: as GET, without a body.' : ''}`,
+    description: `Filter, sort, page, select and embed (docs/query.md). Default order: id ascending; default page: 25.${relationFiltersNote(r)}${head ? ' HEAD: as GET, without a body.' : ''}`,
     parameters: head ? listParams : [...listParams, ...streamParams],
     success: {
       200: shared(ctx, head ? 'PageHead' : `${n.record}Page`, () => res.listOk(n.record, head)),

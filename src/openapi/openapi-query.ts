@@ -3,6 +3,7 @@
  * query string carries it (`status`, `status[ne]`, `amount[gte]`), so Swagger UI shows an input
  * field for each; `status=lead` is the short form of `status[eq]=lead`.
  */
+
 import { integerSchema } from '../model/exact-integer.js';
 import type { JsonSchema } from '../model/field-type.js';
 import type { FieldDef, ResourceDef } from '../model/model-types.js';
@@ -11,6 +12,7 @@ import { AGGREGATE_SORT_KEYS, aggregateParameterRefs } from './openapi-aggregate
 import { parameterRef } from './openapi-headers.js';
 import { headString, int, MAX_HEAD_BYTES, MAX_IN_VALUES } from './openapi-limits.js';
 import { schemaRef } from './openapi-record-schemas.js';
+import { sortKeyPattern } from './openapi-relation-filters.js';
 
 /** Query names a GET never reads as filters (a field with such a name is filterable on DELETE only). */
 export const RESERVED_QUERY: readonly string[] = QUERY_PARAMETERS;
@@ -134,7 +136,7 @@ export function resourceParameters(r: ResourceDef): Record<string, unknown> {
     schema: {
       type: 'string',
       maxLength: MAX_HEAD_BYTES,
-      pattern: `^-?${alternation(sortable)}(,-?${alternation(sortable)})*$`,
+      pattern: `^-?${sortKeyPattern(sortable, r)}(,-?${sortKeyPattern(sortable, r)})*$`,
       examples: ['-createdAt'],
     },
   };

@@ -5,11 +5,15 @@
  * related resource, and a 400 naming the parameter for every kind of bad input.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type VerboClient } from '../../src/client/index.js';
+import { ERROR_CATALOGUE } from '../../src/errors/error-catalogue.js';
 import { parseListQuery } from '../../src/http/query/list-query-parser.js';
 import { buildModel, parseConfigText } from '../../src/model/index.js';
+import { buildOpenApi } from '../../src/openapi/openapi-builder.js';
 import { adviceFor, indexFor } from '../../src/store/index-advice.js';
 import type { ListQuery } from '../../src/store/query-types.js';
 import { scopeRelations } from '../../src/store/relation-query.js';
+import type { Resources } from '../client/fixtures/crm-types.js';
 import { type AuthServer, addUser, signIn, startAuthServer } from '../support/auth-harness.js';
 import { expectEnvelope, type Res, useServer } from '../support/http-harness.js';
 import { describeEachStore } from '../support/store-targets.js';
@@ -244,6 +248,32 @@ describeEachStore('filters and sorts through relations', (_target, getDb) => {
     expect(sse.json[0].parameter).toBe('customer.status');
   });
 
+  it('the client sends dotted where keys and sort keys as they are', async () => {
+    const api = createClient({ baseUrl: server().url });
+    const page = await api.orders.list({
+      where: { 'customer.status': ['active', 'lead'], 'customer.score': { gte: 5 } },
+      sort: ['-customer.name', 'id'],
+    });
+    expect(page.items.map((o) => o.title)).toEqual(['o3', 'o4', 'o1', 'o2']);
+    const many = await api.customers.list({ where: { 'orders.count': { gt: 1 }, 'orders.stage': 'won' } });
+    expect(many.items.map((c) => c.name).sort()).toEqual(['Ana', 'Bob']);
+  });
+
+  it('OpenAPI: list operations say how to filter through relations; sort patterns take to-one paths', () => {
+    const doc = buildOpenApi(buildModel(parseConfigText(YAML, 'verbo.yaml')), {
+      errorCodes: ERROR_CATALOGUE,
+    }) as {
+      paths: Record<string, { get: { description: string } }>;
+      components: { parameters: Record<string, { schema: { pattern: string } }> };
+    };
+    expect(doc.paths['/orders'].get.description).toContain('`customer.<field>[op]=v`');
+    expect(doc.paths['/customers'].get.description).toContain('`orders.count[gt]=N`');
+    const sort = (r: string) => new RegExp(doc.components.parameters[`${r}.sort`].schema.pattern);
+    expect(sort('orders').test('customer.name,-id')).toBe(true);
+    expect(sort('lines').test('-order.customer.company.name')).toBe(true);
+    expect(sort('customers').test('orders.amount')).toBe(false);
+  });
+
   it('index advice and the query plan take dotted names', async () => {
     const model = buildModel(parseConfigText(YAML, 'verbo.yaml'));
     const orders = model.byName.get('orders')!;
@@ -349,6 +379,22 @@ describeEachStore('relation filters and access rules of the related resource', (
     expect(notes.json.map((n: { customerId: number }) => n.customerId)).toEqual([ids.X]);
   });
 });
+
+/** Type checks only (tsc): one relation deep keys and values are typed; deeper paths are loose. */
+export function clientTypes(api: VerboClient<Resources>): void {
+  void api.orders.list({
+    where: { 'customer.status': 'active', 'customer.name': { ilike: 'an*' } },
+    sort: ['customer.name', '-id'],
+  });
+  void api.customers.list({ where: { 'orders.stage': ['won', 'lost'], 'orders.count': { gt: 3 } } });
+  void api.orders.list({ where: { 'customer.orders.count': 1 }, sort: '-customer.company.name' });
+  // @ts-expect-error customers has no field nope
+  void api.orders.list({ where: { 'customer.nope': 1 } });
+  // @ts-expect-error a value the related field's type cannot hold
+  void api.orders.list({ where: { 'customer.status': 'gone' } });
+  // @ts-expect-error no sort through a to-many relation
+  void api.customers.list({ sort: 'orders.amount' });
+}
 
 describe('relation filter parsing', () => {
   it('puts every filter on one relation path into one EXISTS (the same related row)', () => {
