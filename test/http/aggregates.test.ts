@@ -266,6 +266,21 @@ describeEachStore('aggregates: GET /{r}?groupBy&aggregate', (_target, getDb) => 
     expect(names).toEqual(expect.arrayContaining(['groupBy', 'aggregate', 'having']));
   });
 
+  it('a nested route aggregates its parent’s records only; an unknown parent is 404', async () => {
+    const other = await server().request('POST', '/customers', { body: { name: 'Other' } });
+    await server().request('POST', '/orders', {
+      body: { customerId: other.json.id, stage: 'won', amount: 1 },
+    });
+    const nested = await server().request(
+      'GET',
+      `/customers/${other.json.id}/orders?groupBy=stage&aggregate=sum(amount)`,
+    );
+    expect(nested.status, nested.text).toBe(200);
+    expect(nested.json).toEqual([{ stage: 'won', sum_amount: 1 }]);
+    expectEnvelope(await server().request('GET', '/customers/987654/orders?groupBy=stage'), 404);
+    await server().request('DELETE', `/orders?customerId=${other.json.id}`);
+  });
+
   it('answers 304 to If-None-Match with its weak ETag', async () => {
     const first = await get('groupBy=stage');
     const tag = first.headers.get('etag');
