@@ -27,6 +27,7 @@ resources:
       at: { type: datetime }
       note: { type: string }
       tags: { type: json }
+      scan: { type: file }
   ledgers:
     fields:
       v: { type: integer }
@@ -302,6 +303,8 @@ describeEachStore('aggregates: GET /{r}?groupBy&aggregate', (_target, getDb) => 
     ['aggregate=max(tags)', 'aggregate'],
     ['groupBy=nope', 'groupBy'],
     ['groupBy=tags', 'groupBy'],
+    ['groupBy=scan', 'groupBy'],
+    ['aggregate=countDistinct(scan)', 'aggregate'],
     ['groupBy=stage:month', 'groupBy'],
     ['groupBy=day:hour', 'groupBy'],
     ['groupBy=at:decade', 'groupBy'],

@@ -69,6 +69,7 @@ export async function listAggregates(
   const rows = more ? fetched.slice(0, -1) : fetched;
   addVary(reply, 'Accept');
   const [path, search = ''] = req.url.split('?');
+  // Groups page by offset only: the list's Link rules need just the limit, the offset and `paging`.
   const paging = {
     resource: r.name,
     query: { ...parsed, sort: [] },
