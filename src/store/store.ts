@@ -85,6 +85,16 @@ export interface Store {
     query: ListQuery,
     fields: readonly string[],
   ): Promise<string[] | undefined>;
+  /**
+   * The records of `list` as CSV lines of `fields` (store/sql/csv-select.ts), built by the database,
+   * with the last record's sort values (decoded, for the next page's keyset); undefined when this
+   * store cannot render one of the fields exactly. Optional: exports then format rows themselves.
+   */
+  listCsv?(
+    resource: ResourceDef,
+    query: ListQuery,
+    fields: readonly string[],
+  ): Promise<{ lines: string[]; last?: Row } | undefined>;
   count(resource: ResourceDef, where: Filter[]): Promise<number>;
   /** The groups of an aggregate query (docs/aggregates.md), each keyed by result key, as API values. */
   aggregate(resource: ResourceDef, query: AggregateQuery): Promise<Record<string, unknown>[]>;

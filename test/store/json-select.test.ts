@@ -10,52 +10,8 @@ import { buildModel, type Model, parseConfigText, type ResourceDef } from '../..
 import { openStore } from '../../src/store/open-store.js';
 import type { ListQuery } from '../../src/store/query-types.js';
 import type { Store } from '../../src/store/store.js';
+import { FIELD_KIND_ROWS as ROWS, FIELD_KINDS_YAML as YAML } from '../support/field-kind-rows.js';
 import { describeEachStore } from '../support/store-targets.js';
-
-const YAML = `
-resources:
-  owners:
-    fields:
-      name: string
-  things:
-    fields:
-      label: string
-      notes: text
-      email: email
-      site: url
-      stage: { type: enum, values: [open, won, lost] }
-      count: integer
-      amount: number
-      active: boolean
-      day: date
-      at: datetime
-      data: json
-      token: uuid
-      owner: { type: reference, to: owners }
-      doc: { type: file }
-`;
-
-const ROWS = [
-  {},
-  {
-    label: 'quote " backslash \\\\ tab \\t nul-free \u0001 \u2028 emoji 🎉 accents ñé',
-    notes: 'line\nbreak',
-    email: 'ana@example.com',
-    site: 'https://example.com/a?b=c&d=e',
-    stage: 'won',
-    count: '9007199254740993',
-    amount: 0.1 + 0.2,
-    active: true,
-    day: '2026-02-28',
-    at: '2026-11-23T14:09:06.751Z',
-    data: { nested: [1, 'two', null, { deep: true }], unicode: '€', big: 1e21 },
-    token: '0b7f8a3c-1d2e-4f5a-8b9c-0d1e2f3a4b5c',
-    doc: { name: "it's a “file”.pdf", size: 1234, type: 'application/pdf', sha256: 'a'.repeat(64) },
-  },
-  { label: '', count: -9007199254740991, amount: 1e21, active: false, data: [], notes: '' },
-  { count: '-9223372036854775808', amount: -0, data: 'a JSON string', active: false },
-  { count: 0, amount: 5e-324, data: null },
-];
 
 describeEachStore('list as JSON text built by the store', (target, getDb) => {
   let store: Store;

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import type { ResourceDef } from '../../model/model-types.js';
 import type { Keyset, ListQuery } from '../../store/query-types.js';
 import type { Row, Store } from '../../store/store.js';
-import { toOutput, visibleFields } from './representation.js';
+import { readGuarded, toOutput, visibleFields } from './representation.js';
 
 export type ExportFormat = 'csv' | 'ndjson';
 export const EXPORT_MEDIA_TYPES: Record<string, ExportFormat> = {
@@ -29,18 +29,59 @@ export interface ExportPlan {
   embed?: (rows: Row[], outputs: Record<string, unknown>[]) => Promise<void>;
 }
 
-/** Every matching row, page after page: each page starts after the last row of the one before. */
-async function* pagesOf(store: Store, r: ResourceDef, plan: ExportPlan): AsyncGenerator<Row[]> {
+/** One page of an export: the rows, or the lines the store built itself (CSV or NDJSON). */
+type ExportPage = { rows: Row[]; lines?: undefined } | { lines: string[]; rows?: undefined };
+
+/**
+ * Lines built by the store (store/sql/csv-select.ts, json-select.ts) when nothing needs the row
+ * objects: no embed, no field with a read rule of its own, every sort field a field of the
+ * resource. Returns the lines and the last record's sort values, or undefined (read rows instead).
+ */
+async function storeLines(
+  store: Store,
+  r: ResourceDef,
+  query: ListQuery,
+  names: string[] | undefined,
+  format: ExportFormat,
+): Promise<{ lines: string[]; last?: Row } | undefined> {
+  if (!names) return undefined;
+  if (format === 'csv') return store.listCsv?.(r, query, names);
+  if (!store.listJson || !query.sort.every((k) => names.includes(k.field))) return undefined;
+  const texts = await store.listJson(r, query, names);
+  if (!texts) return undefined;
+  return {
+    lines: texts.map((t) => `${t}\n`),
+    last: texts.length ? (JSON.parse(texts[texts.length - 1]) as Row) : undefined,
+  };
+}
+
+/**
+ * Every matching row, page after page: each page starts after the last row of the one before.
+ * `names`: the fields, when the store may build the lines itself (see storeLines).
+ */
+async function* pagesOf(
+  store: Store,
+  r: ResourceDef,
+  plan: ExportPlan,
+  format: ExportFormat,
+  names: string[] | undefined,
+): AsyncGenerator<ExportPage> {
   let remaining = plan.cap ?? Number.POSITIVE_INFINITY;
   let keyset: Keyset | undefined = plan.query.keyset;
   let offset = plan.query.offset;
+  let direct = names !== undefined;
   while (remaining > 0) {
     const limit = Math.min(PAGE, remaining);
-    const rows = await store.list(r, { ...plan.query, limit, keyset, offset });
-    if (rows.length) yield rows;
-    remaining -= rows.length;
-    if (rows.length < limit) return;
-    const last = rows[rows.length - 1];
+    const query = { ...plan.query, limit, keyset, offset };
+    const built = direct ? await storeLines(store, r, query, names, format) : undefined;
+    // A store that cannot build them once never will for this export: rows from here on.
+    if (!built) direct = false;
+    const rows = built ? undefined : await store.list(r, query);
+    const count = built ? built.lines.length : rows!.length;
+    if (count) yield built ? { lines: built.lines } : { rows: rows! };
+    remaining -= count;
+    if (count < limit) return;
+    const last = built ? built.last! : rows![rows!.length - 1];
     keyset = { values: plan.query.sort.map((k) => last[k.field] ?? null), direction: 'after' };
     offset = undefined;
   }
@@ -76,7 +117,14 @@ export function exportStream(store: Store, r: ResourceDef, plan: ExportPlan, for
       names = columns();
       yield `${names.map(csvCell).join(',')}\r\n`;
     }
-    for await (const rows of pagesOf(store, r, plan)) {
+    // Without embeds or per-caller field rules, the store may build the lines (names fixed up front).
+    const direct = !plan.embed && readGuarded(r).length === 0 ? columns() : undefined;
+    for await (const page of pagesOf(store, r, plan, format, direct)) {
+      if (page.lines) {
+        yield page.lines.join('');
+        continue;
+      }
+      const rows = page.rows;
       const outputs = rows.map((row) => toOutput(r, row, plan.fields));
       if (plan.embed) await plan.embed(rows, outputs);
       let text = '';

@@ -51,7 +51,7 @@ function buildExpression(d: SqlDialect, r: ResourceDef, fields: readonly string[
 }
 
 /** A file field: its metadata and download URL, `{path}/{id}/{field}` as representation.ts writes it. */
-function fileValue(d: SqlDialect, r: ResourceDef, field: string): string | undefined {
+export function fileValue(d: SqlDialect, r: ResourceDef, field: string): string | undefined {
   if (!d.jsonFile) return undefined;
   const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
   const url = `${literal(`${r.path ?? `/${r.name}`}/`)} || CAST(${d.quote('id')} AS TEXT) || ${literal(`/${field}`)}`;

@@ -38,6 +38,16 @@ export interface SqlDialect {
    * holds no file) from its stored metadata `column` and the SQL expression of its download `url`.
    */
   jsonFile?(column: string, url: string): string;
+  /**
+   * A column as its CSV cell (store/sql/csv-select.ts): the text the export writes from the API value
+   * (`FieldType.toText`), RFC 4180-quoted when it must be, `""` for empty text, nothing for null;
+   * undefined for a kind it cannot render exactly (the export then formats rows itself).
+   */
+  csvCell?(column: string, storage: StorageKind): string | undefined;
+  /** The cell of a text that always needs quotes (a file field's JSON), nothing for null. */
+  csvQuoted?(text: string): string;
+  /** One CSV line from its cells: joined by commas, CRLF at the end. */
+  csvLine?(cells: string[]): string;
   /** Date buckets and the aggregate calls it spells its own way (docs/aggregates.md). */
   aggregates?: AggregateDialect;
 }

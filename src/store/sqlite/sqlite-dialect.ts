@@ -21,6 +21,11 @@ function toGlob(pattern: string): string {
   return pattern.replace(/[?[]/g, (c) => `[${c}]`);
 }
 
+/** A text that must be quoted in CSV: it holds a comma, a quote, CR or LF. */
+const CSV_SPECIAL = `('*[",' || char(13, 10) || ']*')`;
+/** A CSV cell in quotes, its quotes doubled (NULL stays NULL). */
+const quoted = (text: string) => `'"' || replace(${text}, '"', '""') || '"'`;
+
 export const sqliteDialect: SqlDialect = {
   quote: (id) => `"${id.replace(/"/g, '""')}"`,
   rowLocks: false,
@@ -55,6 +60,29 @@ export const sqliteDialect: SqlDialect = {
         return column;
     }
   },
+  csvCell(column, storage) {
+    switch (storage) {
+      case 'text':
+        return `CASE WHEN ${column} IS NULL THEN '' WHEN ${column} = '' THEN '""' WHEN ${column} GLOB ${CSV_SPECIAL} THEN ${quoted(column)} ELSE ${column} END`;
+      // ISO dates and times: never empty, nothing to quote.
+      case 'date':
+      case 'datetime':
+        return `COALESCE(${column}, '')`;
+      // Every 64-bit integer as its digits: String(n) of the API's number, or its digit string beyond 2^53.
+      case 'integer':
+        return `COALESCE(CAST(${column} AS TEXT), '')`;
+      case 'boolean':
+        return `CASE ${column} WHEN 1 THEN 'true' WHEN 0 THEN 'false' ELSE '' END`;
+      // Stored as JSON.stringify wrote it, which is what the export writes (never empty).
+      case 'json':
+        return `CASE WHEN ${column} IS NULL THEN '' WHEN ${column} GLOB ${CSV_SPECIAL} THEN ${quoted(column)} ELSE ${column} END`;
+      default:
+        // A REAL's text is not always JavaScript's (100.0, 1.0e+20): those rows are formatted in JS.
+        return undefined;
+    }
+  },
+  csvQuoted: (text) => `COALESCE(${quoted(text)}, '')`,
+  csvLine: (cells) => `${cells.join(" || ',' || ")} || char(13, 10)`,
   like(column, param, pattern, caseInsensitive) {
     if (caseInsensitive)
       return { sql: `lower(${column}) LIKE lower(${param}) ESCAPE '\\'`, value: toLikePattern(pattern) };

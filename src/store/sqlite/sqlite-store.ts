@@ -20,6 +20,7 @@ import {
   type SyncOptions,
 } from '../schema/schema-sync.js';
 import { type CompiledAggregate, compileAggregate } from '../sql/aggregate-compiler.js';
+import { compileSelectCsv } from '../sql/csv-select.js';
 import { compileSelectJson } from '../sql/json-select.js';
 import {
   compileCappedCount,
@@ -272,6 +273,21 @@ export class SqliteStore implements Store {
     const texts = this.guard(() => this.statement(c.sql, true).all(...c.values)) as string[];
     if (c.reversed) texts.reverse();
     return texts;
+  }
+
+  async listCsv(
+    r: ResourceDef,
+    query: ListQuery,
+    fields: readonly string[],
+  ): Promise<{ lines: string[]; last?: Row } | undefined> {
+    while (this.blocked()) await this.lock.released();
+    const c = compileSelectCsv(d, r, query, fields);
+    if (!c) return undefined;
+    const rows = this.guard(() => this.statement(c.sql).all(...c.values)) as Row[];
+    if (c.reversed) rows.reverse();
+    const lines = rows.map((row) => row._csv as string);
+    const last = rows.at(-1);
+    return { lines, last: last && this.meta(r).decode({ ...last }) };
   }
 
   async explain(r: ResourceDef, query: ListQuery): Promise<QueryPlanShape> {
