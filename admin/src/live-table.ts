@@ -71,8 +71,8 @@ interface LiveTable {
   onReset: () => void;
 }
 
-/** Applies created / updated / deleted events to the loaded rows; the ids changed a moment ago. */
-export function useLiveTable(o: LiveTable): Set<string> {
+/** Applies created / updated / deleted events to the loaded rows: whether the stream is open, the ids changed a moment ago. */
+export function useLiveTable(o: LiveTable): { live: boolean; recent: Set<string> } {
   const rows = useRef(o.rows);
   rows.current = o.rows;
   const [recent, setRecent] = useState<Set<string>>(new Set());
@@ -100,7 +100,7 @@ export function useLiveTable(o: LiveTable): Set<string> {
     apply(rows.current.map((r, i) => (i === at ? row : r)));
     mark(row.id);
   };
-  useLive(o.url, {
+  const live = useLive(o.url, {
     created(row) {
       if (indexOf(row.id) >= 0) return updated(row);
       const at = placeOf(rows.current, row, o.order, o.done);
@@ -118,5 +118,5 @@ export function useLiveTable(o: LiveTable): Set<string> {
     },
     reset: o.onReset,
   });
-  return recent;
+  return { live, recent };
 }

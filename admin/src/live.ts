@@ -4,7 +4,7 @@
  * (browsers allow six per server over HTTP/1.1, shared by every tab) and take up where it left off
  * when it is shown again (`Last-Event-ID`, which only the browser may set on an `EventSource`).
  */
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Row } from './format.js';
 import { lang } from './i18n.js';
 
@@ -19,18 +19,24 @@ export interface LiveHandlers {
 /** How long a hidden tab keeps its stream open. */
 const HIDDEN_GRACE_MS = 30_000;
 
-/** Follows `url` while the component lives (no stream when `url` is undefined). */
-export function useLive(url: string | undefined, handlers: LiveHandlers): void {
+/**
+ * Follows `url` while the component lives (no stream when `url` is undefined); true while the
+ * stream is open (every change from then on will come).
+ */
+export function useLive(url: string | undefined, handlers: LiveHandlers): boolean {
   const current = useRef(handlers);
   current.current = handlers;
+  const [live, setLive] = useState(false);
   useEffect(() => {
+    setLive(false);
     if (!url) return;
-    const stream = new LiveStream(url, (kind, data) => {
+    const stream = new LiveStream(url, setLive, (kind, data) => {
       const handler = current.current[kind as keyof LiveHandlers] as ((v: unknown) => void) | undefined;
       handler?.(data ? JSON.parse(data) : undefined);
     });
     return () => stream.stop();
   }, [url]);
+  return live;
 }
 
 class LiveStream {
@@ -42,6 +48,7 @@ class LiveStream {
 
   constructor(
     private readonly url: string,
+    private readonly connected: (on: boolean) => void,
     private readonly dispatch: (kind: string, data: string) => void,
   ) {
     document.addEventListener('visibilitychange', this.onVisibility);
@@ -82,11 +89,17 @@ class LiveStream {
       });
       // Refused (signed out, no such record, too many streams): no point in asking again.
       if (!res.ok || !res.body) again = res.status >= 500;
-      else await this.read(res.body);
+      else {
+        // The server has taken its place in the change log before answering: every later change comes.
+        this.connected(true);
+        await this.read(res.body);
+      }
     } catch {
       // A dropped connection, or aborted (hidden, stopped): the checks below decide.
     }
-    if (this.abort !== abort || this.stopped || !again) return;
+    if (this.stopped) return;
+    this.connected(false);
+    if (this.abort !== abort || !again) return;
     this.abort = undefined;
     this.timer = setTimeout(() => this.connect(), this.retryMs);
   }

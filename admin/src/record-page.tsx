@@ -70,7 +70,7 @@ export function RecordPage({ model, resource, id, may }: Props) {
   }, []);
 
   const newer = (row: Row) => !same(row.updatedAt, shown.current?.updatedAt);
-  useLive(resource.live && !creating ? url : undefined, {
+  const live = useLive(resource.live && !creating ? url : undefined, {
     updated: (row) => {
       if (saving.current) arrived.current = row;
       else if (newer(row)) setRemote('changed');
@@ -165,7 +165,7 @@ export function RecordPage({ model, resource, id, may }: Props) {
     />
   );
   return (
-    <section class="record-page" aria-labelledby="record-title">
+    <section class="record-page" aria-labelledby="record-title" data-live={live ? 'on' : undefined}>
       <p>
         <a href={href(resource.name)}>← {resource.name}</a>
       </p>

@@ -59,6 +59,9 @@ export function TableView({ model, resource, initial, may, mayImport, mayRead }:
   const generation = useRef(0);
   const shift = useRef(0);
   const [restarts, setRestarts] = useState(0);
+  // Whether the first page of this query has come: the change stream starts then, as the server
+  // reads every matching row when a stream opens, which would delay the first page (docs/admin.md).
+  const [listed, setListed] = useState(false);
 
   const byName = useMemo(() => new Map(resource.fields.map((f) => [f.name, f])), [resource]);
   const shown = columns.filter((c) => byName.has(c));
@@ -96,6 +99,7 @@ export function TableView({ model, resource, initial, may, mayImport, mayRead }:
       });
       setNext(following);
       setDone(!following);
+      if (replace) setListed(true);
       setFailure(null);
     } catch (e) {
       if (gen === generation.current) setFailure(e as ApiFailure);
@@ -108,6 +112,7 @@ export function TableView({ model, resource, initial, may, mayImport, mayRead }:
   useEffect(() => {
     generation.current++;
     setRows([]);
+    setListed(false);
     setNext(undefined);
     setDone(false);
     setTotal(undefined);
@@ -118,8 +123,8 @@ export function TableView({ model, resource, initial, may, mayImport, mayRead }:
   }, [sort, q, JSON.stringify(filters), restarts]);
 
   const known = (name: string) => byName.has(name);
-  const recent = useLiveTable({
-    url: resource.live ? listUrl(embed) : undefined,
+  const { live, recent } = useLiveTable({
+    url: resource.live && listed ? listUrl(embed) : undefined,
     order: orderOf(order, known),
     done,
     rows,
@@ -255,7 +260,7 @@ export function TableView({ model, resource, initial, may, mayImport, mayRead }:
             {total !== undefined ? `${t('total', { n: total })} · ` : ''}
             {t('rows', { n: rows.length })}
             {done ? ` · ${t('end')}` : ''}
-            {resource.live ? ` · ${t('live')}` : ''}
+            {live ? ` · ${t('live')}` : ''}
           </span>
           <details class="columns">
             <summary>{t('columns')}</summary>
