@@ -212,6 +212,18 @@ describeEachStore('aggregates: GET /{r}?groupBy&aggregate', (_target, getDb) => 
     expect(await ok('aggregate=count()&having=count[gt]=100')).toEqual([]);
   });
 
+  it('filters through relations apply before grouping too (to-one and to-many)', async () => {
+    expect(await ok('customer.name=C&groupBy=stage&stage[null]=false')).toEqual([
+      { stage: 'lost', count: 1 },
+      { stage: 'open', count: 2 },
+      { stage: 'won', count: 3 },
+    ]);
+    expect(await ok('customer.name=Nobody&aggregate=count()')).toEqual([{ count: 0 }]);
+    const customers = await server().request('GET', '/customers?orders.stage=won&aggregate=count()');
+    expect(customers.json).toEqual([{ count: 1 }]);
+    expectEnvelope(await get('customer.nope=1&groupBy=stage'), 400, 'INVALID_QUERY_PARAMETER');
+  });
+
   it('sorts by an aggregate or a group field, and pages by limit and offset with Link', async () => {
     const qs = 'groupBy=stage&aggregate=sum(amount)&sort=-sum_amount';
     expect((await ok(qs)).map((g: { stage: string }) => g.stage)).toEqual(['open', 'won', null, 'lost']);

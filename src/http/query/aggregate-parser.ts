@@ -7,7 +7,7 @@
 import { ApiError, type Problem } from '../../errors/api-error.js';
 import { parseExactInteger } from '../../model/exact-integer.js';
 import type { ParsedValue } from '../../model/field-type.js';
-import type { FieldDef, ResourceDef } from '../../model/model-types.js';
+import type { FieldDef, Model, ResourceDef } from '../../model/model-types.js';
 import {
   AGGREGATE_FUNCTIONS,
   type AggregateFn,
@@ -20,8 +20,9 @@ import {
   type HavingFilter,
   type HavingOp,
 } from '../../store/aggregate-query.js';
-import { bad, parseFilters, type QueryInput } from './filter-parser.js';
-import { DEFAULT_LIMIT, MAX_LIMIT, nonNegativeInt, single } from './list-query-parser.js';
+import { bad, type QueryInput } from './filter-parser.js';
+import { DEFAULT_LIMIT, MAX_LIMIT, nonNegativeInt, parseWhere, single } from './list-query-parser.js';
+import type { RelatedFieldUse } from './relation-filter-parser.js';
 
 /** List parameters that do not apply to groups. */
 const NOT_WITH_AGGREGATES = ['fields', 'embed', 'cursor', 'count'];
@@ -184,13 +185,21 @@ function parseSort(raw: string, keys: string[], problems: Problem[]): AggregateQ
   return sort;
 }
 
-/** The aggregate query of a query string; `where` holds its filters only (the caller adds access rules). */
-export function parseAggregateQuery(r: ResourceDef, q: QueryInput): AggregateQuery {
+/**
+ * The aggregate query of a query string; `where` holds its filters only (the caller adds access
+ * rules and scopes the relations), `relatedFields` what the filters read through relations.
+ */
+export function parseAggregateQuery(
+  model: Model,
+  r: ResourceDef,
+  q: QueryInput,
+): { query: AggregateQuery; relatedFields: RelatedFieldUse[] } {
   const problems: Problem[] = [];
+  const relatedFields: RelatedFieldUse[] = [];
   for (const name of NOT_WITH_AGGREGATES)
     if (q[name] !== undefined)
       problems.push(bad(name, `${name} does not apply to aggregates (groupBy, aggregate)`));
-  const where = parseFilters(r, q, problems);
+  const where = parseWhere(model, r, q, problems, relatedFields);
   const groupRaw = single(q, 'groupBy', problems);
   const groupBy = groupRaw === undefined ? [] : parseGroupBy(r, groupRaw, problems);
   const aggregateRaw = single(q, 'aggregate', problems);
@@ -222,5 +231,5 @@ export function parseAggregateQuery(r: ResourceDef, q: QueryInput): AggregateQue
   if (offsetRaw !== undefined && (offset === undefined || offset > Number.MAX_SAFE_INTEGER))
     problems.push(bad('offset', 'must be a non-negative integer'));
   if (problems.length) throw new ApiError(problems);
-  return { where, groupBy, aggregates, having, sort, limit: limit!, offset };
+  return { query: { where, groupBy, aggregates, having, sort, limit: limit!, offset }, relatedFields };
 }

@@ -89,6 +89,21 @@ function parseSort(
   return keys;
 }
 
+/** The filters of a query string: on the resource's fields, and through relations (relation-filter-parser.ts). */
+export function parseWhere(
+  model: Model,
+  r: ResourceDef,
+  q: QueryInput,
+  problems: Problem[],
+  relatedFields: RelatedFieldUse[],
+): Filter[] {
+  const relationKeys = Object.keys(q).filter(isRelationKey);
+  return [
+    ...parseFilters(r, q, problems, relationKeys.length ? new Set([...RESERVED, ...relationKeys]) : RESERVED),
+    ...(relationKeys.length ? parseRelationFilters(model, r, q, problems, relatedFields) : []),
+  ];
+}
+
 export function parseListQuery(
   model: Model,
   r: ResourceDef,
@@ -97,12 +112,7 @@ export function parseListQuery(
 ): ListPlan {
   const problems: Problem[] = [];
   const relatedFields: RelatedFieldUse[] = [];
-  const relationKeys = Object.keys(q).filter(isRelationKey);
-  const where = [
-    ...extraWhere,
-    ...parseFilters(r, q, problems, relationKeys.length ? new Set([...RESERVED, ...relationKeys]) : RESERVED),
-    ...(relationKeys.length ? parseRelationFilters(model, r, q, problems, relatedFields) : []),
-  ];
+  const where = [...extraWhere, ...parseWhere(model, r, q, problems, relatedFields)];
   const limitRaw = single(q, 'limit', problems);
   let limit = DEFAULT_LIMIT;
   if (limitRaw !== undefined) {

@@ -9,6 +9,7 @@ import { formatRule, grants } from '../../model/access-rules.js';
 import type { ResourceDef } from '../../model/model-types.js';
 import type { AggregateQuery } from '../../store/aggregate-query.js';
 import type { Filter } from '../../store/query-types.js';
+import { scopeRelations } from '../../store/relation-query.js';
 import { currentWriteScope } from '../../write/write-scope.js';
 import { authorize } from '../plan/access-policy.js';
 import { textEtag } from '../plan/collection-conditions.js';
@@ -16,6 +17,7 @@ import { notModified } from '../plan/conditions.js';
 import { refuseHiddenQuery } from '../plan/field-access.js';
 import { parseAggregateQuery } from '../query/aggregate-parser.js';
 import type { ListPlan, QueryInput } from '../query/list-query-parser.js';
+import { refuseHiddenRelated } from '../query/relation-filter-parser.js';
 import { negotiate } from '../request/content-negotiation.js';
 import { linkHeader } from '../respond/link-header.js';
 import { readGuarded } from '../respond/representation.js';
@@ -58,12 +60,15 @@ export async function listAggregates(
   if (!negotiate(req.headers.accept, OFFERS))
     throw ApiError.of('NOT_ACCEPTABLE', `Accept ${req.headers.accept} allows none of ${OFFERS.join(', ')}`);
   // The order of checks (docs/errors.md): the query string (400) before access (403) and the parent (404).
-  const parsed = parseAggregateQuery(r, req.query);
+  const { query: parsed, relatedFields } = parseAggregateQuery(ctx.model, r, req.query);
   const readable = authorize(req, r, 'read').where;
   refuseHiddenQuery(r, parsed.where);
+  refuseHiddenRelated(relatedFields);
   refuseHiddenFields(r, parsed);
+  // Through relations, only the related rows the caller may read count, as in lists (docs/query.md).
+  const { where } = scopeRelations({ where: parsed.where, sort: [] }, (t) => authorize(req, t, 'read').where);
   const fixed = await parentFilter();
-  const query = { ...parsed, where: [...fixed, ...readable, ...parsed.where], limit: parsed.limit + 1 };
+  const query = { ...parsed, where: [...fixed, ...readable, ...where], limit: parsed.limit + 1 };
   const fetched = await ctx.store.aggregate(r, query);
   const more = fetched.length > parsed.limit;
   const rows = more ? fetched.slice(0, -1) : fetched;
