@@ -313,6 +313,11 @@ resources:
     fields:
       customerId: { type: reference, to: customers, required: true }
       visibility: { type: enum, values: [public, private], required: true }
+  audits:
+    access: { read: role:admin, write: role:admin }
+    fields:
+      customerId: { type: reference, to: customers, required: true }
+      note: { type: string }
 `;
 
 describeEachStore('relation filters and access rules of the related resource', (_target, getDb) => {
@@ -359,6 +364,10 @@ describeEachStore('relation filters and access rules of the related resource', (
     // Expression rules: private notes count only for sales.
     expect(await names('/customers?notes.visibility[in]=public,private', ann)).toEqual(['Y']);
     expect(await names('/customers?notes.count[gt]=0', sam)).toEqual(['X', 'Y']);
+    // Through a resource the caller may not read at all: refused as a direct read (or embed) would be.
+    const refused = await s.request('GET', '/customers?audits.note=x', { headers: ann });
+    expectEnvelope(refused, 403, 'FORBIDDEN');
+    expectEnvelope(await s.request('GET', '/customers?audits.count=0', { headers: ann }), 403, 'FORBIDDEN');
   });
 
   it('a related field the caller may not read cannot be filtered or sorted on (the 403 of a direct filter)', async () => {

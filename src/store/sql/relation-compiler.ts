@@ -3,9 +3,10 @@
  * - `exists`: `EXISTS (SELECT 1 FROM target AS _relN WHERE <link> AND <scope> AND <filters>)` — a
  *   null reference links nothing, so it never matches; every filter holds on the same related row;
  * - `count`: `(SELECT COUNT(*) FROM target AS _relN WHERE <link> AND <scope>) > $n`;
- * - a related value a list sorts by: a scalar subquery per to-one step, given as one more column of
- *   the listed table (`FROM (SELECT *, (…) AS "customer.name" FROM orders) AS orders`), so the order,
- *   the keyset condition and the rows (the cursor reads them) name it like any column.
+ * - a related value a list sorts by: a LEFT JOIN per to-one step, the value given as one more column
+ *   of the listed table (`FROM (SELECT orders.*, _rel1.name AS "customer.name" FROM orders LEFT JOIN
+ *   … AS _rel1 ON …) AS orders`), so the order, the keyset condition and the rows (the cursor reads
+ *   them) name it like any column.
  * Inside a subquery the related table's columns are named unqualified (the nearest table has them);
  * the row it relates to is named by its alias (`outer`). Identifiers only from the model; values bound.
  */
@@ -70,26 +71,11 @@ export function compileRelated(
   return `${counted} ${COMPARE[v.compare]} ${p.add(v.count)}`;
 }
 
-/** The scalar subquery of one related value, from the row `outer`. */
-function relatedValueSql(
-  d: SqlDialect,
-  c: RelatedValue,
-  i: number,
-  outer: string,
-  p: Params,
-  compile: CompileWhere,
-): string {
-  const step = c.path[i];
-  const t = alias(d, p);
-  // The nested value comes first in the text, so its values are bound first.
-  const value =
-    i === c.path.length - 1
-      ? `${t}.${d.quote(c.field.name)}`
-      : `(${relatedValueSql(d, c, i + 1, t, p, compile)})`;
-  return `SELECT ${value} ${related(d, step, [], t, outer, compile)}`;
-}
-
-/** The listed table with each related value as one more column named by its path. */
+/**
+ * The listed table with each related value as one more column named by its path: one LEFT JOIN
+ * per to-one step, to the related rows the caller may read, so a value is read once per row however
+ * often the order and the keyset condition name it.
+ */
 export function relatedSource(
   d: SqlDialect,
   r: ResourceDef,
@@ -98,6 +84,19 @@ export function relatedSource(
   compile: CompileWhere,
 ): string {
   const table = d.quote(r.name);
-  const values = columns.map((c) => `(${relatedValueSql(d, c, 0, table, p, compile)}) AS ${d.quote(c.name)}`);
-  return `(SELECT *, ${values.join(', ')} FROM ${table}) AS ${table}`;
+  const joins: string[] = [];
+  const values: string[] = [];
+  for (const c of columns) {
+    let outer = table;
+    for (const step of c.path) {
+      if (!step.scope) throw new Error(`relation to ${step.target.name} compiled without the caller's scope`);
+      const t = alias(d, p);
+      const scope = step.scope.length ? ` WHERE ${compile(step.target, step.scope, t)}` : '';
+      const readable = `(SELECT * FROM ${d.quote(step.target.name)}${scope})`;
+      joins.push(`LEFT JOIN ${readable} AS ${t} ON ${link(d, step, t, outer)}`);
+      outer = t;
+    }
+    values.push(`${outer}.${d.quote(c.field.name)} AS ${d.quote(c.name)}`);
+  }
+  return `(SELECT ${table}.*, ${values.join(', ')} FROM ${table} ${joins.join(' ')}) AS ${table}`;
 }
