@@ -337,7 +337,11 @@ export function asSeenBy(r: ResourceInfo, caller: Caller | null, authOn: boolean
   if (!r.fields.some((f) => f.access)) return r;
   const fields = r.fields
     .filter((f) => passes(f.access?.read, caller, authOn))
-    .map((f) => (passes(f.access?.write, caller, authOn) ? f : { ...f, readOnly: true }));
+    .map((f) =>
+      passes(f.access?.write, caller, authOn)
+        ? f
+        : { ...f, readOnly: true, file: f.file && { ...f.file, upload: false } },
+    );
   const labelField = fields.some((f) => f.name === r.labelField) ? r.labelField : undefined;
   return { ...r, fields, labelField };
 }
