@@ -302,6 +302,8 @@ describeEachStore('aggregates: GET /{r}?groupBy&aggregate', (_target, getDb) => 
       headers: { 'if-none-match': tag! },
     });
     expect(again.status).toBe(304);
+    const head = await server().request('HEAD', '/orders?groupBy=stage');
+    expect([head.status, head.headers.get('etag'), head.text]).toEqual([200, tag, '']);
   });
 
   const bad: [string, string][] = [
