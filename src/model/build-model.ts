@@ -15,6 +15,7 @@ import { readLimits } from './limits-config.js';
 import type { FieldDef, IdType, Model, OnDelete, ResourceDef } from './model-types.js';
 import { readRealtime } from './realtime-config.js';
 import { checkRenames, readRenamedFrom } from './rename-config.js';
+import { searchOptionProblem } from './search-config.js';
 import { readStorage } from './storage-config.js';
 import { ID_TYPES, systemFields } from './system-fields.js';
 import { webhookResources } from './webhook-resources.js';
@@ -179,7 +180,10 @@ function readResource(name: string, raw: unknown, report: Report): ResourceDef |
   const at = ['resources', name];
   if (!RESOURCE_NAME.test(name)) report(at, 'resource names are lowercase (a-z, 0-9, _), like `customers`');
   else if (SERVER_PATHS.includes(name))
-    report(at, `\`/${name}\` is one of verbo's own paths (${SERVER_PATHS.join(', ')}); name the resource otherwise`);
+    report(
+      at,
+      `\`/${name}\` is one of verbo's own paths (${SERVER_PATHS.join(', ')}); name the resource otherwise`,
+    );
   if (!isObject(raw)) {
     report(at, 'must be a mapping with `fields`');
     return undefined;
@@ -251,8 +255,10 @@ function readField(
     return undefined;
   }
   const allowed = new Set<string>([...COMMON_OPTIONS, ...type.options, 'access']);
+  const searchProblem = searchOptionProblem(name, type, decl.search, fieldTypes.values());
+  if (searchProblem) report([...at, 'search'], searchProblem);
   for (const key of Object.keys(decl))
-    if (!allowed.has(key))
+    if (!allowed.has(key) && !(key === 'search' && searchProblem))
       report([...at, key], unknownKey(key, allowed, 'allowed', `unknown option for type ${type.name}`));
   for (const key of ['required', 'unique', 'index'] as const) {
     if (decl[key] !== undefined && typeof decl[key] !== 'boolean')

@@ -1,8 +1,8 @@
 /**
  * Query parameters a collection reads itself (docs/query.md; `snapshot`: docs/realtime.md, read by
  * change streams, accepted and ignored by JSON answers; `groupBy`, `aggregate`, `having`:
- * docs/aggregates.md); every other parameter filters by a field of that name. A field named like
- * one of these cannot be filtered by `?name=value`.
+ * docs/aggregates.md; `q`: docs/search.md); every other parameter filters by a field of that name.
+ * A field named like one of these cannot be filtered by `?name=value`.
  */
 export const QUERY_PARAMETERS = [
   'sort',
@@ -17,4 +17,6 @@ export const QUERY_PARAMETERS = [
   'groupBy',
   'aggregate',
   'having',
+  // Full-text search (docs/search.md).
+  'q',
 ] as const;

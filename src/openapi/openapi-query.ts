@@ -13,6 +13,7 @@ import { parameterRef } from './openapi-headers.js';
 import { headString, int, MAX_HEAD_BYTES, MAX_IN_VALUES } from './openapi-limits.js';
 import { schemaRef } from './openapi-record-schemas.js';
 import { sortKeyPattern } from './openapi-relation-filters.js';
+import { relevanceNote, searchable, searchParameters } from './openapi-search.js';
 
 /** Query names a GET never reads as filters (a field with such a name is filterable on DELETE only). */
 export const RESERVED_QUERY: readonly string[] = QUERY_PARAMETERS;
@@ -126,13 +127,15 @@ export function resourceParameters(r: ResourceDef): Record<string, unknown> {
   // With `groupBy`/`aggregate`, `sort` names the group fields and aggregate keys (docs/aggregates.md).
   const sortable = [
     ...[...r.allFields.values()].filter((f) => f.type.sortable).map((f) => f.name),
+    // With `q`, the search's rank (docs/search.md).
+    ...(searchable(r) && !r.allFields.has('relevance') ? ['relevance'] : []),
     AGGREGATE_SORT_KEYS,
   ];
+  Object.assign(out, searchParameters(r));
   out[`${r.name}.sort`] = {
     name: 'sort',
     in: 'query',
-    description:
-      'Comma-separated fields, `-` for descending, e.g. `-createdAt,name`. Default: `id`; ties are broken by id. Aggregates sort by group fields and aggregate keys (`-sum_amount`).',
+    description: `Comma-separated fields, \`-\` for descending, e.g. \`-createdAt,name\`. Default: \`id\`; ties are broken by id. Aggregates sort by group fields and aggregate keys (\`-sum_amount\`).${relevanceNote(r)}`,
     schema: {
       type: 'string',
       maxLength: MAX_HEAD_BYTES,
@@ -187,8 +190,10 @@ export function listParameterRefs(r: ResourceDef): unknown[] {
     `${r.name}.fields`,
     ...(r.toOne.length + r.toMany.length ? [`${r.name}.embed`] : []),
   ].map(parameterRef);
+  const search = searchable(r) ? [parameterRef(`${r.name}.q`)] : [];
   return [
     ...filters,
+    ...search,
     parameterRef(`${r.name}.sort`),
     ...paging,
     ...shape.slice(1),

@@ -42,6 +42,8 @@ export function adviceFor(
   minRows: number,
 ): string | undefined {
   if (rows <= minRows) return undefined;
+  // A search reads its own index (docs/search.md): no `indexes:` line serves it.
+  if (query.where.some((f) => f.op === 'search')) return undefined;
   // Sorting by a related value always sorts: an index of this table cannot spare it.
   const sorts = plan.sortsRows && !query.sort.some((s) => s.field.includes('.'));
   const what = sorts ? 'sorts' : plan.scansTable && query.where.length ? 'scans' : undefined;

@@ -15,7 +15,8 @@ export type FilterOp =
   | 'null'
   | 'or'
   | 'exists'
-  | 'count';
+  | 'count'
+  | 'search';
 
 export interface Filter {
   field: string;
@@ -27,6 +28,8 @@ export interface Filter {
    * hold (`Filter[][]`; none = false), and `field` is empty.
    * For `exists` and `count` (filters through relations): a `RelatedCondition` / `RelatedCount`
    * (relation-query.ts), and `field` is the relation path (`customer`, `orders.count`).
+   * For `search` (`?q=`, docs/search.md): the words every matching row's search index holds
+   * (`SearchTerm[]`), and `field` is empty.
    */
   value: unknown;
 }
@@ -53,3 +56,15 @@ export interface ListQuery {
   /** Related records' values the sort names (`customer.name`), relation-query.ts. */
   related?: RelatedValue[];
 }
+
+/** One word of a full-text search (`?q=`): letters and digits only; `prefix` when written `word*`. */
+export interface SearchTerm {
+  word: string;
+  prefix: boolean;
+}
+
+/**
+ * The sort key of a search's relevance (`sort=-relevance`): no field can have the name (field names
+ * start with a letter). A row read with it holds its rank under this name (higher: more relevant).
+ */
+export const RELEVANCE = '_relevance';

@@ -39,13 +39,17 @@ const ROWS: Record<string, TypeRow> = {
       { option: 'minLength', value: -1 },
       { option: 'maxLength', value: 1.5 },
       { option: 'pattern', value: '(' },
+      { option: 'search', value: 'yes' },
     ],
     roundTrip: { input: 'héllo', output: 'héllo', filter: 'héllo' },
   },
   text: {
     valid: ['a long text'],
     invalid: [3, {}],
-    badOptions: [{ option: 'maxLength', value: -1 }],
+    badOptions: [
+      { option: 'maxLength', value: -1 },
+      { option: 'search', value: 1 },
+    ],
     roundTrip: { input: 'line 1\nline 2', output: 'line 1\nline 2', filter: 'line 1\nline 2' },
   },
   integer: {
@@ -98,13 +102,19 @@ const ROWS: Record<string, TypeRow> = {
   email: {
     valid: ['ada@example.com'],
     invalid: ['not-an-email', 5],
-    badOptions: [{ option: 'maxLength', value: -1 }],
+    badOptions: [
+      { option: 'maxLength', value: -1 },
+      { option: 'search', value: 1 },
+    ],
     roundTrip: { input: 'ada@example.com', output: 'ada@example.com', filter: 'ada@example.com' },
   },
   url: {
     valid: ['https://example.com/a?b=c'],
     invalid: ['not a url', 5],
-    badOptions: [{ option: 'maxLength', value: -1 }],
+    badOptions: [
+      { option: 'maxLength', value: -1 },
+      { option: 'search', value: 1 },
+    ],
     roundTrip: {
       input: 'https://example.com/x',
       output: 'https://example.com/x',

@@ -19,11 +19,14 @@ export function refuseHiddenQuery(
   const caller = currentWriteScope().caller();
   for (const f of guarded) {
     if (grants(f.access?.read, caller)) continue;
+    // A search (`q`) over a field the caller may not read would reveal its words (docs/search.md).
     const parameter = where.some((w) => w.field === f.name)
       ? f.name
       : sort.some((s) => s.field === f.name)
         ? 'sort'
-        : undefined;
+        : f.options.search === true && where.some((w) => w.op === 'search')
+          ? 'q'
+          : undefined;
     if (parameter)
       throw ApiError.of(
         'FORBIDDEN',

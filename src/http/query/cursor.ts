@@ -7,7 +7,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FieldDef, ResourceDef } from '../../model/model-types.js';
-import type { Keyset, SortKey } from '../../store/query-types.js';
+import { type Keyset, RELEVANCE, type SortKey } from '../../store/query-types.js';
 
 export interface CursorPayload {
   resource: string;
@@ -84,6 +84,8 @@ export function keysetValuesFit(r: ResourceDef, sort: SortKey[], values: unknown
   return (
     values.length === sort.length &&
     sort.every((s, i) => {
+      // A search's relevance (docs/search.md): the rank of the boundary row, a finite number.
+      if (s.field === RELEVANCE) return typeof values[i] === 'number' && Number.isFinite(values[i]);
       const f = r.allFields.get(s.field);
       return f !== undefined && fits(f, values[i]);
     })

@@ -5,7 +5,13 @@
  */
 import { ApiError, type Problem } from '../../errors/api-error.js';
 import type { Model, ResourceDef } from '../../model/model-types.js';
-import type { Filter, Keyset, ListQuery, SortKey } from '../../store/query-types.js';
+import {
+  type Filter,
+  type Keyset,
+  type ListQuery,
+  RELEVANCE,
+  type SortKey,
+} from '../../store/query-types.js';
 import { type RelatedValue, withRelatedFields } from '../../store/relation-query.js';
 import { decodeCursor, keysetValuesFit, sortSpec } from './cursor.js';
 import { type EmbedNode, parseEmbed } from './embed-parser.js';
@@ -16,6 +22,7 @@ import {
   parseRelationSort,
   type RelatedFieldUse,
 } from './relation-filter-parser.js';
+import { isRelevance, parseSearch } from './search-parser.js';
 
 export { parseFilters, type QueryInput, RESERVED } from './filter-parser.js';
 
@@ -68,6 +75,10 @@ function parseSort(
   for (const part of raw.split(',')) {
     const desc = part.startsWith('-');
     const name = desc ? part.slice(1) : part;
+    if (isRelevance(r, name)) {
+      if (!keys.some((k) => k.field === RELEVANCE)) keys.push({ field: RELEVANCE, desc });
+      continue;
+    }
     if (name.includes('.')) {
       const value = parseRelationSort(model, r, name);
       if (typeof value === 'string') {
@@ -98,9 +109,13 @@ export function parseWhere(
   relatedFields: RelatedFieldUse[],
 ): Filter[] {
   const relationKeys = Object.keys(q).filter(isRelationKey);
+  // `q`: a full-text search, one more condition (docs/search.md).
+  const searchRaw = single(q, 'q', problems);
+  const search = searchRaw === undefined ? undefined : parseSearch(r, searchRaw, problems);
   return [
     ...parseFilters(r, q, problems, relationKeys.length ? new Set([...RESERVED, ...relationKeys]) : RESERVED),
     ...(relationKeys.length ? parseRelationFilters(model, r, q, problems, relatedFields) : []),
+    ...(search ? [search] : []),
   ];
 }
 
@@ -152,6 +167,9 @@ export function parseListQuery(
       keyset = c.keyset;
     }
   }
+  // The relevance is a search's: without `q` there is none to sort by (a bad `q` is reported already).
+  if (sort?.some((s) => s.field === RELEVANCE) && q.q === undefined)
+    problems.push(bad(keyset ? 'cursor' : 'sort', 'relevance applies to a search only: add q'));
   const { fields, embed } = parseSelection(model, r, q, problems);
   const countRaw = booleanParameter(q, 'count', problems);
   booleanParameter(q, 'snapshot', problems);

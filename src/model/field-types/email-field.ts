@@ -3,7 +3,7 @@ import { checkMaxLengthOnly, pick } from './option-checks.js';
 
 export const emailField = defineFieldType({
   name: 'email',
-  options: ['maxLength'],
+  options: ['maxLength', 'search'],
   storage: 'text',
   checkOptions: checkMaxLengthOnly,
   jsonSchema: (f) => ({ type: 'string', format: 'email', maxLength: 320, ...pick(f.options, ['maxLength']) }),

@@ -38,9 +38,16 @@ export function pick(raw: Record<string, unknown>, names: readonly string[]): Re
   return out;
 }
 
-/** The option check of the text-like types whose only option is `maxLength` (text, email, url). */
+/** `search: true|false`: the field is part of its resource's full-text index (docs/search.md). */
+export function checkSearch(raw: Record<string, unknown>, out: OptionProblem[]): void {
+  if (raw.search !== undefined && typeof raw.search !== 'boolean')
+    out.push({ option: 'search', message: `must be true or false, got ${JSON.stringify(raw.search)}` });
+}
+
+/** The option check of the text-like types whose options are `maxLength` and `search` (text, email, url). */
 export function checkMaxLengthOnly(raw: Record<string, unknown>): OptionProblem[] {
   const out: OptionProblem[] = [];
   checkNonNegativeInteger(raw, 'maxLength', out);
+  checkSearch(raw, out);
   return out;
 }

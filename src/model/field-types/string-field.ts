@@ -1,19 +1,22 @@
 import type { OptionProblem } from '../field-type.js';
 import { defineFieldType, textOfLength } from './define-field-type.js';
-import { checkNonNegativeInteger, checkOrdered, pick } from './option-checks.js';
+import { checkNonNegativeInteger, checkOrdered, checkSearch, pick } from './option-checks.js';
 
 const OPTIONS = ['minLength', 'maxLength', 'pattern'] as const;
+/** Options that are not JSON Schema keywords. */
+const OTHER_OPTIONS = ['search'] as const;
 const KEY = /^[A-Za-z0-9._~-]{1,200}$/;
 
 export const stringField = defineFieldType({
   name: 'string',
-  options: OPTIONS,
+  options: [...OPTIONS, ...OTHER_OPTIONS],
   storage: 'text',
   checkOptions(raw) {
     const out: OptionProblem[] = [];
     checkNonNegativeInteger(raw, 'minLength', out);
     checkNonNegativeInteger(raw, 'maxLength', out);
     checkOrdered(raw, 'minLength', 'maxLength', out);
+    checkSearch(raw, out);
     if (raw.pattern !== undefined) {
       try {
         new RegExp(String(raw.pattern), 'u');

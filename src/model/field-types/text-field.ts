@@ -4,7 +4,7 @@ import { checkMaxLengthOnly, pick } from './option-checks.js';
 /** Long free text: like string, without pattern, meant for bodies and notes. */
 export const textField = defineFieldType({
   name: 'text',
-  options: ['maxLength'],
+  options: ['maxLength', 'search'],
   storage: 'text',
   checkOptions: checkMaxLengthOnly,
   jsonSchema: (f) => ({ type: 'string', ...pick(f.options, ['maxLength']) }),

@@ -3,7 +3,7 @@ import { checkMaxLengthOnly, pick } from './option-checks.js';
 
 export const urlField = defineFieldType({
   name: 'url',
-  options: ['maxLength'],
+  options: ['maxLength', 'search'],
   storage: 'text',
   checkOptions: checkMaxLengthOnly,
   jsonSchema: (f) => ({ type: 'string', format: 'uri', maxLength: 2048, ...pick(f.options, ['maxLength']) }),

@@ -4,6 +4,7 @@ import type { StorageKind } from '../../model/field-type.js';
 import { CHANGES_CHANNEL, type ChangeLogDialect } from '../changes/change-log-sql.js';
 import { toLikePattern } from '../sql/sql-dialect.js';
 import { pgAggregates } from './postgres-aggregates.js';
+import { pgRowColumns, pgSearch } from './postgres-search.js';
 
 /**
  * Column types. Text columns use the "C" collation: byte order like SQLite's BINARY, and ILIKE
@@ -57,6 +58,8 @@ export const pgDialect: ChangeLogDialect = {
   rowLocks: true,
   aggregates: pgAggregates,
   param: (n) => `$${n}`,
+  search: pgSearch,
+  rowColumns: pgRowColumns,
   encode(value, storage) {
     if (value === null || value === undefined) return null;
     // JSON goes as its text: the driver passes strings through to jsonb parameters unchanged.

@@ -23,6 +23,7 @@ import {
 } from '../schema/schema-sync.js';
 import { pgConversion } from './postgres-conversions.js';
 import { PG_TYPE_NAMES, PG_TYPES, pgDialect, toPgParams } from './postgres-dialect.js';
+import { createSearchSql, dropSearchSql, introspectSearch } from './postgres-search.js';
 
 const q = pgDialect.quote;
 /** Held for the whole sync transaction, so instances starting at once run their syncs one after another. */
@@ -48,7 +49,7 @@ function* introspect(): SchemaTask<{ tables: Map<string, DbTable> }> {
   const columns = yield* run(
     `SELECT c.relname AS t, a.attname AS c, format_type(a.atttypid, NULL) AS type, a.attnotnull AS not_null
      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-     WHERE ${IN_SCHEMA} AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped`,
+     WHERE ${IN_SCHEMA} AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''`,
   );
   for (const r of columns)
     table(String(r.t)).columns.set(String(r.c), {
@@ -73,6 +74,8 @@ function* introspect(): SchemaTask<{ tables: Map<string, DbTable> }> {
     'SELECT tablename AS t, indexname AS name FROM pg_indexes WHERE schemaname = current_schema()',
   ))
     table(String(i.t)).indexes.add(String(i.name));
+  // The generated search column is the search index's, not a field's: found apart (postgres-search.ts).
+  yield* introspectSearch(tables, IN_SCHEMA);
   return { tables };
 }
 
@@ -111,6 +114,8 @@ export const pgSchemaDialect: SchemaDialect = {
     if (step.kind === 'tighten') return [`ALTER TABLE ${t} ALTER COLUMN ${q(step.field)} SET NOT NULL`];
     if (step.kind === 'allow-empty') return [`ALTER TABLE ${t} ALTER COLUMN ${q(step.field)} DROP NOT NULL`];
     if (step.kind === 'rename-index') return [`ALTER INDEX ${q(step.from)} RENAME TO ${q(step.index.name)}`];
+    if (step.kind === 'create-search-index') return createSearchSql(step.resource, step.index);
+    if (step.kind === 'drop-search-index') return dropSearchSql(step.table, step.index);
     if (step.kind === 'change-type')
       return [
         `ALTER TABLE ${t} ALTER COLUMN ${q(step.field)} TYPE ${PG_TYPES[step.to]} USING ${pgConversion(step.from, step.to)!.expr(q(step.field))}`,

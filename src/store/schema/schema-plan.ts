@@ -27,6 +27,14 @@ export interface DbTable {
   foreignKeys: DbForeignKey[];
   /** Index names on this table. */
   indexes: Set<string>;
+  /** The full-text search index over this table's rows, as the dialect found it (docs/search.md). */
+  search?: SearchIndexSpec;
+}
+
+/** A resource's full-text search index (`search: true` fields, docs/search.md): its name and fields, in order. */
+export interface SearchIndexSpec {
+  name: string;
+  fields: string[];
 }
 
 /** What the database holds: its tables, and each column's storage as verbo recorded it (`_verbo_columns`). */
@@ -94,6 +102,10 @@ export type SchemaStep =
   /** An index whose table or columns were renamed: renamed in place, its entries kept. */
   | { kind: 'rename-index'; resource: string; from: string; index: IndexSpec }
   | { kind: 'drop-index'; resource: string; name: string }
+  /** A search index built over the stored rows (its fields or table changed: dropped first, then built anew). */
+  | { kind: 'create-search-index'; resource: string; index: SearchIndexSpec }
+  /** `table`: the table it is on when the step runs (drops run first, before a rename). */
+  | { kind: 'drop-search-index'; resource: string; table: string; index: SearchIndexSpec }
   /** A foreign key added, removed, or pointed at another table / with another onDelete. */
   | {
       kind: 'change-reference';
@@ -172,6 +184,10 @@ export function describeStep(step: SchemaStep): string {
       return `create ${step.index.unique ? 'unique ' : ''}index ${step.index.name} on ${step.resource}(${step.index.columns.map(columnText).join(', ')})`;
     case 'drop-index':
       return `drop index ${step.name} on ${step.resource}`;
+    case 'create-search-index':
+      return `create search index ${step.index.name} on ${step.resource}(${step.index.fields.join(', ')}), filled from the stored rows`;
+    case 'drop-search-index':
+      return `drop search index ${step.index.name} on ${step.table}`;
     case 'change-reference': {
       if (!step.from) return `add reference ${at} → ${refText(step.to!)}`;
       if (!step.to) return `remove reference ${at} → ${step.from.target}`;

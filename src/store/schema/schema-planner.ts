@@ -14,6 +14,7 @@ import {
 } from '../../model/model-types.js';
 import { indexesOf, indexName, ownIndexes } from './schema-indexes.js';
 import type { DbSchema, DbTable, FieldSpec, ReferenceTarget, SchemaPlan, SchemaStep } from './schema-plan.js';
+import { diffSearch } from './schema-search.js';
 
 export { indexesOf, indexName } from './schema-indexes.js';
 
@@ -171,6 +172,8 @@ function diffIndexes(r: ResourceDef, table: DbTable | undefined, plan: SchemaPla
 
 /** The order steps run in: tables and columns first (a new table may be a reference's target), indexes last. */
 const ORDER: SchemaStep['kind'][] = [
+  // A search index reads its table's columns (triggers, a generated column): it goes before they change.
+  'drop-search-index',
   'rename-table',
   'create-table',
   'rename-column',
@@ -184,6 +187,7 @@ const ORDER: SchemaStep['kind'][] = [
   'drop-index',
   'rename-index',
   'create-index',
+  'create-search-index',
 ];
 
 /** `resources` with each one after those its references name among them (a cycle keeps the given order). */
@@ -236,12 +240,12 @@ export function planSchema(model: Model, db: DbSchema, names: StoredTypeNames): 
   for (const r of resources) {
     const table = tableOf.get(r);
     if (table) diffTable(r, table, x);
-    indexSteps.push(...diffIndexes(r, table, plan));
+    indexSteps.push(...diffIndexes(r, table, plan), ...diffSearch(r, table));
   }
   const named = new Set(resources.map((r) => r.name));
   for (const t of verboTables)
     if (db.tables.has(t) && !named.has(t) && !x.tableRenames.has(t))
-      plan.steps.push({ kind: 'drop-table', resource: t });
+      plan.steps.push({ kind: 'drop-table', resource: t }, ...diffSearch(undefined, db.tables.get(t)));
   plan.steps.push(...indexSteps);
   plan.steps.sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
   return plan;

@@ -3,9 +3,10 @@
  * Identifiers come only from the model (validated at start-up); values are always bound.
  */
 import type { FieldDef, ResourceDef } from '../../model/model-types.js';
-import type { Filter, Keyset, ListQuery, SortKey } from '../query-types.js';
+import { type Filter, type Keyset, type ListQuery, RELEVANCE, type SortKey } from '../query-types.js';
 import { withRelatedFields } from '../relation-query.js';
 import { type CompileWhere, compileRelated, relatedSource } from './relation-compiler.js';
+import { compileSearch, RELEVANCE_FIELD, rankedSource } from './search-sql.js';
 import type { SqlDialect } from './sql-dialect.js';
 
 const COMPARE: Record<string, string> = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
@@ -23,7 +24,7 @@ export class Params {
 const notNull = (f: FieldDef): boolean => f.system || f.required;
 
 function fieldOf(resource: ResourceDef, name: string): FieldDef {
-  const f = resource.allFields.get(name);
+  const f = name === RELEVANCE ? RELEVANCE_FIELD : resource.allFields.get(name);
   if (!f) throw new Error(`unknown field ${resource.name}.${name}`);
   return f;
 }
@@ -44,6 +45,7 @@ export function compileFilter(
   }
   if (filter.op === 'exists' || filter.op === 'count')
     return compileRelated(d, filter, outer, p, nested(d, p));
+  if (filter.op === 'search') return compileSearch(d, resource, filter, p);
   const f = fieldOf(resource, filter.field);
   const col = d.quote(f.name);
   const enc = (v: unknown) => d.encode(v, f.storage);
@@ -188,12 +190,26 @@ export interface CompiledSelect {
   reversed: boolean;
 }
 
+/**
+ * What a list row holds: every column (`*`), or the dialect's record columns plus the related sort
+ * values; with a relevance sort, the rank too (the Link cursor reads it; no record shows it).
+ */
+function selectedColumns(d: SqlDialect, r: ResourceDef, q: ListQuery, ranked: boolean): string {
+  const own = d.rowColumns?.(r);
+  const row = own
+    ? [own, ...(q.related ?? []).map((v) => d.quote(v.name))].join(', ')
+    : ranked
+      ? `${d.quote(r.name)}.*`
+      : '*';
+  return ranked ? `${row}, ${d.quote(RELEVANCE)}` : row;
+}
+
 /** The list query; `columns` is what each row holds (every column, or e.g. one JSON expression). */
 export function compileSelect(
   d: SqlDialect,
   resource: ResourceDef,
   q: ListQuery,
-  columns = '*',
+  columns?: string,
 ): CompiledSelect {
   const p = new Params(d);
   // Sorting by related values: they are columns of the listed rows (relation-compiler.ts), bound first.
@@ -201,10 +217,14 @@ export function compileSelect(
     ? relatedSource(d, resource, q.related, p, nested(d, p))
     : d.quote(resource.name);
   const listed = withRelatedFields(resource, q.related);
-  const conditions: string[] = q.where.map((w) => compileFilter(d, resource, w, p));
+  // A relevance sort joins the search's ranked source (search-sql.ts), its values bound next.
+  const ranked = rankedSource(d, resource, q, p);
+  const select = columns ?? selectedColumns(d, resource, q, ranked !== undefined);
+  const where = ranked?.applied ? q.where.filter((w) => w !== ranked.applied) : q.where;
+  const conditions: string[] = where.map((w) => compileFilter(d, resource, w, p));
   const reversed = q.keyset?.direction === 'before';
   if (q.keyset) conditions.push(compileKeyset(d, listed, q.sort, q.keyset, p));
-  let sql = `SELECT ${columns} FROM ${from}`;
+  let sql = `SELECT ${select} FROM ${from}${ranked ? ` ${ranked.join}` : ''}`;
   if (conditions.length) sql += ` WHERE ${conditions.join(' AND ')}`;
   if (q.sort.length) sql += ` ORDER BY ${compileOrder(d, q.sort, reversed, listed)}`;
   if (q.limit !== undefined) sql += ` LIMIT ${p.add(q.limit)}`;

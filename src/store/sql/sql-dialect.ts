@@ -1,6 +1,8 @@
 /** What a SQL database tells the shared compiler: quoting, placeholders, value coding, LIKE. */
 import type { StorageKind } from '../../model/field-type.js';
+import type { ResourceDef } from '../../model/model-types.js';
 import type { AggregateDialect } from './aggregate-dialect.js';
+import type { SearchDialect } from './search-sql.js';
 
 export interface SqlDialect {
   quote(identifier: string): string;
@@ -50,6 +52,13 @@ export interface SqlDialect {
   csvLine?(cells: string[]): string;
   /** Date buckets and the aggregate calls it spells its own way (docs/aggregates.md). */
   aggregates?: AggregateDialect;
+  /** Full-text search over a resource's search index (docs/search.md), where the database has one. */
+  search?: SearchDialect;
+  /**
+   * The columns of a record, where a table holds more than the model's (PostgreSQL's generated
+   * search column): read instead of `*` by lists, reads by id and RETURNING. Undefined: `*`.
+   */
+  rowColumns?(resource: ResourceDef): string | undefined;
 }
 
 /** Escapes LIKE metacharacters with `\` and turns the API's `*` wildcard into `%`. */

@@ -8,10 +8,13 @@ import type { Row } from '../store.js';
 import { compileWhere, Params } from './sql-compiler.js';
 import type { SqlDialect } from './sql-dialect.js';
 
+/** A record's columns: `*`, unless the table holds more than the model's (SqlDialect.rowColumns). */
+const rowOf = (d: SqlDialect, r: ResourceDef): string => d.rowColumns?.(r) ?? '*';
+
 /** `INSERT … RETURNING *` of the named columns, bound in that order. */
 export function compileInsert(d: SqlDialect, r: ResourceDef, names: string[], returning = true): string {
   const params = names.map((_, i) => d.param(i + 1)).join(', ');
-  return `INSERT INTO ${d.quote(r.name)} (${names.map(d.quote).join(', ')}) VALUES (${params})${returning ? ' RETURNING *' : ''}`;
+  return `INSERT INTO ${d.quote(r.name)} (${names.map(d.quote).join(', ')}) VALUES (${params})${returning ? ` RETURNING ${rowOf(d, r)}` : ''}`;
 }
 
 /**
@@ -22,14 +25,14 @@ export function compileUpdate(d: SqlDialect, r: ResourceDef): { sql: string; nam
   const names = [...r.fields.map((f) => f.name), 'updatedAt', '_version'];
   const sets = names.map((n, i) => `${d.quote(n)} = ${d.param(i + 1)}`).join(', ');
   return {
-    sql: `UPDATE ${d.quote(r.name)} SET ${sets} WHERE id = ${d.param(names.length + 1)} RETURNING *`,
+    sql: `UPDATE ${d.quote(r.name)} SET ${sets} WHERE id = ${d.param(names.length + 1)} RETURNING ${rowOf(d, r)}`,
     names,
   };
 }
 
 /** One row by id; `lock` takes a row lock where the dialect has them (`rowLocks`). */
 export function compileGetById(d: SqlDialect, r: ResourceDef, lock = false): string {
-  return `SELECT * FROM ${d.quote(r.name)} WHERE id = ${d.param(1)}${lock && d.rowLocks ? ' FOR UPDATE' : ''}`;
+  return `SELECT ${rowOf(d, r)} FROM ${d.quote(r.name)} WHERE id = ${d.param(1)}${lock && d.rowLocks ? ' FOR UPDATE' : ''}`;
 }
 
 export function compileDeleteById(d: SqlDialect, r: ResourceDef): string {

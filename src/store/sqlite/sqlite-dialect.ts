@@ -3,6 +3,7 @@ import { fromBigInt } from '../../model/exact-integer.js';
 import type { StorageKind } from '../../model/field-type.js';
 import { type SqlDialect, toLikePattern } from '../sql/sql-dialect.js';
 import { sqliteAggregates } from './sqlite-aggregates.js';
+import { sqliteSearch } from './sqlite-search.js';
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
@@ -31,6 +32,7 @@ export const sqliteDialect: SqlDialect = {
   rowLocks: false,
   aggregates: sqliteAggregates,
   param: () => '?',
+  search: sqliteSearch,
   encode(value, storage) {
     if (value === null || value === undefined) return null;
     if (storage === 'boolean') return value ? 1 : 0;

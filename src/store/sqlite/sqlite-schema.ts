@@ -30,6 +30,7 @@ import {
 } from '../schema/schema-sync.js';
 import { sqliteConversion } from './sqlite-conversions.js';
 import { SQLITE_TYPES, sqliteDialect } from './sqlite-dialect.js';
+import { afterRebuildSql, createSearchSql, dropSearchSql, introspectSearch } from './sqlite-search.js';
 
 const q = sqliteDialect.quote;
 const ON_DELETE: Record<string, string> = {
@@ -89,6 +90,7 @@ function rebuildSql(step: SchemaStep, { model, plan, rebuilt }: RenderContext): 
     );
   sql.push(`DROP TABLE ${q(r.name)}`, `ALTER TABLE ${q(temp)} RENAME TO ${q(r.name)}`);
   for (const index of indexesOf(r)) sql.push(createIndexSql(sqliteSchemaDialect, r.name, index));
+  sql.push(...afterRebuildSql(r, plan));
   return sql;
 }
 
@@ -127,10 +129,15 @@ export const sqliteSchemaDialect: SchemaDialect = {
     );
     const tables = new Map<string, DbTable>();
     for (const { name } of names) tables.set(String(name), yield* introspectTable(String(name)));
+    yield* introspectSearch(tables);
     return { tables };
   },
-  renderStep: (step, context) =>
-    step.kind === 'rename-index' ? renameIndexSql(step) : rebuildSql(step, context),
+  renderStep(step, context) {
+    if (step.kind === 'rename-index') return renameIndexSql(step);
+    if (step.kind === 'create-search-index') return createSearchSql(step.resource, step.index);
+    if (step.kind === 'drop-search-index') return dropSearchSql(step.index);
+    return rebuildSql(step, context);
+  },
 };
 
 const executor =
