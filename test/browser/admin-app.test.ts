@@ -13,6 +13,7 @@ import {
   CRM_SECURE_YAML,
   ensureAdminBuilt,
   expectAccessible,
+  firstCells,
   insertCustomers,
   screenshot,
 } from './admin-harness.js';
@@ -318,11 +319,4 @@ if (!existsSync(CHROMIUM)) {
 async function cookieOf(context: BrowserContext): Promise<Record<string, string>> {
   const cookies = await context.cookies();
   return { cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') };
-}
-
-/** The text of one column's cells in the rendered rows. */
-async function firstCells(page: Page, column: string): Promise<string[]> {
-  const headers = await page.locator('thead th').allTextContents();
-  const index = headers.findIndex((h) => h.replace(/[▲▼]/g, '').trim() === column);
-  return page.locator(`tbody tr[data-index] td:nth-child(${index + 1})`).allTextContents();
 }

@@ -74,3 +74,10 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: false });
 }
+
+/** The text of one column's cells in the rendered rows. */
+export async function firstCells(page: Page, column: string): Promise<string[]> {
+  const headers = await page.locator('thead th').allTextContents();
+  const index = headers.findIndex((h) => h.replace(/[▲▼]/g, '').trim() === column);
+  return page.locator(`tbody tr[data-index] td:nth-child(${index + 1})`).allTextContents();
+}
