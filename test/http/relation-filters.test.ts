@@ -155,6 +155,25 @@ describeEachStore('filters and sorts through relations', (_target, getDb) => {
       'o6',
     ]);
     expect(await titles('/orders?sort=customer.name,-id&limit=3&offset=3')).toEqual(['o4', 'o3', 'o5']);
+    // Exports (CSV, NDJSON) take the same filters and order.
+    const csv = await server().request(
+      'GET',
+      '/orders?customer.status[ne]=churned&sort=customer.name,-id&fields=title',
+      {
+        headers: { accept: 'text/csv' },
+      },
+    );
+    expect(csv.status, csv.text).toBe(200);
+    expect(csv.text.trim().split(/\r\n/)).toEqual(['title', 'o2', 'o1', 'o4', 'o3', 'o7']);
+    const nd = await server().request('GET', '/orders?sort=-customer.name&fields=title', {
+      headers: { accept: 'application/x-ndjson' },
+    });
+    expect(
+      nd.text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).title),
+    ).toEqual(['o7', 'o5', 'o3', 'o4', 'o1', 'o2', 'o6']);
     // Two levels deep, with a filter through another relation.
     expect(await titles('/orders?sort=customer.company.name,id')).toEqual([
       'o5',
