@@ -278,21 +278,6 @@ describeEachStore('filters and sorts through relations', (_target, getDb) => {
     expect(many.items.map((c) => c.name).sort()).toEqual(['Ana', 'Bob']);
   });
 
-  it('OpenAPI: list operations say how to filter through relations; sort patterns take to-one paths', () => {
-    const doc = buildOpenApi(buildModel(parseConfigText(YAML, 'verbo.yaml')), {
-      errorCodes: ERROR_CATALOGUE,
-    }) as {
-      paths: Record<string, { get: { description: string } }>;
-      components: { parameters: Record<string, { schema: { pattern: string } }> };
-    };
-    expect(doc.paths['/orders'].get.description).toContain('`customer.<field>[op]=v`');
-    expect(doc.paths['/customers'].get.description).toContain('`orders.count[gt]=N`');
-    const sort = (r: string) => new RegExp(doc.components.parameters[`${r}.sort`].schema.pattern);
-    expect(sort('orders').test('customer.name,-id')).toBe(true);
-    expect(sort('lines').test('-order.customer.company.name')).toBe(true);
-    expect(sort('customers').test('orders.amount')).toBe(false);
-  });
-
   it('index advice and the query plan take dotted names', async () => {
     const model = buildModel(parseConfigText(YAML, 'verbo.yaml'));
     const orders = model.byName.get('orders')!;
@@ -332,6 +317,11 @@ resources:
     fields:
       customerId: { type: reference, to: customers, required: true }
       visibility: { type: enum, values: [public, private], required: true }
+  tasks:
+    access: { read: authenticated, write: authenticated }
+    fields:
+      orderId: { type: reference, to: orders, required: true }
+      label: { type: string, required: true }
   audits:
     access: { read: role:admin, write: role:admin }
     fields:
@@ -363,6 +353,10 @@ describeEachStore('relation filters and access rules of the related resource', (
     await make('/orders', { customerId: ids.X, stage: 'won' }, ann);
     await make('/orders', { customerId: ids.X, stage: 'won' }, ann);
     await make('/orders', { customerId: ids.Y, stage: 'open' }, bo);
+    const annOrder = await make('/orders', { customerId: ids.Y, stage: 'lost' }, ann);
+    const boOrder = await make('/orders', { customerId: ids.Y, stage: 'won' }, bo);
+    await make('/tasks', { orderId: annOrder, label: 'ann-task' }, ann);
+    await make('/tasks', { orderId: boOrder, label: 'bo-task' }, bo);
     await make('/notes', { customerId: ids.X, visibility: 'private' }, sam);
     await make('/notes', { customerId: ids.Y, visibility: 'public' }, sam);
   });
@@ -376,13 +370,21 @@ describeEachStore('relation filters and access rules of the related resource', (
 
   it('an owner finds parents only through the children they may read, and counts only those', async () => {
     expect(await names('/customers?orders.stage=won', ann)).toEqual(['X']);
-    expect(await names('/customers?orders.stage=won', bo)).toEqual([]);
+    expect(await names('/customers?orders.stage=won', bo)).toEqual(['Y']); // not X: those are Ann's
     expect(await names('/customers?orders.count[gte]=1', bo)).toEqual(['Y']);
     expect(await names('/customers?orders.count=2', ann)).toEqual(['X']);
-    expect(await names('/customers?orders.count=0', ann)).toEqual(['Y']);
+    // Y has three orders, one of them Ann's: she counts one.
+    expect(await names('/customers?orders.count=1', ann)).toEqual(['Y']);
     // Expression rules: private notes count only for sales.
     expect(await names('/customers?notes.visibility[in]=public,private', ann)).toEqual(['Y']);
     expect(await names('/customers?notes.count[gt]=0', sam)).toEqual(['X', 'Y']);
+    // To-one: an order the caller may not read matches no filter and sorts as null.
+    const labels = async (url: string, headers: { cookie: string }) =>
+      (await s.request('GET', url, { headers })).json.map((t: { label: string }) => t.label);
+    expect(await labels('/tasks?order.stage[in]=won,lost', bo)).toEqual(['bo-task']);
+    expect(await labels('/tasks?order.stage[in]=won,lost', ann)).toEqual(['ann-task']);
+    expect(await labels('/tasks?sort=-order.stage', bo)).toEqual(['bo-task', 'ann-task']);
+    expect(await labels('/tasks?sort=-order.stage', ann)).toEqual(['ann-task', 'bo-task']);
     // Through a resource the caller may not read at all: refused as a direct read (or embed) would be.
     const refused = await s.request('GET', '/customers?audits.note=x', { headers: ann });
     expectEnvelope(refused, 403, 'FORBIDDEN');
@@ -425,6 +427,21 @@ export function clientTypes(api: VerboClient<Resources>): void {
 }
 
 describe('relation filter parsing', () => {
+  it('OpenAPI: list operations say how to filter through relations; sort patterns take to-one paths', () => {
+    const doc = buildOpenApi(buildModel(parseConfigText(YAML, 'verbo.yaml')), {
+      errorCodes: ERROR_CATALOGUE,
+    }) as {
+      paths: Record<string, { get: { description: string } }>;
+      components: { parameters: Record<string, { schema: { pattern: string } }> };
+    };
+    expect(doc.paths['/orders'].get.description).toContain('`customer.<field>[op]=v`');
+    expect(doc.paths['/customers'].get.description).toContain('`orders.count[gt]=N`');
+    const sort = (r: string) => new RegExp(doc.components.parameters[`${r}.sort`].schema.pattern);
+    expect(sort('orders').test('customer.name,-id')).toBe(true);
+    expect(sort('lines').test('-order.customer.company.name')).toBe(true);
+    expect(sort('customers').test('orders.amount')).toBe(false);
+  });
+
   it('puts every filter on one relation path into one EXISTS (the same related row)', () => {
     const model = buildModel(parseConfigText(YAML, 'verbo.yaml'));
     const plan = parseListQuery(model, model.byName.get('customers')!, {
