@@ -33,7 +33,9 @@ export function humanSize(bytes: number): string {
   return `${u ? n.toFixed(n < 10 ? 1 : 0) : n} ${units[u]}`;
 }
 
+/** Pictures read lately (a table scrolled through many rows keeps only the last ones). */
 const images = new Map<string, Promise<string>>();
+const KEPT = 300;
 
 const dataUrl = (blob: Blob) =>
   new Promise<string>((resolve, reject) => {
@@ -63,6 +65,7 @@ function useImage(field: FieldInfo, meta: FileMeta | null): string | undefined {
       );
       wanted.catch(() => images.delete(key));
       images.set(key, wanted);
+      if (images.size > KEPT) images.delete(images.keys().next().value!);
     }
     let live = true;
     wanted.then((s) => live && setSrc(s)).catch(() => undefined);

@@ -1,61 +1,11 @@
 /**
  * An open table follows its list's change stream (docs/realtime.md): each change goes where the
- * list's own order puts it among the rows loaded (docs/query.md: NULL smallest, text by bytes, the
- * id ascending on ties), and what is in view stays in view.
+ * list's own order puts it among the rows loaded (live-order.ts), and what is in view stays in view.
  */
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Row } from './format.js';
 import { useLive } from './live.js';
-
-const compare = (a: unknown, b: unknown): number => {
-  if (a === b) return 0;
-  if (a === null || a === undefined) return -1;
-  if (b === null || b === undefined) return 1;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
-  const x = String(a);
-  const y = String(b);
-  return x < y ? -1 : x > y ? 1 : 0;
-};
-
-/** The list order of `sort` (`name`, `-createdAt`, `a,-b`), or undefined for one the app cannot follow. */
-export function orderOf(
-  sort: string,
-  known: (field: string) => boolean,
-): ((a: Row, b: Row) => number) | undefined {
-  const keys = sort
-    ? sort.split(',').map((k) => ({ name: k.replace(/^-/, ''), dir: k.startsWith('-') ? -1 : 1 }))
-    : [];
-  if (keys.some((k) => !known(k.name))) return undefined;
-  return (a, b) => {
-    for (const k of keys) {
-      const c = compare(a[k.name], b[k.name]) * k.dir;
-      if (c) return c;
-    }
-    return compare(a.id, b.id);
-  };
-}
-
-/**
- * The index a new row takes in `rows`, or -1 when it belongs past the loaded ones and more are still
- * to come (the next page brings it) or when the order is unknown (a search's relevance).
- */
-export function placeOf(
-  rows: Row[],
-  row: Row,
-  order: ((a: Row, b: Row) => number) | undefined,
-  done: boolean,
-) {
-  if (!order) return done ? rows.length : -1;
-  let lo = 0;
-  let hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (order(rows[mid], row) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo === rows.length && !done ? -1 : lo;
-}
+import { mergeRows } from './live-order.js';
 
 interface LiveTable {
   /** The list's change stream (undefined: none). */
@@ -65,58 +15,80 @@ interface LiveTable {
   done: boolean;
   rows: Row[];
   setRows: (rows: Row[]) => void;
-  /** A row went in (+1) or out (-1) at `index`: the table keeps what is in view where it is. */
-  onShift: (index: number, delta: 1 | -1) => void;
+  /** Rows went in or out: the table keeps what is in view where it is (`after` is what `setRows` got). */
+  onMoved: (before: Row[], after: Row[]) => void;
   /** The stream lost track (its resume point is gone): read the list again. */
   onReset: () => void;
 }
 
-/** Applies created / updated / deleted events to the loaded rows: whether the stream is open, the ids changed a moment ago. */
+type Change = { kind: 'created' | 'updated' | 'deleted'; row: Row };
+
+/**
+ * Applies created / updated / deleted events to the loaded rows, all those of one animation frame
+ * at once (an import into an open table is thousands of events: one pass over the rows for them
+ * all); gives whether the stream is open and the ids changed a moment ago.
+ */
 export function useLiveTable(o: LiveTable): { live: boolean; recent: Set<string> } {
-  const rows = useRef(o.rows);
-  rows.current = o.rows;
+  const latest = useRef(o);
+  latest.current = o;
+  const queue = useRef<Change[]>([]);
+  const frame = useRef(0);
   const [recent, setRecent] = useState<Set<string>>(new Set());
-  const mark = (id: Row['id']) => {
-    const key = String(id);
-    setRecent((old) => new Set(old).add(key));
+
+  const flush = () => {
+    frame.current = 0;
+    const { rows: before, order, done, setRows, onMoved } = latest.current;
+    const changes = queue.current;
+    queue.current = [];
+    const known = new Map(before.map((r) => [String(r.id), r]));
+    const replaced = new Map<string, Row>();
+    const removed = new Set<string>();
+    const created = new Map<string, Row>();
+    for (const { kind, row } of changes) {
+      const key = String(row.id);
+      if (kind === 'deleted') {
+        created.delete(key);
+        replaced.delete(key);
+        if (known.has(key)) removed.add(key);
+      } else if (known.has(key)) {
+        removed.delete(key);
+        replaced.set(key, row);
+      } else if (kind === 'created' || created.has(key)) created.set(key, row);
+    }
+    const kept = before.filter((r) => !removed.has(String(r.id))).map((r) => replaced.get(String(r.id)) ?? r);
+    const after = mergeRows(kept, [...created.values()], order, done);
+    if (after.length - kept.length < created.size) {
+      const shown = new Set(after.map((r) => String(r.id)));
+      for (const key of [...created.keys()]) if (!shown.has(key)) created.delete(key);
+    }
+    if (!replaced.size && !removed.size && !created.size) return;
+    setRows(after);
+    onMoved(before, after);
+    const changed = [...replaced.keys(), ...created.keys()];
+    setRecent((old) => new Set([...old, ...changed]));
     setTimeout(
       () =>
         setRecent((old) => {
           const next = new Set(old);
-          next.delete(key);
+          for (const key of changed) next.delete(key);
           return next;
         }),
       2000,
     );
   };
-  const apply = (next: Row[]) => {
-    rows.current = next;
-    o.setRows(next);
+  const add = (kind: Change['kind']) => (row: Row) => {
+    queue.current.push({ kind, row });
+    frame.current ||= requestAnimationFrame(flush);
   };
-  const indexOf = (id: Row['id']) => rows.current.findIndex((r) => String(r.id) === String(id));
-  const updated = (row: Row) => {
-    const at = indexOf(row.id);
-    if (at < 0) return;
-    apply(rows.current.map((r, i) => (i === at ? row : r)));
-    mark(row.id);
-  };
+  useEffect(() => () => cancelAnimationFrame(frame.current), []);
   const live = useLive(o.url, {
-    created(row) {
-      if (indexOf(row.id) >= 0) return updated(row);
-      const at = placeOf(rows.current, row, o.order, o.done);
-      if (at < 0) return;
-      apply([...rows.current.slice(0, at), row, ...rows.current.slice(at)]);
-      o.onShift(at, 1);
-      mark(row.id);
+    created: add('created'),
+    updated: add('updated'),
+    deleted: add('deleted') as (row: { id: Row['id'] }) => void,
+    reset: () => {
+      queue.current = [];
+      latest.current.onReset();
     },
-    updated,
-    deleted({ id }) {
-      const at = indexOf(id);
-      if (at < 0) return;
-      apply(rows.current.filter((_, i) => i !== at));
-      o.onShift(at, -1);
-    },
-    reset: o.onReset,
   });
   return { live, recent };
 }

@@ -11,7 +11,8 @@ import { loadColumns, saveColumns } from './columns.js';
 import { type Filter, FilterBuilder, filterParams } from './filter-builder.js';
 import type { Row } from './format.js';
 import { t } from './i18n.js';
-import { orderOf, useLiveTable } from './live-table.js';
+import { orderOf } from './live-order.js';
+import { useLiveTable } from './live-table.js';
 import type { Action, AppModel, ResourceInfo } from './model.js';
 import { go, href } from './router.js';
 import { SearchBox } from './search-box.js';
@@ -129,10 +130,19 @@ export function TableView({ model, resource, initial, may, mayImport, mayRead }:
     done,
     rows,
     setRows,
-    onShift(index, delta) {
-      // A row above the first one in view: scroll by it, so what is in view stays (and keeps focus).
-      if (index < Math.floor((scroller.current?.scrollTop ?? 0) / ROW)) shift.current += delta * ROW;
-      setActive((a) => (index < a || (delta > 0 && index === a) ? a + delta : a));
+    onMoved(before, after) {
+      const at = new Map(after.map((r, i) => [String(r.id), i]));
+      // Scrolled down: the first row in view that is still there stays where it is on the screen
+      // (rows coming or going above it scroll the table by as much); focus stays on its row.
+      const top = Math.floor((scroller.current?.scrollTop ?? 0) / ROW);
+      if (top > 0)
+        for (let i = top; i < before.length; i++) {
+          const j = at.get(String(before[i].id));
+          if (j === undefined) continue;
+          shift.current += (j - i) * ROW;
+          break;
+        }
+      setActive((a) => at.get(String(before[a]?.id)) ?? Math.max(0, Math.min(a, after.length - 1)));
     },
     onReset: () => setRestarts((n) => n + 1),
   });
