@@ -33,6 +33,7 @@ resources:
       vip: { type: boolean }
       deletedAt: { type: datetime }
       companyId: { type: reference, to: companies }
+      managerId: { type: reference, to: customers, onDelete: set-null }
   orders:
     fields:
       customerId: { type: reference, to: customers }
@@ -67,6 +68,15 @@ describeEachStore('filters and sorts through relations', (_target, getDb) => {
       ['Eve', { status: 'lead', score: 1 }],
     ];
     for (const [name, extra] of customers) id[name] = await post('/customers', { name, ...extra });
+    for (const [who, manager] of [
+      ['Bob', 'Ana'],
+      ['Dee', 'Bob'],
+    ]) {
+      const res = await server().request('PATCH', `/customers/${id[who]}`, {
+        body: { managerId: id[manager] },
+      });
+      expect(res.status, res.text).toBe(200);
+    }
     const orders: [string, string | null, string, number][] = [
       ['o1', 'Ana', 'won', 100],
       ['o2', 'Ana', 'lost', 50],
@@ -219,6 +229,15 @@ describeEachStore('filters and sorts through relations', (_target, getDb) => {
     expect(await titles('/orders?customer.orders.count[gte]=2&sort=id')).toEqual(['o1', 'o2', 'o3', 'o4']);
     const counted = await get('/customers?orders.stage=won&count=true');
     expect(counted.headers.get('x-total-count')).toBe('3');
+  });
+
+  it('a resource related to itself: filters and sorts through its own table', async () => {
+    expect(await names('/customers?manager.name=Ana')).toEqual(['Bob']);
+    expect(await names('/customers?manager.manager.name=Ana')).toEqual(['Dee']);
+    expect(await names('/customers?customers.name=Dee')).toEqual(['Bob']);
+    expect(await names('/customers?customers.count=0&managerId[null]=true')).toEqual(['Cid', 'Eve']);
+    const sorted = await get('/customers?sort=manager.name,id&fields=name');
+    expect(sorted.json.map((c: { name: string }) => c.name)).toEqual(['Ana', 'Cid', 'Eve', 'Bob', 'Dee']);
   });
 
   it('answers 400 INVALID_QUERY_PARAMETER naming the parameter for every kind of bad input', async () => {
@@ -435,7 +454,7 @@ describe('relation filter parsing', () => {
       components: { parameters: Record<string, { schema: { pattern: string } }> };
     };
     expect(doc.paths['/orders'].get.description).toContain('`customer.<field>[op]=v`');
-    expect(doc.paths['/customers'].get.description).toContain('`orders.count[gt]=N`');
+    expect(doc.paths['/companies'].get.description).toContain('`customers.count[gt]=N`');
     const sort = (r: string) => new RegExp(doc.components.parameters[`${r}.sort`].schema.pattern);
     expect(sort('orders').test('customer.name,-id')).toBe(true);
     expect(sort('lines').test('-order.customer.company.name')).toBe(true);
