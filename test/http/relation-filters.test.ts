@@ -272,6 +272,12 @@ describeEachStore('filters and sorts through relations', (_target, getDb) => {
       expect(res.json[0].parameter, url).toBe(parameter);
       expect(res.json[0].internalMessage, url).toMatch(message);
     }
+    // Bulk DELETE takes its own fields only, and says so.
+    const del = await server().request('DELETE', '/orders?customer.status=churned');
+    expectEnvelope(del, 400, 'INVALID_QUERY_PARAMETER');
+    expect(del.json[0]).toMatchObject({ parameter: 'customer.status' });
+    expect(del.json[0].internalMessage).toMatch(/apply to lists \(GET\)/);
+    expect(await titles('/orders?customer.status=churned')).toEqual(['o5']);
     // Every problem at once.
     const both = await server().request('GET', '/orders?custmer.x=1&customer.score[gt]=abc');
     expect(both.json.map((e: { parameter: string }) => e.parameter).sort()).toEqual([

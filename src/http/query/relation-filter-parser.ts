@@ -224,3 +224,13 @@ export function refuseHiddenRelated(uses: readonly RelatedFieldUse[]): void {
     );
   }
 }
+
+/** Bulk DELETE takes filters on the resource's own fields only: each relation key is a problem, and skipped. */
+export function refuseRelationKeys(q: QueryInput, problems: Problem[]): Set<string> {
+  const keys = new Set(Object.keys(q).filter(isRelationKey));
+  for (const key of keys)
+    problems.push(
+      bad(key, 'filters through relations apply to lists (GET); DELETE takes filters on its own fields'),
+    );
+  return keys;
+}

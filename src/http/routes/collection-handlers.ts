@@ -22,7 +22,7 @@ import {
   RESERVED,
 } from '../query/list-query-parser.js';
 import { readPage, textsPage } from '../query/page-reader.js';
-import { refuseHiddenRelated } from '../query/relation-filter-parser.js';
+import { refuseHiddenRelated, refuseRelationKeys } from '../query/relation-filter-parser.js';
 import { wantsEventStream } from '../realtime/change-feed.js';
 import { requireBody } from '../request/body-media-type.js';
 import { notFound } from '../request/item-id.js';
@@ -197,7 +197,7 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
 
     async bulkDelete(req: Req, reply: FastifyReply) {
       const problems: ConstructorParameters<typeof ApiError>[0] = [];
-      const filters = parseFilters(r, req.query, problems, new Set(), RESERVED);
+      const filters = parseFilters(r, req.query, problems, refuseRelationKeys(req.query, problems), RESERVED);
       if (problems.length) throw new ApiError(problems);
       if (filters.length === 0) {
         throw ApiError.of(
