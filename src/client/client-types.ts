@@ -134,6 +134,9 @@ export type Where<T> = {
 
 export type SortKey<T> = (keyof T & string) | `-${keyof T & string}`;
 
+/** A search's rank as a sort key (with `q` only): `-relevance`, best matches first. */
+export type Relevance = 'relevance' | '-relevance';
+
 /** Per-call options every method accepts. */
 export interface CallOptions {
   signal?: AbortSignal;
@@ -158,7 +161,12 @@ export interface CreateOptions extends WriteOptions {
 export interface ListQuery<T, F extends keyof T, E extends string, W = unknown, S extends string = never>
   extends CallOptions {
   where?: Where<T> & W;
-  sort?: SortKey<T> | S | readonly (SortKey<T> | S)[];
+  /**
+   * Full-text search (docs/search.md), on a resource with `search: true` fields: words matched
+   * ignoring case and accents, all required, `garc*` a prefix. With it, sort by `-relevance`.
+   */
+  q?: string;
+  sort?: SortKey<T> | S | Relevance | readonly (SortKey<T> | S | Relevance)[];
   limit?: number;
   offset?: number;
   cursor?: string;

@@ -30,6 +30,7 @@ export type {
   JsonPatchOperation,
   ListQuery,
   LooseResources,
+  Relevance,
   ResourceShape,
   SortKey,
   Where,

@@ -31,6 +31,7 @@ export function filterPairs(where: object | undefined): [string, string][] {
 
 export interface QueryParts {
   where?: object;
+  q?: string;
   sort?: string | readonly string[];
   limit?: number;
   offset?: number;
@@ -46,6 +47,7 @@ const encodeValue = (s: string): string => encodeURIComponent(s).replace(/%2C/g,
 
 export function buildQuery(q: QueryParts): string {
   const pairs = filterPairs(q.where);
+  if (q.q !== undefined) pairs.push(['q', q.q]);
   const joined = (v: string | readonly unknown[]) => (typeof v === 'string' ? v : v.map(String).join(','));
   if (q.sort !== undefined) pairs.push(['sort', joined(q.sort)]);
   if (q.limit !== undefined) pairs.push(['limit', String(q.limit)]);

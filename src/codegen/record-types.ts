@@ -58,7 +58,9 @@ function docOf(f: FieldDef, indent: string): string {
   if (f.reference) facts.push(`references ${f.reference.resource}`);
   if (f.unique) facts.push('unique');
   for (const [k, v] of Object.entries(f.options)) {
-    if (k !== 'values' && k !== 'to' && k !== 'onDelete') facts.push(`${k} ${JSON.stringify(v)}`);
+    if (k === 'search') {
+      if (v === true) facts.push('searched by `q`');
+    } else if (k !== 'values' && k !== 'to' && k !== 'onDelete') facts.push(`${k} ${JSON.stringify(v)}`);
   }
   if (f.default !== undefined) facts.push(`default ${JSON.stringify(f.default)}`);
   if (facts.length) notes.push(`(${facts.join('; ')})`.replace(/\*\//g, '*\\/'));

@@ -205,3 +205,15 @@ export async function signIn(
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Two signed-in users: ann (no role) and sam (role `sales`), the pair the access suites use. */
+export async function annAndSam(
+  server: AuthServer,
+): Promise<{ ann: { cookie: string }; sam: { cookie: string } }> {
+  await addUser(server, 'ann@example.com', 'ann-password-123');
+  await addUser(server, 'sam@example.com', 'sam-password-123', ['sales']);
+  return {
+    ann: await signIn(server, 'ann@example.com', 'ann-password-123'),
+    sam: await signIn(server, 'sam@example.com', 'sam-password-123'),
+  };
+}
