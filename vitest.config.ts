@@ -6,6 +6,10 @@ export const config = defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Vitest runs CPUs − 1 files at once: one on a 2-CPU machine, though most files wait on child
+    // processes, sockets and PostgreSQL. Two at a time halves the suite's wall time there.
+    maxWorkers: 2,
+    minWorkers: 1,
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

@@ -53,8 +53,11 @@ export function documentChecker(doc: Json) {
     get checked() {
       return checked;
     },
-    /** `template` is the document's path key, e.g. `/customers/{id}`. */
-    check(method: string, template: string, res: Res): void {
+    /**
+     * `template` is the document's path key, e.g. `/customers/{id}`. `aggregate`: the answer of a
+     * `groupBy`/`aggregate` list, whose items the response declares in `x-verbo-aggregate-items`.
+     */
+    check(method: string, template: string, res: Res, options: { aggregate?: boolean } = {}): void {
       const op = doc.paths[template]?.[method.toLowerCase()];
       expect(op, `${method} ${template} is not in the document`).toBeDefined();
       const response = resolve(op.responses[String(res.status)]);
@@ -71,7 +74,11 @@ export function documentChecker(doc: Json) {
       const type = (res.headers.get('content-type') ?? '').split(';')[0];
       const media = response!.content?.[type];
       expect(media, `${method} ${template} ${res.status}: ${type} is not documented`).toBeDefined();
-      const validate = validatorOf(media.schema);
+      const schema = options.aggregate
+        ? { type: 'array', items: response!['x-verbo-aggregate-items'] }
+        : media.schema;
+      if (options.aggregate) expect(schema.items, 'x-verbo-aggregate-items is declared').toBeDefined();
+      const validate = validatorOf(schema);
       expect(
         validate(res.json),
         `${method} ${template} ${res.status}: ${JSON.stringify(validate.errors?.slice(0, 3))}`,

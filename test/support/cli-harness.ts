@@ -9,7 +9,7 @@ export function runCli(args: string[], options: { input?: string; cwd?: string }
     encoding: 'utf8',
     input: options.input,
     cwd: options.cwd,
-    timeout: 20_000,
+    timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -30,7 +30,7 @@ export async function serveCli(args: string[]): Promise<Served> {
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL printed:\n${out}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`no URL printed:\n${out}`)), 30_000);
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /serving .* at (http:\/\/[^\s]+)/.exec(out);
