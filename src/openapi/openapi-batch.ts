@@ -5,7 +5,6 @@
 
 import { BATCH_METHODS, BATCH_OPERATION_HEADERS, MAX_BATCH_OPERATIONS } from '../model/batch-shape.js';
 import type { JsonSchema } from '../model/field-type.js';
-import type { Model } from '../model/model-types.js';
 import type { ErrorStatus } from './openapi-errors.js';
 import { commonHeaders, headerRef, parameterRef } from './openapi-headers.js';
 import { type PathContext, shared } from './openapi-paths.js';
