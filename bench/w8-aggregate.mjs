@@ -17,9 +17,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runLoad } from './lib/bench-load.mjs';
-import { cpuMsOf, log, quiesce } from './lib/bench-process.mjs';
-import { median } from './lib/bench-report.mjs';
+import { logPaired, pairedRuns } from './lib/bench-paired.mjs';
+import { log } from './lib/bench-process.mjs';
 import { preparePostgres, prepareSqlite, ROOT, startBaseline, startVerbo } from './lib/bench-targets.mjs';
 
 const { values: a } = parseArgs({
@@ -72,64 +71,16 @@ try {
   for (const [name, text] of Object.entries(answers))
     if (text !== answers['hand-written']) throw new Error(`${name} answers other groups: ${text}`);
 
-  const runs = {};
-  const once = async (name, duration, keep) => {
-    const server = servers[name];
-    const cpuBefore = cpuMsOf(server.pid);
-    const r = await runLoad(server.url, [{ method: 'GET', path: pathOf(name) }], {
-      connections: options.connections,
-      duration,
-    });
-    await quiesce(server.pid);
-    const cpuUs = r.requests ? ((cpuMsOf(server.pid) - cpuBefore) * 1000) / r.requests : undefined;
-    if (r.non2xx || r.errors) log(`  ! ${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-    if (!keep) return;
-    (runs[name] ??= []).push({ ...r, cpuUs });
-    log(
-      `  ${name.padEnd(13)} ${r.rps.toFixed(1).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  ${cpuUs?.toFixed(0) ?? '–'} µs CPU/req`,
-    );
-  };
-  const names = Object.keys(servers);
-  for (const name of names) await once(name, options.warmup, false);
-  for (let round = 0; round < options.rounds; round++) {
-    log(`round ${round + 1}/${options.rounds}`);
-    for (const name of names.map((_, i) => names[(i + round) % names.length]))
-      await once(name, options.duration, true);
-  }
-  const targets = Object.fromEntries(
-    Object.entries(runs).map(([name, rs]) => [
-      name,
-      {
-        rps: median(rs.map((r) => r.rps)),
-        p50: median(rs.map((r) => r.p50)),
-        p99: median(rs.map((r) => r.p99)),
-        cpuUs: median(rs.map((r) => r.cpuUs)),
-        runs: rs.length,
-      },
-    ]),
-  );
-  const base = targets['hand-written'];
+  const { targets, ratios } = await pairedRuns(servers, pathOf, options);
   const result = {
     date: new Date().toISOString(),
     machine: { cpu: os.cpus()[0]?.model, cores: os.availableParallelism(), loadAverage: os.loadavg() },
     options,
     paths: PATHS,
     targets,
-    ratios: Object.fromEntries(
-      names
-        .filter((t) => t !== 'hand-written')
-        .map((t) => [t, { rps: targets[t].rps / base.rps, cpuPerRequest: base.cpuUs / targets[t].cpuUs }]),
-    ),
+    ratios,
   };
-  log('W8 medians:');
-  for (const [t, w] of Object.entries(targets))
-    log(
-      `  ${t.padEnd(13)} ${w.rps.toFixed(1).padStart(7)} req/s  p50 ${w.p50} ms  ${w.cpuUs.toFixed(0)} µs CPU/req`,
-    );
-  for (const [t, r] of Object.entries(result.ratios))
-    log(
-      `  ${t} vs hand-written: ${r.rps.toFixed(2)}× req/s, ${r.cpuPerRequest.toFixed(2)}× by CPU/req${t === 'verbo-sqlite' ? ` (bar: 0.9×: ${r.rps >= 0.9 ? 'met' : 'NOT met'})` : ''}`,
-    );
+  logPaired('W8', { targets, ratios });
   writeFileSync(
     join(ROOT, 'bench', 'results', 'w8-aggregate-latest.json'),
     `${JSON.stringify(result, null, 2)}\n`,
