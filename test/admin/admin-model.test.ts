@@ -39,6 +39,12 @@ describe('the admin model of the CRM example', () => {
     expect(field('name').file).toBeUndefined();
   });
 
+  it('search where the list takes q (customers: name, email, company), sorted by relevance', () => {
+    expect(customers).toMatchObject({ search: true, relevance: true });
+    expect(model.byName.get('orders')).toMatchObject({ search: false, relevance: false });
+    expect(customers.fields.find((f) => f.name === 'relevance')).toBeUndefined();
+  });
+
   it('live tables, exports and imports where the routes exist', () => {
     expect(customers).toMatchObject({
       live: true,

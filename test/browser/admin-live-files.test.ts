@@ -3,8 +3,8 @@
  * example (customers have an `avatar` file field; no sign-in): upload with the record, preview,
  * errors under the field, replace and remove (docs/files.md); a table and a record page that follow
  * changes made by another client (docs/realtime.md); export of the filtered list and an import job
- * followed to its result (docs/bulk.md). Screenshots under test-results/admin/, axe-core on each new
- * screen.
+ * followed to its result (docs/bulk.md); the search box, where the list takes `q` (docs/search.md).
+ * Screenshots under test-results/admin/, axe-core on each new screen.
  */
 import { readFileSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -14,7 +14,13 @@ import { type AuthServer, startAuthServer } from '../support/auth-harness.js';
 import { CHROMIUM, hasChromium } from '../support/chromium.js';
 import { CRM_CONFIG } from '../support/http-harness.js';
 import { describeEachStore } from '../support/store-targets.js';
-import { ensureAdminBuilt, expectAccessible, insertCustomers, screenshot } from './admin-harness.js';
+import {
+  ensureAdminBuilt,
+  expectAccessible,
+  firstCells,
+  insertCustomers,
+  screenshot,
+} from './admin-harness.js';
 
 // The CRM example with its files in the database (the test leaves nothing on disk) and avatars of
 // at most 64 KB instead of 5 MB (a file over the limit need not cross the DevTools protocol).
@@ -250,6 +256,36 @@ if (!hasChromium) {
         await page.close();
       },
       30_000,
+    );
+
+    sqliteOnly(
+      'searches with q where the list offers it, together with the filters',
+      async () => {
+        const page = await open('customers?status=churned');
+        const asked: URL[] = [];
+        page.on('request', (r) => {
+          const url = new URL(r.url());
+          if (url.pathname === '/customers' && url.searchParams.has('q')) asked.push(url);
+        });
+        await page.getByLabel('Search customers').fill('customer 0004*');
+        // Customer 00041, 00044 and 00047 are the churned ones among 00040…00049 (statuses in turn).
+        await expect
+          .poll(async () => (await firstCells(page, 'name')).sort())
+          .toEqual(['Customer 00041', 'Customer 00044', 'Customer 00047']);
+        const url = asked.at(-1)!;
+        expect(url.searchParams.get('q')).toBe('customer 0004*');
+        expect(url.searchParams.get('status')).toBe('churned');
+        expect(url.searchParams.get('sort')).toBe('-relevance');
+        await shot(page, 'table-search');
+        await scan(page, 'table with search');
+        // orders have no searchable field: their list has no q, the app no search box.
+        await page.goto(admin('orders'));
+        await page.getByRole('heading', { name: 'orders' }).waitFor();
+        expect(await page.getByRole('button', { name: 'Count' }).count()).toBe(1);
+        expect(await page.getByLabel('Search orders').count()).toBe(0);
+        await page.close();
+      },
+      20_000,
     );
 
     it('raised no CSP violation or page error', () => {
