@@ -6,6 +6,7 @@
  */
 import { beforeAll, expect, it } from 'vitest';
 import { expectEnvelope, type TestServer, useServer } from '../support/http-harness.js';
+import { kinds, openSse } from '../support/sse-client.js';
 import { describeEachStore } from '../support/store-targets.js';
 
 const YAML = `
@@ -301,6 +302,36 @@ describeEachStore('full-text search (?q=)', (_target, getDb) => {
     const orphan = await get(`/people?cursor=${encodeURIComponent(cursor)}`);
     expectEnvelope(orphan, 400, 'INVALID_QUERY_PARAMETER');
     expect(orphan.json[0].parameter).toBe('cursor');
+  });
+
+  it('a change stream of a search sends the records entering and leaving it', async () => {
+    const stream = await openSse(`${s.url}/people?q=zephyr&snapshot=true`);
+    await stream.until((es) => es.some((e) => e.event === 'ready'));
+    const a = (await s.request('POST', '/people', { body: { name: 'Zephyr One' } })).json;
+    await s.request('POST', '/people', { body: { name: 'Calm Two' } });
+    await s.request('PATCH', `/people/${a.id}`, {
+      body: { name: 'Calm One' },
+      headers: { 'content-type': 'application/merge-patch+json' },
+    });
+    const events = await stream.until((es) => kinds(es).includes(`deleted ${a.id}`));
+    expect(kinds(events.filter((e) => e.event !== 'ready'))).toEqual([`created ${a.id}`, `deleted ${a.id}`]);
+    stream.close();
+  });
+
+  it('shows q and relevance in the OpenAPI document of searchable collections only', async () => {
+    const doc = (await get('/openapi.json')).json;
+    const params = (path: string) =>
+      doc.paths[path].get.parameters.map((p: { $ref?: string; name?: string }) => {
+        const ref = p.$ref?.split('/').pop();
+        return ref ? doc.components.parameters[ref] : p;
+      });
+    const q = params('/people').find((p: { name: string }) => p.name === 'q');
+    expect(q).toMatchObject({ in: 'query', schema: { type: 'string', minLength: 1 } });
+    expect(q.description).toContain('`name`, `bio`');
+    const sort = params('/people').find((p: { name: string }) => p.name === 'sort');
+    expect(sort.description).toContain('-relevance');
+    expect(new RegExp(sort.schema.pattern).test('-relevance,name')).toBe(true);
+    expect(params('/plain').some((p: { name: string }) => p.name === 'q')).toBe(false);
   });
 
   it('a bulk DELETE takes filters only: q is refused', async () => {
