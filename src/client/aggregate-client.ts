@@ -60,6 +60,8 @@ export interface AggregateQuery<T, G extends GroupSpec<T>, A extends AggregateSp
   having?: { [K in SortableKey<G, A> & string]?: HavingFilter };
   /** Applied to the records before grouping (docs/query.md filters). */
   where?: Where<T>;
+  /** A full-text search the records must match before grouping (docs/search.md). */
+  q?: string;
   sort?: `${'' | '-'}${SortableKey<G, A> & string}` | readonly `${'' | '-'}${SortableKey<G, A> & string}`[];
   limit?: number;
   offset?: number;
@@ -89,7 +91,7 @@ export function aggregateClient(
     async aggregate(
       q: AggregateQuery<Record<string, unknown>, string, AggregateSpec<Record<string, unknown>>>,
     ) {
-      const pairs = [buildQuery({ where: q.where, sort: q.sort, limit: q.limit, offset: q.offset })];
+      const pairs = [buildQuery({ where: q.where, q: q.q, sort: q.sort, limit: q.limit, offset: q.offset })];
       if (q.groupBy?.length) pairs.push(`groupBy=${encodeURIComponent(q.groupBy.join(','))}`);
       if (q.aggregate?.length) pairs.push(`aggregate=${encodeURIComponent(q.aggregate.join(','))}`);
       pairs.push(...havingPairs(q.having as Record<string, HavingFilter>));

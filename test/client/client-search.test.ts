@@ -30,6 +30,12 @@ describeEachStore('verbo/client: search', (_target, getDb) => {
     expect(prefixed.items.map((c) => c.name)).toEqual(['Ana García', 'Anabel Ruiz']);
   });
 
+  it('narrows an aggregate by q', async () => {
+    const groups = await api.customers.aggregate({ q: 'garcia', groupBy: ['status'] });
+    expect(rec.sent.at(-1)!.url).toContain('q=garcia');
+    expect(groups).toEqual([{ status: 'lead', count: 2 }]);
+  });
+
   it('sorts by -relevance and walks its pages', async () => {
     const names: string[] = [];
     for await (const page of api.customers.list({ q: 'garcia', sort: '-relevance', limit: 1 }).pages())
