@@ -3,6 +3,7 @@
  * in process, streamed to standard output as it is read (memory stays flat). Exit 0, or 2 when the
  * export could not run.
  */
+import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { ConfigError, formatProblem } from '../model/config-problem.js';
 import { type BulkApp, openBulkApp, problemLines } from './bulk-app.js';
@@ -77,7 +78,11 @@ export async function exportCommand(argv: string[]): Promise<number> {
         console.error(`verbo export: ${line}`);
       return 2;
     }
-    await pipeline(res.stream(), process.stdout, { end: false });
+    // Standard output redirected to a file is written synchronously (Node's SyncWriteStream): the
+    // export then never yields, and the buffers of written pages pile up faster than the GC frees
+    // them (RSS grew with the table). Asynchronous writes to fd 1, with backpressure, keep it flat.
+    const out = createWriteStream('', { fd: 1, autoClose: false });
+    await pipeline(res.stream(), out);
     return 0;
   } finally {
     await bulk.close();
