@@ -119,8 +119,9 @@ export function responseHeaders(model: Model, locationMax: number, linkMax: numb
       },
     },
     'Accept-Post': {
-      description: 'Media types a POST body may have.',
-      schema: { type: 'string', enum: [ACCEPT_POST] },
+      description:
+        'Media types a POST body may have, comma-separated: application/json; also multipart/form-data with a file field; text/csv, application/x-ndjson and application/json for imports.',
+      schema: { type: 'string', pattern: '^[a-z]+/[a-z0-9.+-]+(, [a-z]+/[a-z0-9.+-]+)*$', maxLength: 200 },
     },
     'Accept-Patch': {
       description: 'Media types a PATCH body may have.',
