@@ -10,6 +10,7 @@ export const config = defineConfig({
     // processes, sockets and PostgreSQL. Two at a time halves the suite's wall time there.
     maxWorkers: 2,
     minWorkers: 1,
+    setupFiles: ['./test/support/stop-servers.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

@@ -22,13 +22,30 @@ export interface Served {
   exited: Promise<number | null>;
 }
 
+/** Servers still running (test/support/stop-servers.ts stops them after each test file). */
+const running = new Set<ChildProcess>();
+
+/** Kills every server a test started and did not stop (a failed test skips its own cleanup). */
+export function killLeftServers(): number {
+  const left = running.size;
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+  return left;
+}
+
 /** Starts `verbo serve … --port 0` and waits for the line that prints the URL. */
 export async function serveCli(args: string[]): Promise<Served> {
   const child = spawn(process.execPath, [CLI, 'serve', ...args, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
   let out = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no URL printed:\n${out}`)), 30_000);
     const onData = (d: Buffer) => {
