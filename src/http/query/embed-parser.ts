@@ -12,6 +12,7 @@
 
 import type { Problem } from '../../errors/api-error.js';
 import type { Model, ResourceDef } from '../../model/model-types.js';
+import type { RelationStep } from '../../store/relation-query.js';
 import { bad } from './filter-parser.js';
 
 export const MAX_EMBED_DEPTH = 3;
@@ -32,9 +33,12 @@ export const relationNames = (r: ResourceDef): string[] => [
   ...r.toMany.map((t) => t.name),
 ];
 
-function targetOf(model: Model, r: ResourceDef, relation: string): ResourceDef | undefined {
-  const rel = r.toOne.find((t) => t.name === relation) ?? r.toMany.find((t) => t.name === relation);
-  return rel && model.byName.get(rel.resource);
+/** The relation `name` of `r` as a step to its target (also what filters through relations follow). */
+export function relationStep(model: Model, r: ResourceDef, name: string): RelationStep | undefined {
+  const one = r.toOne.find((t) => t.name === name);
+  if (one) return { kind: 'one', target: model.byName.get(one.resource)!, field: one.field };
+  const many = r.toMany.find((t) => t.name === name);
+  return many && { kind: 'many', target: model.byName.get(many.resource)!, field: many.field };
 }
 
 class Reader {
@@ -60,7 +64,7 @@ class Reader {
 
   item(r: ResourceDef, depth: number): EmbedNode {
     const relation = this.name('relation name');
-    const target = targetOf(this.model, r, relation);
+    const target = relationStep(this.model, r, relation)?.target;
     if (!target)
       throw new EmbedSyntaxError(
         `${r.name} has no relation "${relation}" (relations: ${relationNames(r).join(', ') || 'none'})`,

@@ -24,7 +24,7 @@ export const OPS = new Set<FilterOp>([
 ]);
 export const RESERVED = new Set<string>(QUERY_PARAMETERS);
 /** `field` or `field[op]`; anything else is an unknown field. */
-const FILTER_KEY = /^([^[\]]+)(?:\[([^[\]]*)\])?$/;
+export const FILTER_KEY = /^([^[\]]+)(?:\[([^[\]]*)\])?$/;
 
 export type QueryInput = Record<string, string | string[] | undefined>;
 

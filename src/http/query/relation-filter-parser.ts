@@ -26,13 +26,12 @@ import type {
 } from '../../store/relation-query.js';
 import { currentWriteScope } from '../../write/write-scope.js';
 import { readGuarded } from '../respond/representation.js';
-import { MAX_EMBED_DEPTH, relationNames } from './embed-parser.js';
-import { bad, OPS, parseFilterValue, type QueryInput } from './filter-parser.js';
+import { MAX_EMBED_DEPTH, relationNames, relationStep } from './embed-parser.js';
+import { bad, FILTER_KEY, OPS, parseFilterValue, type QueryInput } from './filter-parser.js';
 
 /** Relations a filter or sort may go through, as many as `embed` may. */
 export const MAX_RELATION_DEPTH = MAX_EMBED_DEPTH;
 
-const KEY = /^([^[\]]+)(?:\[([^[\]]*)\])?$/;
 const COUNT_OPS = new Set<string>(['eq', 'ne', 'gt', 'gte', 'lt', 'lte']);
 
 /** A query key that names a relation path (`customer.status`, `orders.count[gt]`). */
@@ -57,20 +56,13 @@ interface Path {
 
 class PathError extends Error {}
 
-function stepOf(model: Model, r: ResourceDef, name: string): RelationStep | undefined {
-  const one = r.toOne.find((t) => t.name === name);
-  if (one) return { kind: 'one', target: model.byName.get(one.resource)!, field: one.field };
-  const many = r.toMany.find((t) => t.name === name);
-  return many && { kind: 'many', target: model.byName.get(many.resource)!, field: many.field };
-}
-
 /** `a.b.field` from `r`: each name but the last a relation, the last a field of the related resource (or `count`). */
 function resolvePath(model: Model, r: ResourceDef, dotted: string): Path {
   const names = dotted.split('.');
   const steps: Path['steps'] = [];
   let at = r;
   for (const name of names.slice(0, -1)) {
-    const step = stepOf(model, at, name);
+    const step = relationStep(model, at, name);
     if (!step) {
       const known = relationNames(at);
       const hint = at.allFields.has(name)
@@ -133,7 +125,7 @@ export function parseRelationFilters(
   const rootCounts: Filter[] = [];
   for (const [key, raw] of Object.entries(q)) {
     if (raw === undefined || !isRelationKey(key)) continue;
-    const m = KEY.exec(key);
+    const m = FILTER_KEY.exec(key);
     let path: Path;
     try {
       if (!m) throw new PathError('is not a filter: use relation.field or relation.field[operator]');

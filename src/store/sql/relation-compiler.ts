@@ -29,6 +29,13 @@ function alias(d: SqlDialect, p: Params): string {
   return d.quote(`_rel${n}`);
 }
 
+/** The caller's access filters of the step's target. */
+function scopeOf(step: RelationStep): Filter[] {
+  // An unscoped step would read rows the caller may not: a planner bug, never a silent leak.
+  if (!step.scope) throw new Error(`relation to ${step.target.name} compiled without the caller's scope`);
+  return step.scope;
+}
+
 /** How the related row `t` joins the row `outer`. */
 function link(d: SqlDialect, step: RelationStep, t: string, outer: string): string {
   return step.kind === 'one'
@@ -45,9 +52,7 @@ function related(
   outer: string,
   compile: CompileWhere,
 ) {
-  // An unscoped step would read rows the caller may not: a planner bug, never a silent leak.
-  if (!step.scope) throw new Error(`relation to ${step.target.name} compiled without the caller's scope`);
-  const all = [...step.scope, ...where];
+  const all = [...scopeOf(step), ...where];
   const conditions = [link(d, step, t, outer)];
   if (all.length) conditions.push(compile(step.target, all, t));
   return `FROM ${d.quote(step.target.name)} AS ${t} WHERE ${conditions.join(' AND ')}`;
@@ -89,9 +94,9 @@ export function relatedSource(
   for (const c of columns) {
     let outer = table;
     for (const step of c.path) {
-      if (!step.scope) throw new Error(`relation to ${step.target.name} compiled without the caller's scope`);
       const t = alias(d, p);
-      const scope = step.scope.length ? ` WHERE ${compile(step.target, step.scope, t)}` : '';
+      const filters = scopeOf(step);
+      const scope = filters.length ? ` WHERE ${compile(step.target, filters, t)}` : '';
       const readable = `(SELECT * FROM ${d.quote(step.target.name)}${scope})`;
       joins.push(`LEFT JOIN ${readable} AS ${t} ON ${link(d, step, t, outer)}`);
       outer = t;
