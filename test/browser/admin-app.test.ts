@@ -4,10 +4,10 @@
  * 10 000 rows through keyset paging in a virtualised table, delete, Spanish UI and messages, 375 px.
  * Every main screen is screenshotted (test-results/admin/) and scanned with axe-core.
  */
-import { existsSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthServer, addUser, startAuthServer } from '../support/auth-harness.js';
+import { CHROMIUM, hasChromium, watchPage } from '../support/chromium.js';
 import { describeEachStore } from '../support/store-targets.js';
 import {
   CRM_SECURE_YAML,
@@ -18,7 +18,6 @@ import {
   screenshot,
 } from './admin-harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -28,7 +27,7 @@ const ARGS = [
 ];
 const ROWS = 10_000;
 
-if (!existsSync(CHROMIUM)) {
+if (!hasChromium) {
   console.warn(`[admin-app] ${CHROMIUM} is missing (apt-get install -y chromium): browser test skipped`);
   describe.skip('the admin app in Chromium', () => it('needs Chromium', () => {}));
 } else {
@@ -60,14 +59,7 @@ if (!existsSync(CHROMIUM)) {
       await server?.close();
     });
 
-    const watch = (page: Page) => {
-      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-      page.on('console', (m) => {
-        if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text()))
-          problems.push(`CSP: ${m.text()}`);
-      });
-      return page;
-    };
+    const watch = (page: Page) => watchPage(page, problems);
     const admin = () => `${server.url}/_admin/`;
 
     it('signs in, shows who, hides what the caller may not do, signs out', async () => {

@@ -11,7 +11,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthServer, startAuthServer } from '../support/auth-harness.js';
-import { CHROMIUM, hasChromium } from '../support/chromium.js';
+import { CHROMIUM, hasChromium, watchPage } from '../support/chromium.js';
 import { CRM_CONFIG } from '../support/http-harness.js';
 import { describeEachStore } from '../support/store-targets.js';
 import {
@@ -45,25 +45,9 @@ if (!hasChromium) {
     const shot = (page: Page, name: string) => screenshot(page, `${target.name}-${name}`);
     const scan = (page: Page, screen: string) =>
       target.name === 'sqlite' ? expectAccessible(page, screen) : Promise.resolve();
-    // The app only speaks HTTP, which the server's own suites hold to the same answers on both stores;
-    // what differs here is how a change reaches an open stream (SQLite's data_version, PostgreSQL's
-    // LISTEN/NOTIFY), so PostgreSQL runs the live test only (the browser tests' time is counted).
-    const sqliteOnly: typeof it =
-      target.name === 'sqlite'
-        ? it
-        : (((name: string) => {
-            console.log(
-              `[admin-live-files postgres] "${name}" runs on SQLite only: the app speaks HTTP, and only the live test depends on the store`,
-            );
-          }) as unknown as typeof it);
     const admin = (hash: string) => `${server.url}/_admin/#/${hash}`;
     const open = async (hash: string) => {
-      const page = await context.newPage();
-      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-      page.on('console', (m) => {
-        if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text()))
-          problems.push(`CSP: ${m.text()}`);
-      });
+      const page = watchPage(await context.newPage(), problems);
       await page.goto(admin(hash));
       return page;
     };
@@ -80,80 +64,74 @@ if (!hasChromium) {
       await server?.close();
     });
 
-    sqliteOnly(
-      'a file field: upload with the record, preview, errors under the field, replace, remove',
-      async () => {
-        const page = await open('customers/new');
-        await page.getByLabel('name (required)').fill('Ana García');
-        await page.getByLabel('email (required)').fill('ana@example.com');
-        const chooser = page.getByLabel('avatar', { exact: true });
-        await chooser.setInputFiles({ name: 'ana.png', mimeType: 'image/png', buffer: AVATAR });
-        await page.getByText('ana.png will be uploaded when you save.').waitFor();
-        await page.getByRole('button', { name: 'Create' }).click();
-        await page.waitForURL(/#\/customers\/\d+$/);
-        const id = page.url().split('/').pop();
-        // The record page previews the stored image through the API's thumbnail (a data: URL: the CSP).
-        const preview = page.getByTestId('preview-avatar').locator('img');
-        await expect.poll(() => preview.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
-        expect(await page.getByRole('link', { name: 'ana.png' }).getAttribute('href')).toBe(
-          `/customers/${id}/avatar`,
-        );
-        expect((await server.request('GET', `/customers/${id}`)).json.avatar).toMatchObject({
-          name: 'ana.png',
-          type: 'image/png',
-          size: AVATAR.length,
-        });
+    it('a file field: upload with the record, preview, errors under the field, replace, remove', async () => {
+      const page = await open('customers/new');
+      await page.getByLabel('name (required)').fill('Ana García');
+      await page.getByLabel('email (required)').fill('ana@example.com');
+      const chooser = page.getByLabel('avatar', { exact: true });
+      await chooser.setInputFiles({ name: 'ana.png', mimeType: 'image/png', buffer: AVATAR });
+      await page.getByText('ana.png will be uploaded when you save.').waitFor();
+      await page.getByRole('button', { name: 'Create' }).click();
+      await page.waitForURL(/#\/customers\/\d+$/);
+      const id = page.url().split('/').pop();
+      // The record page previews the stored image through the API's thumbnail (a data: URL: the CSP).
+      const preview = page.getByTestId('preview-avatar').locator('img');
+      await expect.poll(() => preview.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+      expect(await page.getByRole('link', { name: 'ana.png' }).getAttribute('href')).toBe(
+        `/customers/${id}/avatar`,
+      );
+      expect((await server.request('GET', `/customers/${id}`)).json.avatar).toMatchObject({
+        name: 'ana.png',
+        type: 'image/png',
+        size: AVATAR.length,
+      });
 
-        // Too large: refused before any upload, from the limit in /openapi.json (maxSize).
-        await chooser.setInputFiles({
-          name: 'huge.png',
-          mimeType: 'image/png',
-          buffer: Buffer.alloc(64 * 1024 + 1),
-        });
-        await expect
-          .poll(() => page.getByTestId('error-avatar').textContent())
-          .toContain('larger than 64 KB');
-        // Not an image: the server sniffs the content and answers 415 (at /avatar), shown under the field.
-        await chooser.setInputFiles({
-          name: 'notes.png',
-          mimeType: 'image/png',
-          buffer: Buffer.from('hello'),
-        });
-        await page.getByRole('button', { name: 'Save' }).click();
-        await expect
-          .poll(() => page.getByTestId('error-avatar').textContent())
-          .toContain('format is not supported');
-        expect(await chooser.getAttribute('aria-invalid')).toBe('true');
-        await shot(page, 'file-error');
-        await scan(page, 'form with a file field');
+      // Too large: refused before any upload, from the limit in /openapi.json (maxSize).
+      await chooser.setInputFiles({
+        name: 'huge.png',
+        mimeType: 'image/png',
+        buffer: Buffer.alloc(64 * 1024 + 1),
+      });
+      await expect.poll(() => page.getByTestId('error-avatar').textContent()).toContain('larger than 64 KB');
+      // Not an image: the server sniffs the content and answers 415 (at /avatar), shown under the field.
+      await chooser.setInputFiles({
+        name: 'notes.png',
+        mimeType: 'image/png',
+        buffer: Buffer.from('hello'),
+      });
+      await page.getByRole('button', { name: 'Save' }).click();
+      await expect
+        .poll(() => page.getByTestId('error-avatar').textContent())
+        .toContain('format is not supported');
+      expect(await chooser.getAttribute('aria-invalid')).toBe('true');
+      await shot(page, 'file-error');
+      await scan(page, 'form with a file field');
 
-        // Replace with another picture, then look at the table: a thumbnail and the name, linked.
-        const red = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c00' } })
-          .png()
-          .toBuffer();
-        await chooser.setInputFiles({ name: 'red.png', mimeType: 'image/png', buffer: red });
-        await page.getByRole('button', { name: 'Save' }).click();
-        await page.getByText('Saved.').waitFor();
-        expect((await server.request('GET', `/customers/${id}`)).json.avatar).toMatchObject({
-          name: 'red.png',
-        });
-        await page.goto(admin('customers?sort=-id'));
-        const cell = page.getByRole('link', { name: 'red.png' });
-        await cell.waitFor();
-        expect(await cell.getAttribute('href')).toBe(`/customers/${id}/avatar`);
-        await expect.poll(() => cell.locator('img').getAttribute('src')).toMatch(/^data:image\//);
-        await shot(page, 'table-files');
+      // Replace with another picture, then look at the table: a thumbnail and the name, linked.
+      const red = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c00' } })
+        .png()
+        .toBuffer();
+      await chooser.setInputFiles({ name: 'red.png', mimeType: 'image/png', buffer: red });
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Saved.').waitFor();
+      expect((await server.request('GET', `/customers/${id}`)).json.avatar).toMatchObject({
+        name: 'red.png',
+      });
+      await page.goto(admin('customers?sort=-id'));
+      const cell = page.getByRole('link', { name: 'red.png' });
+      await cell.waitFor();
+      expect(await cell.getAttribute('href')).toBe(`/customers/${id}/avatar`);
+      await expect.poll(() => cell.locator('img').getAttribute('src')).toMatch(/^data:image\//);
+      await shot(page, 'table-files');
 
-        // Remove.
-        await page.goto(admin(`customers/${id}`));
-        await page.getByRole('button', { name: 'Remove avatar' }).click();
-        await page.getByRole('button', { name: 'Save' }).click();
-        await page.getByText('No file.').waitFor();
-        expect((await server.request('GET', `/customers/${id}`)).json.avatar).toBeNull();
-        await page.close();
-      },
-      40_000,
-    );
+      // Remove.
+      await page.goto(admin(`customers/${id}`));
+      await page.getByRole('button', { name: 'Remove avatar' }).click();
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('No file.').waitFor();
+      expect((await server.request('GET', `/customers/${id}`)).json.avatar).toBeNull();
+      await page.close();
+    }, 40_000);
 
     it('a table and a record page follow changes made elsewhere, keeping scroll and focus', async () => {
       const page = await open('customers?sort=name');
@@ -211,89 +189,81 @@ if (!hasChromium) {
       await page.close();
     }, 30_000);
 
-    sqliteOnly(
-      'exports the filtered list as CSV and NDJSON, and imports a file with a progress bar',
-      async () => {
-        const page = await open('customers?status=churned&sort=name');
-        await expect.poll(() => page.getByTestId('status').textContent()).toContain('Live');
-        const [csv] = await Promise.all([
-          page.waitForEvent('download'),
-          page.getByRole('button', { name: 'Export CSV' }).click(),
-        ]);
-        expect(csv.suggestedFilename()).toBe('customers.csv');
-        const lines = readFileSync((await csv.path())!, 'utf8')
-          .trim()
-          .split('\r\n');
-        expect(lines[0]).toMatch(/^id,name,email,/);
-        const churned = (await server.request('GET', '/customers?status=churned&limit=1000')).json.length;
-        expect(lines.length - 1).toBe(churned);
-        expect(lines.slice(1).every((l) => l.includes(',churned,'))).toBe(true);
-        const [ndjson] = await Promise.all([
-          page.waitForEvent('download'),
-          page.getByRole('button', { name: 'Export NDJSON' }).click(),
-        ]);
-        const records = readFileSync((await ndjson.path())!, 'utf8')
-          .trim()
-          .split('\n')
-          .map((l) => JSON.parse(l));
-        expect(records.map((r) => r.name)).toEqual([...records.map((r) => r.name)].sort());
-        expect(records).toHaveLength(churned);
+    it('exports the filtered list as CSV and NDJSON, and imports a file with a progress bar', async () => {
+      const page = await open('customers?status=churned&sort=name');
+      await expect.poll(() => page.getByTestId('status').textContent()).toContain('Live');
+      const [csv] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Export CSV' }).click(),
+      ]);
+      expect(csv.suggestedFilename()).toBe('customers.csv');
+      const lines = readFileSync((await csv.path())!, 'utf8')
+        .trim()
+        .split('\r\n');
+      expect(lines[0]).toMatch(/^id,name,email,/);
+      const churned = (await server.request('GET', '/customers?status=churned&limit=1000')).json.length;
+      expect(lines.length - 1).toBe(churned);
+      expect(lines.slice(1).every((l) => l.includes(',churned,'))).toBe(true);
+      const [ndjson] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Export NDJSON' }).click(),
+      ]);
+      const records = readFileSync((await ndjson.path())!, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(records.map((r) => r.name)).toEqual([...records.map((r) => r.name)].sort());
+      expect(records).toHaveLength(churned);
 
-        await page.getByRole('button', { name: 'Import' }).click();
-        const dialog = page.getByRole('dialog');
-        await dialog.getByLabel('File').setInputFiles({
-          name: 'people.csv',
-          mimeType: 'text/csv',
-          buffer: Buffer.from('name,email,status\nIvy,ivy@example.com,churned\nJon,not-an-email,lead\n'),
-        });
-        await dialog.getByLabel('When a row has errors').selectOption('valid-rows');
-        await dialog.getByRole('button', { name: 'Start import' }).click();
-        await expect
-          .poll(() => dialog.getByTestId('job-result').textContent(), { timeout: 10_000 })
-          .toBe('1 created, 0 updated, 0 skipped, 1 failed.');
-        expect(
-          await dialog.locator('progress').evaluate((p: HTMLProgressElement) => [p.value, p.max]),
-        ).toEqual([2, 2]);
-        expect(await dialog.locator('.job-errors').textContent()).toMatch(/Row 2 · email: .*email/i);
-        await shot(page, 'import-done');
-        await scan(page, 'import dialog');
-        await dialog.getByRole('button', { name: 'Close' }).click();
-        // The live table shows the imported churned customer.
-        await page.getByRole('cell', { name: 'Ivy', exact: true }).waitFor();
-        await page.close();
-      },
-      30_000,
-    );
+      await page.getByRole('button', { name: 'Import' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('File').setInputFiles({
+        name: 'people.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from('name,email,status\nIvy,ivy@example.com,churned\nJon,not-an-email,lead\n'),
+      });
+      await dialog.getByLabel('When a row has errors').selectOption('valid-rows');
+      await dialog.getByRole('button', { name: 'Start import' }).click();
+      await expect
+        .poll(() => dialog.getByTestId('job-result').textContent(), { timeout: 10_000 })
+        .toBe('1 created, 0 updated, 0 skipped, 1 failed.');
+      expect(await dialog.locator('progress').evaluate((p: HTMLProgressElement) => [p.value, p.max])).toEqual(
+        [2, 2],
+      );
+      expect(await dialog.locator('.job-errors').textContent()).toMatch(/Row 2 · email: .*email/i);
+      await shot(page, 'import-done');
+      await scan(page, 'import dialog');
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      // The live table shows the imported churned customer.
+      await page.getByRole('cell', { name: 'Ivy', exact: true }).waitFor();
+      await page.close();
+    }, 30_000);
 
-    sqliteOnly(
-      'searches with q where the list offers it, together with the filters',
-      async () => {
-        const page = await open('customers?status=churned');
-        const asked: URL[] = [];
-        page.on('request', (r) => {
-          const url = new URL(r.url());
-          if (url.pathname === '/customers' && url.searchParams.has('q')) asked.push(url);
-        });
-        await page.getByLabel('Search customers').fill('customer 0004*');
-        // Customer 00041, 00044 and 00047 are the churned ones among 00040…00049 (statuses in turn).
-        await expect
-          .poll(async () => (await firstCells(page, 'name')).sort())
-          .toEqual(['Customer 00041', 'Customer 00044', 'Customer 00047']);
-        const url = asked.at(-1)!;
-        expect(url.searchParams.get('q')).toBe('customer 0004*');
-        expect(url.searchParams.get('status')).toBe('churned');
-        expect(url.searchParams.get('sort')).toBe('-relevance');
-        await shot(page, 'table-search');
-        await scan(page, 'table with search');
-        // orders have no searchable field: their list has no q, the app no search box.
-        await page.goto(admin('orders'));
-        await page.getByRole('heading', { name: 'orders' }).waitFor();
-        expect(await page.getByRole('button', { name: 'Count' }).count()).toBe(1);
-        expect(await page.getByLabel('Search orders').count()).toBe(0);
-        await page.close();
-      },
-      20_000,
-    );
+    it('searches with q where the list offers it, together with the filters', async () => {
+      const page = await open('customers?status=churned');
+      const asked: URL[] = [];
+      page.on('request', (r) => {
+        const url = new URL(r.url());
+        if (url.pathname === '/customers' && url.searchParams.has('q')) asked.push(url);
+      });
+      await page.getByLabel('Search customers').fill('customer 0004*');
+      // Customer 00041, 00044 and 00047 are the churned ones among 00040…00049 (statuses in turn).
+      await expect
+        .poll(async () => (await firstCells(page, 'name')).sort())
+        .toEqual(['Customer 00041', 'Customer 00044', 'Customer 00047']);
+      const url = asked.at(-1)!;
+      expect(url.searchParams.get('q')).toBe('customer 0004*');
+      expect(url.searchParams.get('status')).toBe('churned');
+      expect(url.searchParams.get('sort')).toBe('-relevance');
+      await shot(page, 'table-search');
+      await scan(page, 'table with search');
+      // orders have no searchable field: their list has no q, the app no search box.
+      await page.goto(admin('orders'));
+      await page.getByRole('heading', { name: 'orders' }).waitFor();
+      expect(await page.getByRole('button', { name: 'Count' }).count()).toBe(1);
+      expect(await page.getByLabel('Search orders').count()).toBe(0);
+      await page.close();
+    }, 20_000);
 
     it('raised no CSP violation or page error', () => {
       expect(problems).toEqual([]);

@@ -4,7 +4,7 @@
  */
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, hasChromium, launchChromium } from '../support/chromium.js';
+import { CHROMIUM, hasChromium, launchChromium, watchPage } from '../support/chromium.js';
 import { customer, useServer } from '../support/http-harness.js';
 import { describeEachStore } from '../support/store-targets.js';
 
@@ -33,12 +33,7 @@ if (!hasChromium) {
       const requests: string[] = [];
       const problems: string[] = [];
       context.on('request', (r) => requests.push(r.url()));
-      const page = await context.newPage();
-      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-      page.on('console', (m) => {
-        if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text()))
-          problems.push(`CSP: ${m.text()}`);
-      });
+      const page = watchPage(await context.newPage(), problems);
 
       await page.goto(`${server().url}/docs`, { waitUntil: 'load' });
       await page.waitForSelector('.opblock-tag[data-tag="orders"]', { timeout: 15_000 });
