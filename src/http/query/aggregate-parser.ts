@@ -21,7 +21,7 @@ import {
   type HavingOp,
 } from '../../store/aggregate-query.js';
 import { bad, type QueryInput } from './filter-parser.js';
-import { DEFAULT_LIMIT, MAX_LIMIT, nonNegativeInt, parseWhere, single } from './list-query-parser.js';
+import { parsePaging, parseWhere, single } from './list-query-parser.js';
 import type { RelatedFieldUse } from './relation-filter-parser.js';
 
 /** List parameters that do not apply to groups. */
@@ -222,14 +222,7 @@ export function parseAggregateQuery(
   const sort = sortRaw === undefined ? [] : parseSort(sortRaw, keys, problems);
   // The group keys make the order total, so pages neither repeat nor skip a group.
   for (const g of groupBy) if (!sort.some((s) => s.key === g.field)) sort.push({ key: g.field, desc: false });
-  const limitRaw = single(q, 'limit', problems);
-  const limit = limitRaw === undefined ? DEFAULT_LIMIT : nonNegativeInt(limitRaw);
-  if (limit === undefined || limit < 1 || limit > MAX_LIMIT)
-    problems.push(bad('limit', `must be an integer from 1 to ${MAX_LIMIT}`));
-  const offsetRaw = single(q, 'offset', problems);
-  const offset = offsetRaw === undefined ? undefined : nonNegativeInt(offsetRaw);
-  if (offsetRaw !== undefined && (offset === undefined || offset > Number.MAX_SAFE_INTEGER))
-    problems.push(bad('offset', 'must be a non-negative integer'));
+  const { limit, offset } = parsePaging(q, problems);
   if (problems.length) throw new ApiError(problems);
-  return { query: { where, groupBy, aggregates, having, sort, limit: limit!, offset }, relatedFields };
+  return { query: { where, groupBy, aggregates, having, sort, limit, offset }, relatedFields };
 }

@@ -59,8 +59,34 @@ function booleanParameter(q: QueryInput, name: string, problems: Problem[]): str
   return raw;
 }
 
-export function nonNegativeInt(raw: string): number | undefined {
+function nonNegativeInt(raw: string): number | undefined {
   return /^(0|[1-9][0-9]{0,15})$/.test(raw) ? Number(raw) : undefined;
+}
+
+/**
+ * `limit` (1 to MAX_LIMIT; DEFAULT_LIMIT when absent or refused) and `offset` (a non-negative
+ * integer), each refused by name; `offsetGiven`: the query has an `offset`.
+ */
+export function parsePaging(
+  q: QueryInput,
+  problems: Problem[],
+): { limit: number; offset?: number; offsetGiven: boolean } {
+  const limitRaw = single(q, 'limit', problems);
+  let limit = DEFAULT_LIMIT;
+  if (limitRaw !== undefined) {
+    const n = nonNegativeInt(limitRaw);
+    if (n === undefined || n < 1 || n > MAX_LIMIT)
+      problems.push(bad('limit', `must be an integer from 1 to ${MAX_LIMIT}`));
+    else limit = n;
+  }
+  const offsetRaw = single(q, 'offset', problems);
+  let offset: number | undefined;
+  if (offsetRaw !== undefined) {
+    offset = nonNegativeInt(offsetRaw);
+    if (offset === undefined || offset > Number.MAX_SAFE_INTEGER)
+      problems.push(bad('offset', 'must be a non-negative integer'));
+  }
+  return { limit, offset, offsetGiven: offsetRaw !== undefined };
 }
 
 function parseSort(
@@ -128,28 +154,14 @@ export function parseListQuery(
   const problems: Problem[] = [];
   const relatedFields: RelatedFieldUse[] = [];
   const where = [...extraWhere, ...parseWhere(model, r, q, problems, relatedFields)];
-  const limitRaw = single(q, 'limit', problems);
-  let limit = DEFAULT_LIMIT;
-  if (limitRaw !== undefined) {
-    const n = nonNegativeInt(limitRaw);
-    if (n === undefined || n < 1 || n > MAX_LIMIT)
-      problems.push(bad('limit', `must be an integer from 1 to ${MAX_LIMIT}`));
-    else limit = n;
-  }
-  const offsetRaw = single(q, 'offset', problems);
-  let offset: number | undefined;
-  if (offsetRaw !== undefined) {
-    offset = nonNegativeInt(offsetRaw);
-    if (offset === undefined || offset > Number.MAX_SAFE_INTEGER)
-      problems.push(bad('offset', 'must be a non-negative integer'));
-  }
+  const { limit, offset, offsetGiven } = parsePaging(q, problems);
   const sortRaw = single(q, 'sort', problems);
   let related: RelatedValue[] = [];
   let sort = sortRaw !== undefined ? parseSort(model, r, sortRaw, 'sort', problems, related) : undefined;
   const cursorRaw = single(q, 'cursor', problems);
   let keyset: Keyset | undefined;
   if (cursorRaw !== undefined) {
-    if (offsetRaw !== undefined) problems.push(bad('cursor', 'cannot be combined with offset'));
+    if (offsetGiven) problems.push(bad('cursor', 'cannot be combined with offset'));
     const c = decodeCursor(cursorRaw);
     const cursorRelated: RelatedValue[] = [];
     const cursorSort =
@@ -187,7 +199,7 @@ export function parseListQuery(
     fields,
     embed,
     count: countRaw === 'true',
-    paging: offsetRaw !== undefined ? 'offset' : 'cursor',
+    paging: offsetGiven ? 'offset' : 'cursor',
     relatedFields: [
       ...relatedFields,
       ...related.map((v) => ({
