@@ -139,25 +139,23 @@ function kindOf(doc: Json, s: Json): { kind: FieldKind; nullable: boolean; base:
   return { kind: 'json', nullable: true, base: s };
 }
 
-const schemaOf = (doc: Json, op: Json | undefined, status: string): Json | undefined => {
-  const content = deref(doc, deref(doc, (op?.responses as Json | undefined)?.[status]).content);
-  const media = content['application/json'] as Json | undefined;
-  return media ? deref(doc, media.schema) : undefined;
-};
-
-const bodySchemaOf = (doc: Json, op: Json | undefined): Json | undefined => {
-  const content = deref(doc, deref(doc, op?.requestBody).content);
-  const media = content['application/json'] as Json | undefined;
-  return media ? deref(doc, media.schema) : undefined;
-};
-
-const contentOf = (doc: Json, op: Json | undefined): Json =>
+/** An operation's 200 answer's `content` (media type → media object). */
+const answerContent = (doc: Json, op: Json | undefined): Json =>
   deref(doc, deref(doc, (op?.responses as Json | undefined)?.['200']).content);
+
+/** An operation's request body's `content`. */
+const bodyContent = (doc: Json, op: Json | undefined): Json =>
+  deref(doc, deref(doc, op?.requestBody).content);
+
+const jsonSchemaIn = (doc: Json, content: Json): Json | undefined => {
+  const media = content['application/json'] as Json | undefined;
+  return media ? deref(doc, media.schema) : undefined;
+};
 
 /** A file field's route `/{r}/{id}/{field}`: uploads, accepted types, size limit, thumbnail sizes. */
 function fileInfo(doc: Json, route: Json, write: Json | undefined, name: string): FileInfo {
   const put = route.put ? deref(doc, route.put) : undefined;
-  const body = deref(doc, deref(doc, put?.requestBody).content);
+  const body = bodyContent(doc, put);
   const bytes = deref(doc, deref(doc, Object.values(body)[0]).schema);
   const params = ((deref(doc, route.get).parameters ?? []) as unknown[]).map((p) => deref(doc, p));
   const sizes = (deref(doc, params.find((p) => p.name === 'thumb')?.schema).enum ?? []) as string[];
@@ -165,7 +163,7 @@ function fileInfo(doc: Json, route: Json, write: Json | undefined, name: string)
     const [w, h] = size.split('x').map(Number);
     return w * (h || w);
   };
-  const multipart = deref(doc, deref(doc, deref(doc, write?.requestBody).content)['multipart/form-data']);
+  const multipart = deref(doc, bodyContent(doc, write)['multipart/form-data']);
   const encoding = deref(doc, deref(doc, multipart.encoding)[name]);
   return {
     upload: Boolean(put),
@@ -208,9 +206,9 @@ export function readModel(doc: Json, apiBase: string): AppModel {
     const one = deref(doc, paths[`${path}/{id}`]);
     if (!m || !item.get || !one.get) continue;
     const list = deref(doc, item.get);
-    const record = schemaOf(doc, deref(doc, one.get), '200');
+    const record = jsonSchemaIn(doc, answerContent(doc, deref(doc, one.get)));
     if (!record) continue;
-    const create = bodySchemaOf(doc, item.post ? deref(doc, item.post) : undefined);
+    const create = jsonSchemaIn(doc, bodyContent(doc, item.post ? deref(doc, item.post) : undefined));
     const params = ((list.parameters ?? []) as unknown[]).map((p) => deref(doc, p));
     const sortParam = params.find((p) => p.name === 'sort');
     const sortable = new Set(alternatives(deref(doc, sortParam?.schema).pattern));
@@ -288,7 +286,7 @@ export function readModel(doc: Json, apiBase: string): AppModel {
         update: Boolean(one.patch),
         delete: Boolean(one.delete),
       },
-      live: Boolean(contentOf(doc, list)['text/event-stream']),
+      live: Boolean(answerContent(doc, list)['text/event-stream']),
       search: params.some((p) => p.name === 'q' && p.in === 'query'),
       relevance: sortable.has('relevance') && !properties.relevance,
       exports: Boolean(paths[`${apiBase}/jobs/{id}`]),

@@ -53,8 +53,9 @@ export async function updateRecord(
     });
     tag = answer.headers.get('etag');
   }
-  for (const name of removed) {
+  for (const [i, name] of removed.entries()) {
     await request('DELETE', `${url}/${encodeURIComponent(name)}`, { headers: precondition(tag) });
-    tag = removed.length > 1 ? (await request('GET', url)).headers.get('etag') : tag;
+    // A file's DELETE answers 204 without an ETag: the next one needs the record's new version.
+    if (i < removed.length - 1) tag = (await request('GET', url)).headers.get('etag');
   }
 }
