@@ -29,23 +29,25 @@ export interface ExportPlan {
   embed?: (rows: Row[], outputs: Record<string, unknown>[]) => Promise<void>;
 }
 
-/** One page of an export: the rows, or the lines the store built itself (CSV or NDJSON). */
-type ExportPage = { rows: Row[]; lines?: undefined } | { lines: string[]; rows?: undefined };
+/**
+ * One page of an export: the rows, or the lines the store built itself (CSV or NDJSON) with the
+ * last record's sort values (the next page's keyset).
+ */
+type ExportPage = { rows: Row[]; lines?: undefined } | { lines: string[]; last?: Row; rows?: undefined };
 
 /**
- * Lines built by the store (store/sql/csv-select.ts, json-select.ts) when nothing needs the row
- * objects: no embed, no field with a read rule of its own, every sort field a field of the
- * resource. Returns the lines and the last record's sort values, or undefined (read rows instead).
+ * Lines built by the store (store/sql/csv-select.ts, json-select.ts), or undefined when it cannot
+ * build them (then rows are read). Only asked when nothing needs the row objects (exportStream).
  */
 async function storeLines(
   store: Store,
   r: ResourceDef,
   query: ListQuery,
-  names: string[] | undefined,
+  names: string[],
   format: ExportFormat,
-): Promise<{ lines: string[]; last?: Row } | undefined> {
-  if (!names) return undefined;
+): Promise<ExportPage | undefined> {
   if (format === 'csv') return store.listCsv?.(r, query, names);
+  // NDJSON: the next keyset is read from the last line, so it must hold every sort field.
   if (!store.listJson || !query.sort.every((k) => names.includes(k.field))) return undefined;
   const texts = await store.listJson(r, query, names);
   if (!texts) return undefined;
@@ -69,19 +71,19 @@ async function* pagesOf(
   let remaining = plan.cap ?? Number.POSITIVE_INFINITY;
   let keyset: Keyset | undefined = plan.query.keyset;
   let offset = plan.query.offset;
-  let direct = names !== undefined;
+  let direct = names;
   while (remaining > 0) {
     const limit = Math.min(PAGE, remaining);
     const query = { ...plan.query, limit, keyset, offset };
-    const built = direct ? await storeLines(store, r, query, names, format) : undefined;
+    const built = direct && (await storeLines(store, r, query, direct, format));
     // A store that cannot build them once never will for this export: rows from here on.
-    if (!built) direct = false;
-    const rows = built ? undefined : await store.list(r, query);
-    const count = built ? built.lines.length : rows!.length;
-    if (count) yield built ? { lines: built.lines } : { rows: rows! };
+    if (!built) direct = undefined;
+    const page: ExportPage = built || { rows: await store.list(r, query) };
+    const count = page.lines ? page.lines.length : page.rows.length;
+    if (count) yield page;
     remaining -= count;
     if (count < limit) return;
-    const last = built ? built.last! : rows![rows!.length - 1];
+    const last = page.lines ? page.last! : page.rows[count - 1];
     keyset = { values: plan.query.sort.map((k) => last[k.field] ?? null), direction: 'after' };
     offset = undefined;
   }

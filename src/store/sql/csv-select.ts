@@ -2,37 +2,18 @@
  * An export's CSV lines built by the database (http/respond/export-stream.ts): each record's cells
  * exactly as the export writes them from `toOutput` (RFC 4180 quoting, null as an empty cell, json
  * and file fields as their JSON text), so a large export makes no object per row. Only where the
- * dialect can render every field's text exactly (`SqlDialect.csvText`); otherwise undefined and the
+ * dialect can render every field's cell exactly (`SqlDialect.csvCell`); otherwise undefined and the
  * export formats rows itself.
  */
 import type { ResourceDef } from '../../model/model-types.js';
 import type { ListQuery } from '../query-types.js';
+import { cachedExpression } from './expression-cache.js';
 import { fileValue } from './json-select.js';
 import { type CompiledSelect, compileSelect } from './sql-compiler.js';
 import type { SqlDialect } from './sql-dialect.js';
 
-/** Built lines, per dialect and resource, by the fields' list. */
-const built = new WeakMap<SqlDialect, WeakMap<ResourceDef, Map<string, string | undefined>>>();
-
 /** The SQL expression of one record's CSV line (CRLF included), or undefined when it cannot be exact. */
-export function csvLineExpression(
-  d: SqlDialect,
-  r: ResourceDef,
-  fields: readonly string[],
-): string | undefined {
-  let shapes = built.get(d)?.get(r);
-  if (!shapes) {
-    shapes = new Map();
-    if (!built.has(d)) built.set(d, new WeakMap());
-    built.get(d)!.set(r, shapes);
-  }
-  const key = fields.join(',');
-  if (!shapes.has(key)) {
-    if (shapes.size >= 64) shapes.clear();
-    shapes.set(key, buildLine(d, r, fields));
-  }
-  return shapes.get(key);
-}
+export const csvLineExpression = cachedExpression(buildLine, 64);
 
 function buildLine(d: SqlDialect, r: ResourceDef, fields: readonly string[]): string | undefined {
   if (!d.csvCell || !d.csvQuoted || !d.csvLine || !fields.length) return undefined;

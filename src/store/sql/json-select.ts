@@ -7,36 +7,12 @@
  */
 import type { ResourceDef } from '../../model/model-types.js';
 import type { ListQuery } from '../query-types.js';
+import { cachedExpression } from './expression-cache.js';
 import { type CompiledSelect, compileSelect } from './sql-compiler.js';
 import type { SqlDialect } from './sql-dialect.js';
 
-/** Expressions already built, per dialect and resource, by the fields' list (a list keeps asking for the same few). */
-const built = new WeakMap<SqlDialect, WeakMap<ResourceDef, Map<string, string | undefined>>>();
-const MAX_SHAPES = 256;
-
 /** The SQL expression of one record as a JSON object of `fields`, or undefined when it cannot be exact. */
-export function jsonRecordExpression(
-  d: SqlDialect,
-  r: ResourceDef,
-  fields: readonly string[],
-): string | undefined {
-  let byResource = built.get(d);
-  if (!byResource) {
-    byResource = new WeakMap();
-    built.set(d, byResource);
-  }
-  let shapes = byResource.get(r);
-  if (!shapes) {
-    shapes = new Map();
-    byResource.set(r, shapes);
-  }
-  const key = fields.join(',');
-  if (shapes.has(key)) return shapes.get(key);
-  const expression = buildExpression(d, r, fields);
-  if (shapes.size >= MAX_SHAPES) shapes.clear();
-  shapes.set(key, expression);
-  return expression;
-}
+export const jsonRecordExpression = cachedExpression(buildExpression, 256);
 
 function buildExpression(d: SqlDialect, r: ResourceDef, fields: readonly string[]): string | undefined {
   if (!d.jsonObject || !d.jsonValue) return undefined;
