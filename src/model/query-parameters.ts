@@ -20,3 +20,9 @@ export const QUERY_PARAMETERS = [
   // Full-text search (docs/search.md).
   'q',
 ] as const;
+
+/**
+ * Relations an `embed` item, a filter or a sort may go through (docs/query.md): the parsers check it,
+ * the OpenAPI document states it.
+ */
+export const MAX_RELATION_DEPTH = 3;

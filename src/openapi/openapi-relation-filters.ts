@@ -5,15 +5,19 @@
  * The keys are open-ended (`customer.company.name[ilike]`), so they are not one parameter each.
  */
 import type { ResourceDef } from '../model/model-types.js';
+import { MAX_RELATION_DEPTH } from '../model/query-parameters.js';
 
 const NAME = '[A-Za-z_][A-Za-z0-9_]*';
 
 /**
  * A sort key, as one alternation group: one of `names`, or a path through to-one relations (up to
- * 3, then a field). One group, its plain names at its top level: the admin app reads them from it.
+ * MAX_RELATION_DEPTH, then a field). One group, its plain names at its top level: the admin app
+ * reads them from it.
  */
 export function sortKeyPattern(names: string[], r: ResourceDef): string {
-  const paths = r.toOne.length ? [`(${r.toOne.map((t) => t.name).join('|')})(\\.${NAME}){1,3}`] : [];
+  const paths = r.toOne.length
+    ? [`(${r.toOne.map((t) => t.name).join('|')})(\\.${NAME}){1,${MAX_RELATION_DEPTH}}`]
+    : [];
   return `(${[...names, ...paths].join('|')})`;
 }
 
@@ -30,5 +34,5 @@ export function relationFiltersNote(r: ResourceDef): string {
       : []),
     ...(one ? [`\`sort=${one}.<field>\``] : []),
   ];
-  return ` Through relations (${names}; up to 3 deep): ${examples.join(', ')}.`;
+  return ` Through relations (${names}; up to ${MAX_RELATION_DEPTH} deep): ${examples.join(', ')}.`;
 }

@@ -12,10 +12,11 @@
 
 import type { Problem } from '../../errors/api-error.js';
 import type { Model, ResourceDef } from '../../model/model-types.js';
+import { MAX_RELATION_DEPTH } from '../../model/query-parameters.js';
 import type { RelationStep } from '../../store/relation-query.js';
 import { bad } from './filter-parser.js';
 
-export const MAX_EMBED_DEPTH = 3;
+export const MAX_EMBED_DEPTH = MAX_RELATION_DEPTH;
 
 /** One embedded relation: the records it adds, with `fields` (all when absent) and their own embeds. */
 export interface EmbedNode {

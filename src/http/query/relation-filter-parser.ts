@@ -17,6 +17,7 @@ import { ApiError, type Problem } from '../../errors/api-error.js';
 import { formatRule, grants } from '../../model/access-rules.js';
 import { didYouMean } from '../../model/closest-name.js';
 import type { FieldDef, Model, ResourceDef } from '../../model/model-types.js';
+import { MAX_RELATION_DEPTH } from '../../model/query-parameters.js';
 import type { Filter, FilterOp } from '../../store/query-types.js';
 import type {
   CountCompare,
@@ -26,11 +27,8 @@ import type {
 } from '../../store/relation-query.js';
 import { currentWriteScope } from '../../write/write-scope.js';
 import { readGuarded } from '../respond/representation.js';
-import { MAX_EMBED_DEPTH, relationNames, relationStep } from './embed-parser.js';
+import { relationNames, relationStep } from './embed-parser.js';
 import { bad, FILTER_KEY, OPS, parseFilterValue, type QueryInput } from './filter-parser.js';
-
-/** Relations a filter or sort may go through, as many as `embed` may. */
-export const MAX_RELATION_DEPTH = MAX_EMBED_DEPTH;
 
 const COUNT_OPS = new Set<string>(['eq', 'ne', 'gt', 'gte', 'lt', 'lte']);
 
