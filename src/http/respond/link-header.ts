@@ -29,6 +29,31 @@ export const rowsPage = (rows: Row[], more: boolean): PageFacts => ({
   more,
 });
 
+const link = (rel: string, url: string) => `<${url}>; rel="${rel}"`;
+
+/** The links of an offset page (a list's, or a page of groups): next while there is more, prev and first past the start. */
+export function offsetLinks(
+  path: string,
+  search: URLSearchParams,
+  limit: number,
+  offset: number,
+  more: boolean,
+): string[] {
+  const links: string[] = [];
+  if (more)
+    links.push(link('next', withParams(path, search, { offset: String(offset + limit), cursor: undefined })));
+  if (offset > 0) {
+    links.push(
+      link(
+        'prev',
+        withParams(path, search, { offset: String(Math.max(0, offset - limit)), cursor: undefined }),
+      ),
+      link('first', withParams(path, search, { offset: '0', cursor: undefined })),
+    );
+  }
+  return links;
+}
+
 export function linkHeader(
   path: string,
   search: URLSearchParams,
@@ -37,18 +62,10 @@ export function linkHeader(
 ): string | undefined {
   const { limit, offset = 0, keyset, sort } = plan.query;
   const links: string[] = [];
-  const add = (rel: string, url: string) => links.push(`<${url}>; rel="${rel}"`);
+  const add = (rel: string, url: string) => links.push(link(rel, url));
   const values = (row: Row) => sort.map((s) => row[s.field] ?? null);
   if (plan.paging === 'offset') {
-    if (page.more)
-      add('next', withParams(path, search, { offset: String(offset + limit), cursor: undefined }));
-    if (offset > 0) {
-      add(
-        'prev',
-        withParams(path, search, { offset: String(Math.max(0, offset - limit)), cursor: undefined }),
-      );
-      add('first', withParams(path, search, { offset: '0', cursor: undefined }));
-    }
+    links.push(...offsetLinks(path, search, limit, offset, page.more));
   } else {
     const backwards = keyset?.direction === 'before';
     const hasNext = backwards ? true : page.more;

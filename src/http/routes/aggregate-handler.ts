@@ -16,10 +16,10 @@ import { textEtag } from '../plan/collection-conditions.js';
 import { notModified } from '../plan/conditions.js';
 import { refuseHiddenQuery } from '../plan/field-access.js';
 import { parseAggregateQuery } from '../query/aggregate-parser.js';
-import type { ListPlan, QueryInput } from '../query/list-query-parser.js';
+import type { QueryInput } from '../query/list-query-parser.js';
 import { refuseHiddenRelated } from '../query/relation-filter-parser.js';
 import { negotiate } from '../request/content-negotiation.js';
-import { linkHeader } from '../respond/link-header.js';
+import { offsetLinks } from '../respond/link-header.js';
 import { readGuarded } from '../respond/representation.js';
 import { addVary } from '../respond/vary.js';
 import type { AppContext } from './app-context.js';
@@ -74,17 +74,9 @@ export async function listAggregates(
   const rows = more ? fetched.slice(0, -1) : fetched;
   addVary(reply, 'Accept');
   const [path, search = ''] = req.url.split('?');
-  // Groups page by offset only: the list's Link rules need just the limit, the offset and `paging`.
-  const paging = {
-    resource: r.name,
-    query: { ...parsed, sort: [] },
-    paging: 'offset',
-  } as unknown as ListPlan;
-  const link = linkHeader(path, new URLSearchParams(search), paging, {
-    more,
-    first: () => undefined,
-    last: () => undefined,
-  });
+  // Groups page by offset only, with the list's offset links.
+  const links = offsetLinks(path, new URLSearchParams(search), parsed.limit, parsed.offset ?? 0, more);
+  const link = links.length ? links.join(', ') : undefined;
   if (link) reply.header('link', link);
   const body = JSON.stringify(rows);
   const tag = textEtag(body, link, undefined);
