@@ -21,14 +21,6 @@ export type CompileWhere = (r: ResourceDef, where: Filter[], outer: string) => s
 
 const COMPARE: Record<string, string> = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
 
-/** Aliases unique within one statement: `_rel1`, `_rel2`, … */
-const aliasCounts = new WeakMap<Params, number>();
-function alias(d: SqlDialect, p: Params): string {
-  const n = (aliasCounts.get(p) ?? 0) + 1;
-  aliasCounts.set(p, n);
-  return d.quote(`_rel${n}`);
-}
-
 /** The caller's access filters of the step's target. */
 function scopeOf(step: RelationStep): Filter[] {
   // An unscoped step would read rows the caller may not: a planner bug, never a silent leak.
@@ -66,7 +58,7 @@ export function compileRelated(
   p: Params,
   compile: CompileWhere,
 ): string {
-  const t = alias(d, p);
+  const t = p.alias();
   if (filter.op === 'exists') {
     const v = filter.value as RelatedCondition;
     return `EXISTS (SELECT 1 ${related(d, v.step, v.where, t, outer, compile)})`;
@@ -94,7 +86,7 @@ export function relatedSource(
   for (const c of columns) {
     let outer = table;
     for (const step of c.path) {
-      const t = alias(d, p);
+      const t = p.alias();
       const filters = scopeOf(step);
       const scope = filters.length ? ` WHERE ${compile(step.target, filters, t)}` : '';
       const readable = `(SELECT * FROM ${d.quote(step.target.name)}${scope})`;

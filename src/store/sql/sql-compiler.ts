@@ -11,13 +11,18 @@ import type { SqlDialect } from './sql-dialect.js';
 
 const COMPARE: Record<string, string> = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
 
-/** Accumulates bound values and hands out placeholders. */
+/** Accumulates bound values and hands out placeholders, and table aliases unique in the statement. */
 export class Params {
   readonly values: unknown[] = [];
+  private aliases = 0;
   constructor(private readonly dialect: SqlDialect) {}
   add(value: unknown): string {
     this.values.push(value);
     return this.dialect.param(this.values.length);
+  }
+  /** `_rel1`, `_rel2`, … (relation-compiler.ts). */
+  alias(): string {
+    return this.dialect.quote(`_rel${++this.aliases}`);
   }
 }
 
