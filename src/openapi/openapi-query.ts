@@ -7,7 +7,7 @@
 import { integerSchema } from '../model/exact-integer.js';
 import type { JsonSchema } from '../model/field-type.js';
 import type { FieldDef, ResourceDef } from '../model/model-types.js';
-import { QUERY_PARAMETERS } from '../model/query-parameters.js';
+import { MAX_RELATION_DEPTH, QUERY_PARAMETERS } from '../model/query-parameters.js';
 import { AGGREGATE_SORT_KEYS, aggregateParameterRefs } from './openapi-aggregate.js';
 import { parameterRef } from './openapi-headers.js';
 import { headString, int, MAX_HEAD_BYTES, MAX_IN_VALUES } from './openapi-limits.js';
@@ -157,10 +157,10 @@ export function resourceParameters(r: ResourceDef): Record<string, unknown> {
   };
   const relations = [...r.toOne.map((t) => t.name), ...r.toMany.map((t) => t.name)];
   if (relations.length) {
-    // docs/query.md: item = relation ["(" field *("," field) ")"] ["." item], at most 3 levels.
+    // docs/query.md: item = relation ["(" field *("," field) ")"] ["." item], at most MAX_RELATION_DEPTH levels.
     const name = '[A-Za-z_][A-Za-z0-9_]*';
     const fieldList = `(\\(${name}(,${name})*\\))?`;
-    const item = `${alternation(relations)}${fieldList}(\\.${name}${fieldList}){0,2}`;
+    const item = `${alternation(relations)}${fieldList}(\\.${name}${fieldList}){0,${MAX_RELATION_DEPTH - 1}}`;
     out[`${r.name}.embed`] = {
       name: 'embed',
       in: 'query',
