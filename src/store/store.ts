@@ -15,6 +15,12 @@ import type { MigrationRecord, SyncOptions } from './schema/schema-sync.js';
 
 export type Row = Record<string, unknown> & { _version?: number };
 
+/** A record's JSON text as the API shows it, and the stored columns its ETag and Last-Modified come from. */
+export interface JsonRecord {
+  json: string;
+  row: Row;
+}
+
 /** What a read-modify-write decides once it has seen the current row (under a row lock). */
 export type Change =
   | { kind: 'update'; values: Row }
@@ -74,6 +80,17 @@ export interface Store {
   /** Copies the whole database to a new file, where the store is a file (SQLite: VACUUM INTO). */
   backup?(path: string): Promise<void>;
   get(resource: ResourceDef, id: unknown): Promise<Row | undefined>;
+  /**
+   * One record as the JSON text of `fields` built by the database (store/sql/json-select.ts), with
+   * the columns its headers read (`id`, `_version`, `createdAt`, `updatedAt`, decoded as `get` would);
+   * undefined when there is no such record, null when this store cannot render one of the fields
+   * exactly. Optional: a store without it is read through `get`.
+   */
+  getJson?(
+    resource: ResourceDef,
+    id: unknown,
+    fields: readonly string[],
+  ): Promise<JsonRecord | undefined | null>;
   list(resource: ResourceDef, query: ListQuery): Promise<Row[]>;
   /**
    * The records of `list` as JSON texts of `fields` (in that order, as the API shows them), built by

@@ -1,5 +1,5 @@
 /**
- * Store.listJson: where a store builds a record's JSON text itself (store/sql/json-select.ts), the
+ * Store.listJson and Store.getJson: where a store builds a record's JSON text itself (store/sql/json-select.ts), the
  * text must mean exactly what the representation (http/respond/representation.ts toOutput) shows
  * for the same row — every field type, nulls, 64-bit integers, doubles, escapes — in the fields'
  * order. Both stores have it; a store without it would be read through list() (http/query/page-reader.ts).
@@ -61,5 +61,25 @@ describeEachStore('list as JSON text built by the store', (target, getDb) => {
     expect(rows.map((row) => row.id)).toEqual([4, 3]);
     expect(texts!.map((t) => JSON.parse(t))).toEqual(rows.map((row) => toOutput(things, row, fields)));
     expect(Object.keys(JSON.parse(texts![0]))).toEqual(fields);
+  });
+
+  it('reads one record by id as the same text, with the stored columns its ETag and Last-Modified read', async () => {
+    expect(store.getJson, `${target.name} builds a record's JSON itself`).toBeDefined();
+    const fields = [...things.allFields.keys()];
+    for (const row of await store.list(things, byId)) {
+      const found = await store.getJson!(things, row.id, fields);
+      expect(found).toBeTruthy();
+      expect(JSON.parse(found!.json)).toEqual(toOutput(things, row));
+      expect(found!.row).toEqual({
+        id: row.id,
+        _version: row._version,
+        createdAt: row.createdAt,
+        updatedAt: row.updatedAt,
+      });
+    }
+    const [first] = await store.list(things, byId);
+    const narrowed = await store.getJson!(things, first.id, ['label', 'id']);
+    expect(Object.keys(JSON.parse(narrowed!.json))).toEqual(['label', 'id']);
+    expect(await store.getJson!(things, 987654, fields)).toBeUndefined();
   });
 });

@@ -113,6 +113,20 @@ const ALL: AccessScope = { where: [], stamp: (values) => values };
  * Checks `action` on resource `r` for this request's caller; throws 401/403 when the rules refuse.
  * With `row` (the record the operation touches): throws 404 (or 403) when it is someone else's.
  */
+/**
+ * `authorize(req, r, 'read')` before the record is read: throws the same refusals, and answers
+ * whether the caller may read every record of `r`, so no record needs checking (a GET may then
+ * send the store's JSON text as it is).
+ */
+export function readsEveryRecord(req: FastifyRequest, r: ResourceDef): boolean {
+  const rules = r.access;
+  if (!rules) return true;
+  const { decision } = decideWith(rules.read, callerOf(req));
+  if (decision === 'unauthenticated' || decision === 'forbidden')
+    throw refusal(req, r, 'read', rules.read, decision);
+  return decision === 'all';
+}
+
 export function authorize(req: FastifyRequest, r: ResourceDef, action: AccessAction, row?: Row): AccessScope {
   const rules = r.access;
   if (!rules) return ALL;

@@ -9,21 +9,10 @@ import type { ResourceDef } from '../../model/model-types.js';
 import type { ListQuery } from '../../store/query-types.js';
 import type { Row, Store } from '../../store/store.js';
 import type { PageFacts } from '../respond/link-header.js';
-import { readGuarded } from '../respond/representation.js';
+import { outputFieldNames, readGuarded } from '../respond/representation.js';
 import type { ListPlan } from './list-query-parser.js';
 
 export type PageRead = { texts: string[]; rows?: undefined } | { rows: Row[]; texts?: undefined };
-
-const outputFields = new WeakMap<ResourceDef, string[]>();
-
-function allOutputFields(r: ResourceDef): string[] {
-  let names = outputFields.get(r);
-  if (!names) {
-    names = [...r.allFields.keys()];
-    outputFields.set(r, names);
-  }
-  return names;
-}
 
 export async function readPage(
   store: Store,
@@ -32,7 +21,7 @@ export async function readPage(
   plan: ListPlan,
 ): Promise<PageRead> {
   if (store.listJson && plan.embed.length === 0 && readGuarded(r).length === 0) {
-    const fields = plan.fields ?? allOutputFields(r);
+    const fields = plan.fields ?? outputFieldNames(r);
     // A file field's JSON (its metadata and download URL) is built by the store too (json-select.ts).
     if (query.sort.every((s) => fields.includes(s.field))) {
       const texts = await store.listJson(r, query, fields);

@@ -21,6 +21,18 @@ export function readGuarded(r: ResourceDef): FieldDef[] {
   return fields;
 }
 
+const outputFields = new WeakMap<ResourceDef, string[]>();
+
+/** The names of every field a record shows, in model order (one array per resource). */
+export function outputFieldNames(r: ResourceDef): string[] {
+  let names = outputFields.get(r);
+  if (!names) {
+    names = [...r.allFields.keys()];
+    outputFields.set(r, names);
+  }
+  return names;
+}
+
 const fileFieldsOf = new WeakMap<ResourceDef, FieldDef[]>();
 
 /** The fields of `r` that hold files: shown as metadata with their download URL. */

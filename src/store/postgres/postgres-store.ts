@@ -1,19 +1,19 @@
 /** The server store: PostgreSQL through `postgres` (porsager), prepared statements, a bounded pool. */
 import postgres from 'postgres';
 import { type Model, type ResourceDef, storedResources } from '../../model/model-types.js';
+import type { AggregateQuery } from '../aggregate-query.js';
 import type { PendingChange } from '../changes/change-log.js';
 import { deleteRows, logChanges } from '../changes/change-log-sql.js';
 import { currentWriter } from '../changes/write-context.js';
 import type { BlobStore } from '../files/blob-store.js';
 import type { QueryPlanShape } from '../index-advice.js';
 import { type JobStore, SqlJobTable } from '../jobs/job-table.js';
-import type { AggregateQuery } from '../aggregate-query.js';
 import type { Filter, ListQuery } from '../query-types.js';
 import { presentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
 import type { SchemaPlan } from '../schema/schema-plan.js';
 import { type MigrationRecord, runTask, type SchemaTask, type SyncOptions } from '../schema/schema-sync.js';
 import { compileAggregate } from '../sql/aggregate-compiler.js';
-import { compileSelectJson } from '../sql/json-select.js';
+import { compileGetJson, compileSelectJson } from '../sql/json-select.js';
 import {
   compileCappedCount,
   compileCount,
@@ -22,7 +22,7 @@ import {
   Params,
 } from '../sql/sql-compiler.js';
 import { compileGetById, compileInsert, compileUpdate, encodeValues } from '../sql/write-compiler.js';
-import type { Change, Decide, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
+import type { Change, Decide, JsonRecord, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
 import { StoreUnavailable, UniqueViolation } from '../store-errors.js';
 import { postgresBlobs } from './postgres-blobs.js';
 import { insertLoggedSql, PostgresChangeLog } from './postgres-changes.js';
@@ -212,6 +212,19 @@ export class PostgresStore implements Store {
     const m = this.m(r);
     const [row] = await this.run(r, 'read', (sql) => exec(sql, m.get, [id]));
     return row;
+  }
+
+  async getJson(
+    r: ResourceDef,
+    id: unknown,
+    fields: readonly string[],
+  ): Promise<JsonRecord | undefined | null> {
+    const sql = compileGetJson(d, r, fields);
+    if (!sql) return null;
+    const [row] = await this.run(r, 'read', (tx) => exec(tx, sql, [id]));
+    if (!row) return undefined;
+    const { _json, ...facts } = row;
+    return { json: _json as string, row: facts };
   }
 
   async list(r: ResourceDef, query: ListQuery): Promise<Row[]> {

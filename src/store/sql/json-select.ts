@@ -34,6 +34,20 @@ export function fileValue(d: SqlDialect, r: ResourceDef, field: string): string 
   return d.jsonFile(d.quote(field), url);
 }
 
+/** The columns beside a record's JSON text that its ETag and Last-Modified read (http/plan/conditions.ts). */
+export const JSON_RECORD_FACTS = ['id', '_version', 'createdAt', 'updatedAt'] as const;
+
+/**
+ * One record by id: its JSON text as `_json`, then JSON_RECORD_FACTS; undefined when the dialect
+ * cannot render one of the fields exactly. Built once per resource and field list.
+ */
+export const compileGetJson = cachedExpression((d, r, fields) => {
+  const expression = jsonRecordExpression(d, r, fields);
+  if (!expression) return undefined;
+  const facts = JSON_RECORD_FACTS.map((c) => d.quote(c)).join(', ');
+  return `SELECT ${expression} AS "_json", ${facts} FROM ${d.quote(r.name)} WHERE id = ${d.param(1)}`;
+}, 64);
+
 /** compileSelect with the JSON text of each record as the only column. */
 export function compileSelectJson(
   d: SqlDialect,

@@ -21,7 +21,7 @@ import {
 } from '../schema/schema-sync.js';
 import { type CompiledAggregate, compileAggregate } from '../sql/aggregate-compiler.js';
 import { compileSelectCsv } from '../sql/csv-select.js';
-import { compileSelectJson } from '../sql/json-select.js';
+import { compileGetJson, compileSelectJson, JSON_RECORD_FACTS } from '../sql/json-select.js';
 import {
   compileCappedCount,
   compileCount,
@@ -30,7 +30,15 @@ import {
   Params,
 } from '../sql/sql-compiler.js';
 import { compileGetById, compileInsert, compileUpdate, encodeValues } from '../sql/write-compiler.js';
-import type { Decide, KeyValueStore, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
+import type {
+  Decide,
+  JsonRecord,
+  KeyValueStore,
+  ModifyResult,
+  Row,
+  Store,
+  StoreCapabilities,
+} from '../store.js';
 import { MissingReference, StillReferenced, UniqueViolation } from '../store-errors.js';
 import { openDatabaseFile } from './database-file.js';
 import { sqliteBlobs } from './sqlite-blobs.js';
@@ -46,6 +54,8 @@ import { WriterLock } from './writer-lock.js';
 interface Prepared {
   get: Database.Statement;
   decode: (row: Record<string, unknown>) => Row;
+  /** Decodes the columns beside a record's JSON text (sql/json-select.ts JSON_RECORD_FACTS). */
+  decodeFacts: (row: Record<string, unknown>) => Row;
   /** INSERTs by their column list (joined with commas): built once per shape, not per request. */
   insert: Map<string, Database.Statement>;
   /** The one UPDATE every replace and patch runs: declared fields, updatedAt, _version. */
@@ -203,6 +213,7 @@ export class SqliteStore implements Store {
       this.prepared.set(r.name, {
         get: this.db.prepare(compileGetById(d, r)).safeIntegers(true),
         decode: rowDecoder(r.allFields.values()),
+        decodeFacts: rowDecoder(JSON_RECORD_FACTS.flatMap((n) => r.allFields.get(n) ?? [])),
         insert: new Map(),
         update: compileUpdate(d, r),
       });
@@ -251,6 +262,21 @@ export class SqliteStore implements Store {
     const m = this.meta(r);
     const row = this.guard(() => m.get.get(this.key(r, id))) as Row | undefined;
     return row && m.decode(row);
+  }
+
+  async getJson(
+    r: ResourceDef,
+    id: unknown,
+    fields: readonly string[],
+  ): Promise<JsonRecord | undefined | null> {
+    while (this.blocked()) await this.lock.released();
+    const sql = compileGetJson(d, r, fields);
+    if (!sql) return null;
+    const row = this.guard(() => this.statement(sql).get(this.key(r, id))) as Row | undefined;
+    if (!row) return undefined;
+    const json = row._json as string;
+    row._json = undefined;
+    return { json, row: this.meta(r).decodeFacts(row) };
   }
 
   async list(r: ResourceDef, query: ListQuery): Promise<Row[]> {
