@@ -1,5 +1,5 @@
 /** File fields (docs/files.md): metadata in records, PUT/DELETE/GET of the bytes, ranges, limits, sweeps; on every store. */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

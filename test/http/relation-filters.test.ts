@@ -436,6 +436,7 @@ describeEachStore('relation filters and access rules of the related resource', (
 });
 
 /** Type checks only (tsc): one relation deep keys and values are typed; deeper paths are loose. */
+// biome-ignore lint/suspicious/noExportsInTest: exported so tsc checks it and vitest never runs it (types only).
 export function clientTypes(api: VerboClient<Resources>): void {
   void api.orders.list({
     where: { 'customer.status': 'active', 'customer.name': { ilike: 'an*' } },

@@ -86,9 +86,10 @@ describeEachStore('exports built by the store', (target, getDb) => {
         [method]: {
           value:
             store[method] &&
-            ((...args: unknown[]) => (
-              calls.push(args), (store[method] as (...a: unknown[]) => unknown)(...args)
-            )),
+            ((...args: unknown[]) => {
+              calls.push(args);
+              return (store[method] as (...a: unknown[]) => unknown)(...args);
+            }),
         },
       });
       const fields = withoutAmount();

@@ -5,7 +5,7 @@
  * enters, changes within or leaves its filter. Rows are read through the filters, access included,
  * at send time, so a record a stream may not see is never shown to it.
  */
-import type { Model, ResourceDef } from '../../model/model-types.js';
+import type { Model } from '../../model/model-types.js';
 import type { ChangeEntry } from '../../store/changes/change-log.js';
 import type { Row, Store } from '../../store/store.js';
 import { runInWriteScope } from '../../write/write-scope.js';
