@@ -22,7 +22,7 @@ import { withWriteSteps } from '../write/write-pipeline.js';
 import { runInWriteScope } from '../write/write-scope.js';
 import { registerAdminRoutes } from './admin/admin-routes.js';
 import { registerAuth } from './auth/auth-plugin.js';
-import { type Caller, callerOf, callerScope, setCaller } from './auth/caller.js';
+import { type Caller, callerScope, requestWriteScope, setCaller } from './auth/caller.js';
 import { batchHandler } from './batch/batch-route.js';
 import { handleClientError, refuseConnect } from './client-error.js';
 import { registerDocsRoutes } from './docs/docs-routes.js';
@@ -151,15 +151,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   };
 
   app.removeAllContentTypeParsers();
+  // POST /batch parses its operations' bodies with it too.
+  const jsonBodies = limitJsonBodies(
+    model.limits,
+    forbidPrototypeKeys(app.getDefaultJsonParser('error', 'error')),
+    integerMembersOf(model),
+  );
   app.addContentTypeParser(
     ['application/json', 'application/merge-patch+json', 'application/json-patch+json'],
     // Raw bytes: a body that is not UTF-8 is refused (400), not decoded with U+FFFD (request-limits.ts).
     { parseAs: 'buffer' },
-    limitJsonBodies(
-      model.limits,
-      forbidPrototypeKeys(app.getDefaultJsonParser('error', 'error')),
-      integerMembersOf(model),
-    ),
+    jsonBodies,
   );
 
   app.server.on('connect', refuseConnect);
@@ -215,24 +217,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ttlMs: model.idempotency.ttlSeconds * 1000,
     scopeOf: callerScope,
   });
-  // The write scope (write/write-scope.ts): the rules and hooks of every write made while serving
-  // this request see its caller, and the change log names it (store/changes/write-context.ts).
-  // Opened after the body is read, so the handler runs inside it.
+  // The write scope (auth/caller.ts#requestWriteScope), opened after the body is read, so the handler runs inside it.
   app.addHook('preHandler', (req, _reply, done) => {
-    const caller = () => {
-      const c = callerOf(req);
-      return c ? { id: c.id, email: c.email, roles: c.roles } : null;
-    };
-    const scope = {
-      caller,
-      traceId: req.id,
-      log: req.log,
-      get writer() {
-        const c = callerOf(req);
-        return c ? `user:${c.id}` : undefined;
-      },
-    };
-    runInWriteScope(scope, done);
+    runInWriteScope(requestWriteScope(req), done);
   });
   // One pino line per request (request-log.ts); no hook at all when logging is off.
   if (!isSilent(app.log)) registerRequestLog(app);
@@ -246,7 +233,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const batchPath = `${model.basePath}/batch`;
   registerPath(app, {
     url: batchPath,
-    handlers: { POST: batchHandler(store, batchPath) },
+    handlers: { POST: batchHandler({ store, batchPath, model, jsonBodies, errorOptions }) },
     accept: { 'accept-post': 'application/json' },
     checks: { POST: { body: { types: ['application/json'], accept: 'accept-post' } } },
   });

@@ -76,7 +76,12 @@ export interface ErrorOptions {
   languageOf(req: FastifyRequest): Language;
 }
 
-export function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply, options: ErrorOptions) {
+/** The error a request answers (logged when a 500, internals hidden in production) and its language. */
+export function answeredError(
+  err: unknown,
+  req: FastifyRequest,
+  options: ErrorOptions,
+): { apiError: ApiError; lang: Language } {
   const apiError = toApiError(err, req);
   if (apiError.status === 500) req.log.error({ err }, 'request failed');
   if (apiError.status >= 500) {
@@ -84,7 +89,11 @@ export function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply
       for (const p of apiError.problems)
         p.internalMessage = 'internal error (see the server log for this traceId)';
   }
-  const lang = options.languageOf(req);
+  return { apiError, lang: options.languageOf(req) };
+}
+
+export function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply, options: ErrorOptions) {
+  const { apiError, lang } = answeredError(err, req, options);
   reply.code(apiError.status).headers(apiError.headers).header('content-language', lang);
   addVary(reply, 'Accept', 'Accept-Language');
   if (prefersProblemJson(req.headers.accept)) {

@@ -138,6 +138,74 @@ describeEachStore('POST /batch', (_target, getDb) => {
     expectEnvelope(text, 415);
   });
 
+  it('answers each operation as the request alone would: same status, headers and body; others (a redirect) still run', async () => {
+    const made = await server().request('POST', '/customers', { body: customer('b-same') });
+    const id = made.json.id;
+    const alone = await server().request('GET', `/customers/${id}?fields=email,name`);
+    const list = await server().request('GET', '/customers?email=cb-same@example.com&sort=-name');
+    const res = await server().request('POST', '/batch', {
+      body: {
+        operations: [
+          { method: 'GET', path: `/customers/${id}?fields=email,name` },
+          { method: 'GET', path: '/customers?email=cb-same@example.com&sort=-name' },
+          {
+            method: 'PATCH',
+            path: `/customers/${id}`,
+            headers: { prefer: 'return=minimal' },
+            body: { phone: '1' },
+          },
+          // Not a route the batch calls itself: through the whole HTTP pipeline, its 301 kept.
+          { method: 'GET', path: '/customers/' },
+          { method: 'DELETE', path: `/customers/${id}` },
+        ],
+      },
+    });
+    expect(res.status, res.text).toBe(200);
+    const [item, listed, minimal, redirect, deleted] = res.json.operations;
+    expect(item).toEqual({
+      status: 200,
+      headers: { etag: alone.headers.get('etag'), 'last-modified': alone.headers.get('last-modified') },
+      body: alone.json,
+    });
+    expect(Object.keys(item.body)).toEqual(['email', 'name']);
+    expect(listed).toEqual({ status: 200, headers: { etag: list.headers.get('etag') }, body: list.json });
+    expect(minimal).toMatchObject({
+      status: 204,
+      body: null,
+      headers: { 'preference-applied': 'return=minimal' },
+    });
+    expect(redirect).toEqual({ status: 301, headers: { location: '/customers' }, body: null });
+    expect(deleted).toEqual({ status: 204, headers: {}, body: null });
+    expect((await server().request('GET', `/customers/${id}`)).status).toBe(404);
+  });
+
+  it('gives an operation’s refusals as the request alone: an unknown id 404, a body of the wrong media type 415', async () => {
+    const missing = await server().request('POST', '/batch', {
+      body: { operations: [{ method: 'PATCH', path: '/customers/999999', body: { phone: '1' } }] },
+    });
+    expectEnvelope(missing, 404, 'RECORD_NOT_FOUND');
+    expect(missing.json[0].pointer).toBe('/operations/0');
+    const media = await server().request('POST', '/batch', {
+      body: {
+        operations: [
+          {
+            method: 'POST',
+            path: '/customers',
+            headers: { 'content-type': 'text/csv' },
+            body: customer('x'),
+          },
+        ],
+      },
+    });
+    expectEnvelope(media, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expect(media.headers.get('accept-post')).toMatch(/application\/json/);
+    const bad = await server().request('POST', '/batch', {
+      body: { operations: [{ method: 'GET', path: '/customers?limit=abc' }] },
+    });
+    expectEnvelope(bad, 400);
+    expect(bad.json[0].parameter).toBe('limit');
+  });
+
   it('is idempotent as a whole with Idempotency-Key: a retry replays the answer and writes nothing more', async () => {
     const body = { operations: [{ method: 'POST', path: '/customers', body: customer('b-idem') }] };
     const headers = { 'idempotency-key': 'batch-key-1' };

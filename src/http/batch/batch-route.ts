@@ -4,14 +4,17 @@
  * store transaction: every one succeeds → 200 with each status, headers and body; one fails →
  * nothing is written and its error is the batch's, each entry's pointer under `/operations/{i}`.
  */
-import type { FastifyReply, FastifyRequest, LightMyRequestResponse } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, type Problem } from '../../errors/api-error.js';
 import { ERROR_CATALOGUE, type ErrorCode } from '../../errors/error-catalogue.js';
 import type { EnvelopeEntry } from '../../errors/error-envelope.js';
+import type { Model } from '../../model/model-types.js';
 import type { Store } from '../../store/store.js';
 import { inAmbientTransaction } from '../../write/ambient-transaction.js';
+import { bodyValue, type DirectEnv, dispatchDirect, type OperationAnswer } from './batch-dispatch.js';
 import { type Results, resolveBody, resolvePath } from './batch-references.js';
 import { type BatchOperation, readBatch } from './batch-request.js';
+import { matchBatchRoute } from './batch-routes.js';
 
 /** The batch's own request headers every operation carries: who calls, in which language, from where. */
 const CALLER_HEADERS = [
@@ -37,26 +40,16 @@ export interface OperationResult {
 class OperationFailed extends Error {
   constructor(
     readonly index: number,
-    readonly response: LightMyRequestResponse,
+    readonly answer: OperationAnswer,
   ) {
-    super(`operation ${index} failed with ${response.statusCode}`);
-  }
-}
-
-function parseBody(res: LightMyRequestResponse): unknown {
-  if (!res.body) return null;
-  try {
-    return JSON.parse(res.body);
-  } catch {
-    return res.body;
+    super(`operation ${index} failed with ${answer.status}`);
   }
 }
 
 /** The failed operation's envelope as the batch's: pointers under `/operations/{i}` (a body pointer under `/body`). */
 function failureOf(failed: OperationFailed): ApiError {
-  const { index, response } = failed;
-  const parsed = parseBody(response);
-  const entries = (Array.isArray(parsed) ? parsed : []) as EnvelopeEntry[];
+  const { index, answer } = failed;
+  const entries = (Array.isArray(answer.body) ? answer.body : []) as EnvelopeEntry[];
   const at = `/operations/${index}`;
   const problems: Problem[] = entries.map((e) => {
     const known = e.code in ERROR_CATALOGUE;
@@ -74,21 +67,35 @@ function failureOf(failed: OperationFailed): ApiError {
     problems.push({ code: 'BAD_REQUEST', internalMessage: `operation ${index} failed`, pointer: at });
   const headers: Record<string, string> = {};
   for (const name of ['allow', 'retry-after', 'www-authenticate', 'accept-post', 'accept-patch']) {
-    const v = response.headers[name];
+    const v = answer.headers[name];
     if (typeof v === 'string') headers[name] = v;
   }
-  return new ApiError(problems, headers, response.statusCode);
+  return new ApiError(problems, headers, answer.status);
+}
+
+export interface BatchOptions extends DirectEnv {
+  store: Store;
+  batchPath: string;
+  model: Model;
+}
+
+/** One batch's run: its operations' results by ref, and whether an operation has needed `inject`. */
+interface Run {
+  results: Results;
+  /** Once an operation went through `inject` (a route of its own, e.g. /auth), the rest do too. */
+  injected: boolean;
 }
 
 async function runOperation(
+  options: BatchOptions,
   req: FastifyRequest,
   op: BatchOperation,
   index: number,
-  results: Results,
+  run: Run,
 ): Promise<OperationResult> {
   const at = `/operations/${index}`;
-  const path = resolvePath(op.path, results, `${at}/path`);
-  const body = op.body === undefined ? undefined : resolveBody(op.body, results, `${at}/body`);
+  const path = resolvePath(op.path, run.results, `${at}/path`);
+  const body = op.body === undefined ? undefined : resolveBody(op.body, run.results, `${at}/body`);
   const headers: Record<string, string> = { accept: 'application/json' };
   for (const name of CALLER_HEADERS) {
     const v = req.headers[name];
@@ -97,25 +104,44 @@ async function runOperation(
   if (body !== undefined)
     headers['content-type'] = op.method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
   Object.assign(headers, op.headers);
-  const res = await req.server.inject({
-    method: op.method,
-    url: path,
-    headers,
-    remoteAddress: req.ip,
-    ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
-  });
-  if (res.statusCode >= 400) throw new OperationFailed(index, res);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const match = run.injected
+    ? undefined
+    : matchBatchRoute(req.server, op.method, path, headers, payload, {
+        urlBytes: options.model.limits.urlBytes,
+        bodyLimit: options.model.bodyLimit,
+      });
+  let answer: OperationAnswer;
+  if (match) {
+    // The headers inject would have added.
+    headers.host = 'localhost:80';
+    headers['user-agent'] = 'lightMyRequest';
+    if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
+    answer = await dispatchDirect(options, req, match, op.method, path, headers, payload);
+  } else {
+    run.injected = true;
+    const res = await req.server.inject({
+      method: op.method,
+      url: path,
+      headers,
+      remoteAddress: req.ip,
+      ...(payload !== undefined ? { payload } : {}),
+    });
+    answer = { status: res.statusCode, headers: res.headers, body: bodyValue(res.body) };
+  }
+  if (answer.status >= 400) throw new OperationFailed(index, answer);
   const shown: Record<string, string> = {};
   for (const name of SHOWN_HEADERS) {
-    const v = res.headers[name];
+    const v = answer.headers[name];
     if (typeof v === 'string') shown[name] = v;
   }
-  const result = { status: res.statusCode, headers: shown, body: parseBody(res) };
-  if (op.ref) results.set(op.ref, result.body);
+  const result = { status: answer.status, headers: shown, body: answer.body };
+  if (op.ref) run.results.set(op.ref, result.body);
   return result;
 }
 
-export function batchHandler(store: Store, batchPath: string) {
+export function batchHandler(options: BatchOptions) {
+  const { store, batchPath } = options;
   return async (req: FastifyRequest, reply: FastifyReply) => {
     const ops = readBatch(req.body);
     ops.forEach((op, i) => {
@@ -128,9 +154,9 @@ export function batchHandler(store: Store, batchPath: string) {
     try {
       const operations = await store.transaction((tx) =>
         inAmbientTransaction(tx, async () => {
-          const results: Results = new Map();
+          const run: Run = { results: new Map(), injected: false };
           const out: OperationResult[] = [];
-          for (const [i, op] of ops.entries()) out.push(await runOperation(req, op, i, results));
+          for (const [i, op] of ops.entries()) out.push(await runOperation(options, req, op, i, run));
           return out;
         }),
       );

@@ -11,6 +11,7 @@ import type {
 } from 'fastify';
 import { ApiError } from '../../errors/api-error.js';
 import type { ResourceDef } from '../../model/model-types.js';
+import { recordBatchRoute } from '../batch/batch-routes.js';
 import { type AccessNeed, requireCaller } from '../plan/access-policy.js';
 import {
   ACCEPT_PATCH,
@@ -39,6 +40,8 @@ export interface PathSpec {
   config?: Partial<Record<keyof PathSpec['handlers'], Record<string, unknown>>>;
   /** The early stages of the order of checks per method (docs/errors.md): 401, then 415. */
   checks?: Partial<Record<keyof PathSpec['handlers'], RouteChecks>>;
+  /** POST /batch may call these handlers in process (batch/batch-dispatch.ts): a resource's JSON routes. */
+  batch?: boolean;
 }
 
 export interface RouteChecks {
@@ -90,6 +93,12 @@ export function registerPath(app: FastifyInstance, spec: PathSpec): void {
       ...(config ? { config } : {}),
       ...stageHooks(spec.checks?.[method as keyof PathSpec['handlers']]),
     } as RouteOptions);
+    if (spec.batch)
+      recordBatchRoute(app, method, spec.url, {
+        handler,
+        checks: spec.checks?.[method as keyof PathSpec['handlers']],
+        config,
+      });
   }
   const refused = (['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter(
     (m) => !spec.handlers[m === 'HEAD' ? 'GET' : m],
@@ -159,6 +168,7 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r:
     schemas: { GET: recordResponse(r, [200], true), POST: recordResponse(r, [201]) },
     checks: collectionChecks(r),
     config: LIST_CONFIG,
+    batch: true,
   });
   registerPath(app, {
     url: `${base}/:id`,
@@ -193,6 +203,7 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r:
       },
       DELETE: { authenticate: needsCaller([[[r, 'delete']]]) },
     },
+    batch: true,
   });
   for (const relation of r.toMany) {
     const child = ctx.model.byName.get(relation.resource)!;
@@ -209,6 +220,7 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r:
       schemas: { GET: recordResponse(child, [200], true), POST: recordResponse(child, [201]) },
       checks: collectionChecks(child, r),
       config: LIST_CONFIG,
+      batch: true,
     });
   }
 }
