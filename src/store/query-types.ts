@@ -1,4 +1,6 @@
 /** The database-neutral shape of a collection query, produced by the HTTP planner, compiled by a dialect. */
+
+import type { ResourceDef } from '../model/model-types.js';
 import type { RelatedValue } from './relation-query.js';
 
 export type FilterOp =
@@ -68,3 +70,14 @@ export interface SearchTerm {
  * start with a letter). A row read with it holds its rank under this name (higher: more relevant).
  */
 export const RELEVANCE = '_relevance';
+
+/**
+ * A to-one relation shown inside each listed record's JSON text (store/sql/json-select.ts): the
+ * record of `target` whose id is the row's `field`, as JSON of `fields`, under the key `name`.
+ */
+export interface JsonEmbed {
+  name: string;
+  field: string;
+  target: ResourceDef;
+  fields: readonly string[];
+}

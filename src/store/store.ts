@@ -9,7 +9,7 @@ import type { ChangeLog } from './changes/change-log.js';
 import type { BlobStore } from './files/blob-store.js';
 import type { QueryPlanShape } from './index-advice.js';
 import type { JobStore } from './jobs/job-table.js';
-import type { Filter, ListQuery } from './query-types.js';
+import type { Filter, JsonEmbed, ListQuery } from './query-types.js';
 import type { SchemaPlan } from './schema/schema-plan.js';
 import type { MigrationRecord, SyncOptions } from './schema/schema-sync.js';
 
@@ -93,14 +93,15 @@ export interface Store {
   ): Promise<JsonRecord | undefined | null>;
   list(resource: ResourceDef, query: ListQuery): Promise<Row[]>;
   /**
-   * The records of `list` as JSON texts of `fields` (in that order, as the API shows them), built by
-   * the database; undefined when this store cannot render one of the fields exactly. Optional: a
+   * The records of `list` as JSON texts of `fields` (in that order, as the API shows them), with the
+   * to-one `embeds` after them (query-types.ts), built by the database; undefined when this store cannot render one of the fields exactly. Optional: a
    * store without it is read through `list`.
    */
   listJson?(
     resource: ResourceDef,
     query: ListQuery,
     fields: readonly string[],
+    embeds?: readonly JsonEmbed[],
   ): Promise<string[] | undefined>;
   /**
    * The records of `list` as CSV lines of `fields` (store/sql/csv-select.ts), built by the database,

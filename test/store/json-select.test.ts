@@ -5,6 +5,7 @@
  * order. Both stores have it; a store without it would be read through list() (http/query/page-reader.ts).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { embedRelations } from '../../src/http/query/embed.js';
 import { toOutput } from '../../src/http/respond/representation.js';
 import { buildModel, type Model, parseConfigText, type ResourceDef } from '../../src/model/index.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -81,5 +82,30 @@ describeEachStore('list as JSON text built by the store', (target, getDb) => {
     const narrowed = await store.getJson!(things, first.id, ['label', 'id']);
     expect(Object.keys(JSON.parse(narrowed!.json))).toEqual(['label', 'id']);
     expect(await store.getJson!(things, 987654, fields)).toBeUndefined();
+  });
+
+  it('puts to-one relations inside each text as embedRelations shows them, a record without one as null', async () => {
+    const owners = model.byName.get('owners')!;
+    const relation = things.toOne[0];
+    await store.insert(things, { label: 'no owner' });
+    const fields = [...things.allFields.keys()];
+    const ownerFields = ['name', 'id'];
+    const texts = await store.listJson!(things, byId, fields, [
+      { name: relation.name, field: relation.field, target: owners, fields: ownerFields },
+    ]);
+    const rows = await store.list(things, byId);
+    const outputs = rows.map((row) => toOutput(things, row));
+    await embedRelations(model, store, things, rows, outputs, [
+      { relation: relation.name, fields: ownerFields, embed: [] },
+    ]);
+    const parsed = texts!.map((t) => JSON.parse(t) as Record<string, unknown>);
+    expect(parsed).toEqual(outputs);
+    // The relation once, where embedRelations puts it (a relation named as its field takes its place):
+    // JSON.parse would hide a second key of the same name.
+    const key = new RegExp(`"${relation.name}"\\s*:`, 'g');
+    for (const text of texts!) expect(text.match(key)).toHaveLength(1);
+    expect(Object.keys(parsed[0])).toEqual(Object.keys(outputs[0]));
+    expect(parsed.at(-1)![relation.name]).toBeNull();
+    expect(parsed[0][relation.name]).toEqual({ name: 'o', id: rows[0][relation.field] });
   });
 });

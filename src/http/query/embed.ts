@@ -1,9 +1,38 @@
 /** Embeds: one extra query per relation per page (chunked by the store's bind limit), never one per row. */
 import type { Model, ResourceDef } from '../../model/model-types.js';
-import type { Filter } from '../../store/query-types.js';
+import type { Filter, JsonEmbed } from '../../store/query-types.js';
 import type { Row, Store } from '../../store/store.js';
-import { toOutput } from '../respond/representation.js';
+import { outputFieldNames, readGuarded, toOutput } from '../respond/representation.js';
 import type { EmbedNode } from './embed-parser.js';
+
+/**
+ * `embed` as relations the store can write inside each record's JSON text (store/sql/json-select.ts),
+ * or undefined when one of them needs the rows: a to-many relation, a nested embed, or a related
+ * resource whose records the caller may not all read or that hides a field from some callers.
+ * `readsEveryRecord` refuses (401/403) a related resource the caller may not read at all, as
+ * embedRelations does.
+ */
+export function jsonEmbeds(
+  model: Model,
+  r: ResourceDef,
+  embed: readonly EmbedNode[],
+  readsEveryRecord: (target: ResourceDef) => boolean,
+): JsonEmbed[] | undefined {
+  const out: JsonEmbed[] = [];
+  for (const node of embed) {
+    const toOne = r.toOne.find((t) => t.name === node.relation);
+    if (!toOne || node.embed.length) return undefined;
+    const target = model.byName.get(toOne.resource)!;
+    if (!readsEveryRecord(target) || readGuarded(target).length) return undefined;
+    out.push({
+      name: node.relation,
+      field: toOne.field,
+      target,
+      fields: node.fields ?? outputFieldNames(target),
+    });
+  }
+  return out;
+}
 
 async function rowsWhereIn(
   store: Store,

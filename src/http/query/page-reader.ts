@@ -1,12 +1,13 @@
 /**
  * Reads one page of a list for the collection handler: as JSON texts the store builds itself when it
  * can (store/sql/json-select.ts: the records exactly as `toOutput` shows them, no object per row),
- * otherwise as rows. Texts only when nothing needs the row objects: no `embed`, no field with a read
+ * otherwise as rows. Texts only when nothing needs the row objects: no `embed` but the to-one ones
+ * the store can put inside the texts (`embeds`, embed.ts jsonEmbeds), no field with a read
  * rule of its own (decided per caller and row, in representation.ts), and every sort field among
  * the fields shown (the Link header's cursor reads the first and last record's sort values).
  */
 import type { ResourceDef } from '../../model/model-types.js';
-import type { ListQuery } from '../../store/query-types.js';
+import type { JsonEmbed, ListQuery } from '../../store/query-types.js';
 import type { Row, Store } from '../../store/store.js';
 import type { PageFacts } from '../respond/link-header.js';
 import { outputFieldNames, readGuarded } from '../respond/representation.js';
@@ -19,12 +20,13 @@ export async function readPage(
   r: ResourceDef,
   query: ListQuery,
   plan: ListPlan,
+  embeds?: readonly JsonEmbed[],
 ): Promise<PageRead> {
-  if (store.listJson && plan.embed.length === 0 && readGuarded(r).length === 0) {
+  if (store.listJson && (plan.embed.length === 0 || embeds) && readGuarded(r).length === 0) {
     const fields = plan.fields ?? outputFieldNames(r);
     // A file field's JSON (its metadata and download URL) is built by the store too (json-select.ts).
     if (query.sort.every((s) => fields.includes(s.field))) {
-      const texts = await store.listJson(r, query, fields);
+      const texts = await store.listJson(r, query, fields, embeds);
       if (texts) return { texts };
     }
   }

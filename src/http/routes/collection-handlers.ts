@@ -8,12 +8,12 @@ import type { Row } from '../../store/store.js';
 import { planWrite } from '../../write/plan-write.js';
 import { parseId } from '../../write/record-id.js';
 import { withReferenceProblems } from '../../write/reference-problems.js';
-import { authorize } from '../plan/access-policy.js';
+import { authorize, readsEveryRecord } from '../plan/access-policy.js';
 import { checkCollectionPreconditions, representationEtag, textEtag } from '../plan/collection-conditions.js';
 import { notModified } from '../plan/conditions.js';
 import { refuseHiddenQuery } from '../plan/field-access.js';
 import { wantsAggregate } from '../query/aggregate-parser.js';
-import { embedRelations } from '../query/embed.js';
+import { embedRelations, jsonEmbeds } from '../query/embed.js';
 import {
   type ListPlan,
   parseFilters,
@@ -117,7 +117,15 @@ export function collectionHandlers(ctx: AppContext, r: ResourceDef, scope?: Nest
       addVary(reply, 'Prefer');
       void ctx.indexAdvisor.observe(r, plan.query, req.log);
       const [page, total] = await Promise.all([
-        readPage(ctx.store, r, wanted, plan),
+        readPage(
+          ctx.store,
+          r,
+          wanted,
+          plan,
+          plan.embed.length
+            ? jsonEmbeds(ctx.model, r, plan.embed, (t) => readsEveryRecord(req, t))
+            : undefined,
+        ),
         counting === 'exact'
           ? ctx.store.count(r, plan.query.where)
           : counting === 'estimated'

@@ -69,6 +69,7 @@ export const pgDialect: ChangeLogDialect = {
   // A function takes at most 100 arguments (FUNC_MAX_ARGS): 50 fields. Cast to text, so the driver
   // hands the JSON over as the database wrote it.
   jsonObject: (pairs) => (pairs.length > 50 ? undefined : `json_build_object(${pairs.join(', ')})::text`),
+  jsonNested: (subquery) => `(${subquery})::json`,
   jsonFile: (c, url) =>
     `CASE WHEN jsonb_typeof(${c}->'sha256') = 'string' THEN json_build_object(${[
       'name',

@@ -8,7 +8,7 @@ import { currentWriter } from '../changes/write-context.js';
 import type { BlobStore } from '../files/blob-store.js';
 import type { QueryPlanShape } from '../index-advice.js';
 import { type JobStore, SqlJobTable } from '../jobs/job-table.js';
-import type { Filter, ListQuery } from '../query-types.js';
+import type { Filter, JsonEmbed, ListQuery } from '../query-types.js';
 import { presentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
 import type { SchemaPlan } from '../schema/schema-plan.js';
 import { type MigrationRecord, runTask, type SchemaTask, type SyncOptions } from '../schema/schema-sync.js';
@@ -233,8 +233,13 @@ export class PostgresStore implements Store {
     return c.reversed ? rows.reverse() : rows;
   }
 
-  async listJson(r: ResourceDef, query: ListQuery, fields: readonly string[]): Promise<string[] | undefined> {
-    const c = compileSelectJson(d, r, query, fields);
+  async listJson(
+    r: ResourceDef,
+    query: ListQuery,
+    fields: readonly string[],
+    embeds?: readonly JsonEmbed[],
+  ): Promise<string[] | undefined> {
+    const c = compileSelectJson(d, r, query, fields, embeds);
     if (!c) return undefined;
     const rows = await this.run(r, 'read', (sql) => exec(sql, c.sql, c.values));
     const texts = rows.map((row) => Object.values(row)[0] as string);

@@ -6,7 +6,7 @@
  * (`SqlDialect.jsonValue`); otherwise undefined and the caller reads rows.
  */
 import type { ResourceDef } from '../../model/model-types.js';
-import type { ListQuery } from '../query-types.js';
+import type { JsonEmbed, ListQuery } from '../query-types.js';
 import { cachedExpression } from './expression-cache.js';
 import { type CompiledSelect, compileSelect } from './sql-compiler.js';
 import type { SqlDialect } from './sql-dialect.js';
@@ -15,21 +15,71 @@ import type { SqlDialect } from './sql-dialect.js';
 export const jsonRecordExpression = cachedExpression(buildExpression, 256);
 
 function buildExpression(d: SqlDialect, r: ResourceDef, fields: readonly string[]): string | undefined {
+  const pairs = recordPairs(d, r, fields);
+  return pairs && d.jsonObject?.(pairs);
+}
+
+/** The `'name', value` pairs of a record's JSON object, or undefined when a value cannot be exact. */
+function recordPairs(d: SqlDialect, r: ResourceDef, fields: readonly string[]): string[] | undefined {
   if (!d.jsonObject || !d.jsonValue) return undefined;
   const parts: string[] = [];
   for (const name of fields) {
     const f = r.allFields.get(name);
     const value = f && (f.type.file ? fileValue(d, r, f.name) : d.jsonValue(d.quote(f.name), f.storage));
     if (value === undefined) return undefined;
-    parts.push(`'${name.replace(/'/g, "''")}', ${value}`);
+    parts.push(`${literal(name)}, ${value}`);
   }
-  return d.jsonObject(parts);
+  return parts;
+}
+
+const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+const embeddingShapes = new WeakMap<SqlDialect, WeakMap<ResourceDef, Map<string, string | undefined>>>();
+
+/**
+ * A record's JSON object with to-one relations inside it (`embed=customer`, http/query/embed.ts):
+ * after the fields (or in place of the field of the same name), each relation under its name, the related record as JSON of its fields (or null)
+ * from a correlated subquery over an alias of its table (a resource may refer to itself).
+ */
+function embeddingExpression(
+  d: SqlDialect,
+  r: ResourceDef,
+  fields: readonly string[],
+  embeds: readonly JsonEmbed[],
+): string | undefined {
+  if (!embeds.length) return jsonRecordExpression(d, r, fields);
+  let byResource = embeddingShapes.get(d);
+  if (!byResource) embeddingShapes.set(d, (byResource = new WeakMap()));
+  let shapes = byResource.get(r);
+  if (!shapes) byResource.set(r, (shapes = new Map()));
+  const key = `${fields.join(',')}|${embeds.map((e) => `${e.name}:${e.fields.join(',')}`).join('|')}`;
+  if (shapes.has(key)) return shapes.get(key);
+  const pairs = recordPairs(d, r, fields);
+  let expression: string | undefined;
+  if (pairs && d.jsonNested) {
+    let built = 0;
+    for (const [i, e] of embeds.entries()) {
+      const inner = jsonRecordExpression(d, e.target, e.fields);
+      if (!inner) break;
+      const alias = d.quote(`_embed${i}`);
+      const subquery = `SELECT ${inner} FROM ${d.quote(e.target.name)} AS ${alias} WHERE ${alias}.${d.quote('id')} = ${d.quote(r.name)}.${d.quote(e.field)}`;
+      // A relation named as one of the fields takes its place (embed.ts sets the same key).
+      const pair = `${literal(e.name)}, ${d.jsonNested(`(${subquery})`)}`;
+      const at = fields.indexOf(e.name);
+      if (at >= 0) pairs[at] = pair;
+      else pairs.push(pair);
+      built++;
+    }
+    if (built === embeds.length) expression = d.jsonObject!(pairs);
+  }
+  if (shapes.size >= 64) shapes.clear();
+  shapes.set(key, expression);
+  return expression;
 }
 
 /** A file field: its metadata and download URL, `{path}/{id}/{field}` as representation.ts writes it. */
 export function fileValue(d: SqlDialect, r: ResourceDef, field: string): string | undefined {
   if (!d.jsonFile) return undefined;
-  const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
   const url = `${literal(`${r.path ?? `/${r.name}`}/`)} || CAST(${d.quote('id')} AS TEXT) || ${literal(`/${field}`)}`;
   return d.jsonFile(d.quote(field), url);
 }
@@ -48,13 +98,19 @@ export const compileGetJson = cachedExpression((d, r, fields) => {
   return `SELECT ${expression} AS "_json", ${facts} FROM ${d.quote(r.name)} WHERE id = ${d.param(1)}`;
 }, 64);
 
-/** compileSelect with the JSON text of each record as the only column. */
+/**
+ * compileSelect with the JSON text of each record as the only column, to-one `embeds` inside it.
+ * Undefined when a value cannot be exact, or when the rows come from a joined source (sorting by a
+ * related value) an embed's subquery could not name.
+ */
 export function compileSelectJson(
   d: SqlDialect,
   r: ResourceDef,
   q: ListQuery,
   fields: readonly string[],
+  embeds: readonly JsonEmbed[] = [],
 ): CompiledSelect | undefined {
-  const expression = jsonRecordExpression(d, r, fields);
+  if (embeds.length && q.related?.length) return undefined;
+  const expression = embeddingExpression(d, r, fields, embeds);
   return expression ? compileSelect(d, r, q, `${expression} AS "_json"`) : undefined;
 }

@@ -40,6 +40,8 @@ export interface SqlDialect {
    * holds no file) from its stored metadata `column` and the SQL expression of its download `url`.
    */
   jsonFile?(column: string, url: string): string;
+  /** The JSON text a scalar subquery gives (a record's `jsonObject`, or NULL), as a JSON value inside another `jsonObject`. */
+  jsonNested?(subquery: string): string;
   /**
    * A column as its CSV cell (store/sql/csv-select.ts): the text the export writes from the API value
    * (`FieldType.toText`), RFC 4180-quoted when it must be, `""` for empty text, nothing for null;

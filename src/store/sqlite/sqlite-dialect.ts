@@ -43,6 +43,8 @@ export const sqliteDialect: SqlDialect = {
   },
   // SQLite's default limit on a function's arguments is 1000: two per field.
   jsonObject: (pairs) => (pairs.length > 400 ? undefined : `json_object(${pairs.join(', ')})`),
+  // A subquery's value is plain text to json_object (the JSON subtype does not cross it): json() restores it.
+  jsonNested: (subquery) => `json(${subquery})`,
   jsonFile: (c, url) =>
     `CASE WHEN json_type(${c}, '$.sha256') = 'text' THEN json_object(${['name', 'size', 'type', 'sha256']
       .map((k) => `'${k}', json_extract(${c}, '$.${k}')`)

@@ -9,7 +9,7 @@ import { currentWriter } from '../changes/write-context.js';
 import type { BlobStore } from '../files/blob-store.js';
 import type { QueryPlanShape } from '../index-advice.js';
 import { type JobStore, SqlJobTable } from '../jobs/job-table.js';
-import type { Filter, ListQuery } from '../query-types.js';
+import type { Filter, JsonEmbed, ListQuery } from '../query-types.js';
 import { presentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
 import type { SchemaPlan } from '../schema/schema-plan.js';
 import {
@@ -292,9 +292,14 @@ export class SqliteStore implements Store {
     return rows;
   }
 
-  async listJson(r: ResourceDef, query: ListQuery, fields: readonly string[]): Promise<string[] | undefined> {
+  async listJson(
+    r: ResourceDef,
+    query: ListQuery,
+    fields: readonly string[],
+    embeds?: readonly JsonEmbed[],
+  ): Promise<string[] | undefined> {
     while (this.blocked()) await this.lock.released();
-    const c = compileSelectJson(d, r, query, fields);
+    const c = compileSelectJson(d, r, query, fields, embeds);
     if (!c) return undefined;
     const texts = this.guard(() => this.statement(c.sql, true).all(...c.values)) as string[];
     if (c.reversed) texts.reverse();
