@@ -49,9 +49,15 @@ function embeddingExpression(
 ): string | undefined {
   if (!embeds.length) return jsonRecordExpression(d, r, fields);
   let byResource = embeddingShapes.get(d);
-  if (!byResource) embeddingShapes.set(d, (byResource = new WeakMap()));
+  if (!byResource) {
+    byResource = new WeakMap();
+    embeddingShapes.set(d, byResource);
+  }
   let shapes = byResource.get(r);
-  if (!shapes) byResource.set(r, (shapes = new Map()));
+  if (!shapes) {
+    shapes = new Map();
+    byResource.set(r, shapes);
+  }
   const key = `${fields.join(',')}|${embeds.map((e) => `${e.name}:${e.fields.join(',')}`).join('|')}`;
   if (shapes.has(key)) return shapes.get(key);
   const pairs = recordPairs(d, r, fields);
