@@ -42,6 +42,19 @@ export interface StoreCapabilities {
   maxBindParams: number;
   /** Several processes may share this store (WAL file or a server database). */
   multiProcess: boolean;
+  /** `transaction(fn, { failFast: true })` saves work here (PostgreSQL: a round trip per write). */
+  failFast?: boolean;
+}
+
+export interface TransactionOptions {
+  /**
+   * Any failure fails the whole transaction (POST /batch): the store may leave out the savepoint it
+   * puts around a single write so that a failed statement leaves the transaction usable. After a
+   * failure nothing of the transaction is kept, but the error may not be the one a guarded
+   * transaction gives (a failed statement aborts a PostgreSQL transaction, so looking up what a
+   * refused reference names fails too): run it again without the option to learn that.
+   */
+  failFast?: boolean;
 }
 
 /** Key-value entries with expiry, shared by every instance (idempotency keys, sessions). */
@@ -143,6 +156,6 @@ export interface Store {
    * SQLite (one connection) they wait until it ends; on PostgreSQL it holds one pooled connection.
    * `tx` must not be used once `fn` has settled.
    */
-  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Store) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
 }

@@ -14,7 +14,7 @@
 
 import { ApiError, type Problem } from '../errors/api-error.js';
 import type { Model, ResourceDef, WriteKind } from '../model/model-types.js';
-import type { Change, Decide, ModifyResult, Row, Store } from '../store/store.js';
+import type { Change, Decide, ModifyResult, Row, Store, TransactionOptions } from '../store/store.js';
 import { type BoundCache, boundMember } from './bound-members.js';
 import { brokenRules } from './business-rules.js';
 import { type HookContext, type HookTable, hookReader, rejection } from './code-hooks.js';
@@ -154,9 +154,9 @@ export function withWriteSteps(store: Store, deps: WriteStepsDeps, committed?: (
   const inTransaction = <T>(r: ResourceDef, fn: (tx: Store) => Promise<T>): Promise<T> | undefined =>
     !committed && hooks.get(r.name)?.beforeWrite ? self.transaction(fn) : undefined;
 
-  async function transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+  async function transaction<T>(fn: (tx: Store) => Promise<T>, options?: TransactionOptions): Promise<T> {
     const queue = committed ?? [];
-    const out = await store.transaction((tx) => fn(withWriteSteps(tx, deps, queue)));
+    const out = await store.transaction((tx) => fn(withWriteSteps(tx, deps, queue)), options);
     if (!committed) for (const run of queue.splice(0)) run();
     return out;
   }

@@ -185,6 +185,20 @@ describeEachStore('POST /batch', (_target, getDb) => {
     });
     expectEnvelope(missing, 404, 'RECORD_NOT_FOUND');
     expect(missing.json[0].pointer).toBe('/operations/0');
+    // A reference the database refuses (on PostgreSQL the statement aborts the transaction): still
+    // named with its pointer, as the request alone would name it, and nothing of the batch is kept.
+    const before = await count('/customers');
+    const dangling = await server().request('POST', '/batch', {
+      body: {
+        operations: [
+          { method: 'POST', path: '/customers', body: customer('b-dangling') },
+          { method: 'POST', path: '/orders', body: { customerId: 999999, title: 't', amount: 1 } },
+        ],
+      },
+    });
+    expectEnvelope(dangling, 422, 'REFERENCE_NOT_FOUND');
+    expect(dangling.json[0].pointer).toBe('/operations/1/body/customerId');
+    expect(await count('/customers')).toBe(before);
     const media = await server().request('POST', '/batch', {
       body: {
         operations: [

@@ -134,4 +134,33 @@ describeEachStore('store transaction', (_target, getDb) => {
     });
     await expect(leaked!.count(R('customers'), [])).rejects.toThrow();
   });
+
+  it('failFast: writes commit alike; where the store honours it, a refused write fails the whole transaction', async () => {
+    await store.transaction(
+      async (tx) => {
+        const c = await tx.insert(R('customers'), { name: 'Fen', email: 'fen@example.com' });
+        await tx.modify(R('customers'), c.id, () => ({ kind: 'update', values: { name: 'Fen 2' } }));
+        await tx.insert(R('orders'), { customerId: c.id, amount: 3 });
+      },
+      { failFast: true },
+    );
+    expect(await names()).toContain('Fen 2');
+    const before = await names();
+    const attempt = store.transaction(
+      async (tx) => {
+        await tx.insert(R('customers'), { name: 'Gus', email: 'gus@example.com' });
+        await tx.insert(R('customers'), { name: 'Gus 2', email: 'gus@example.com' }).catch(() => undefined);
+      },
+      { failFast: true },
+    );
+    if (store.capabilities.failFast) {
+      // Caught here, yet the transaction fails: a fail-fast one never continues past a refused write.
+      await expect(attempt).rejects.toThrow();
+      expect(await names()).toEqual(before);
+    } else {
+      // A store that ignores the option keeps its savepoints: the refused write alone is undone.
+      await attempt;
+      expect(await names()).toEqual([...before, 'Gus']);
+    }
+  });
 });

@@ -22,7 +22,16 @@ import {
   Params,
 } from '../sql/sql-compiler.js';
 import { compileGetById, compileInsert, compileUpdate, encodeValues } from '../sql/write-compiler.js';
-import type { Change, Decide, JsonRecord, ModifyResult, Row, Store, StoreCapabilities } from '../store.js';
+import type {
+  Change,
+  Decide,
+  JsonRecord,
+  ModifyResult,
+  Row,
+  Store,
+  StoreCapabilities,
+  TransactionOptions,
+} from '../store.js';
 import { StoreUnavailable, UniqueViolation } from '../store-errors.js';
 import { postgresBlobs } from './postgres-blobs.js';
 import { insertLoggedSql, PostgresChangeLog } from './postgres-changes.js';
@@ -92,7 +101,7 @@ const LOCK_TIMEOUT_MS = 5000;
 
 export class PostgresStore implements Store {
   /** The driver refuses 65534 or more parameters in one statement. */
-  readonly capabilities: StoreCapabilities = { maxBindParams: 65533, multiProcess: true };
+  readonly capabilities: StoreCapabilities = { maxBindParams: 65533, multiProcess: true, failFast: true };
   readonly kv: PostgresKeyValue;
   /** Files of `storage.files.driver: database`, in bytea chunks (store/files/sql-blob-store.ts). */
   readonly blobs: BlobStore;
@@ -103,6 +112,8 @@ export class PostgresStore implements Store {
   /** Set on the view a `transaction` hands out: every operation runs on its connection. */
   private readonly txSql?: postgres.TransactionSql;
   private readonly txState?: { done: boolean };
+  /** Set on the view of a `transaction({ failFast: true })`: single writes take no savepoint. */
+  private readonly txFailFast?: boolean;
   readonly changes: PostgresChangeLog;
   /** Every stored resource by name; `logged`: those whose changes go to the change log (not verbo's own). */
   private readonly resources = new Map<string, ResourceDef>();
@@ -320,7 +331,9 @@ export class PostgresStore implements Store {
   }
 
   async insert(r: ResourceDef, values: Row): Promise<Row> {
-    const row = await this.run(r, 'write', (sql) => atomic(sql, (tx) => this.insertRow(tx, r, values)));
+    const row = await this.run(r, 'write', (sql) =>
+      this.txFailFast ? this.insertRow(sql, r, values) : atomic(sql, (tx) => this.insertRow(tx, r, values)),
+    );
     this.changes.wakeUps.emit();
     return row;
   }
@@ -378,8 +391,11 @@ export class PostgresStore implements Store {
       let kind: Change['kind'] | undefined;
       let decided: { error: unknown } | undefined;
       try {
+        // A fail-fast transaction's write takes no savepoint of its own (TransactionOptions).
+        const within = (sql: Sql, fn: (tx: Sql) => Promise<ModifyResult>) =>
+          this.txFailFast ? fn(sql) : begin(sql, fn);
         return await this.slot((sql) =>
-          begin(sql, async (tx): Promise<ModifyResult> => {
+          within(sql, async (tx): Promise<ModifyResult> => {
             const [current] = await exec(tx, m.lock, [id]);
             let change: Change;
             try {
@@ -434,7 +450,7 @@ export class PostgresStore implements Store {
    * one transaction (`sql.begin`): committed when `fn` resolves, rolled back when it throws.
    * Inside a transaction, `transaction` is a savepoint.
    */
-  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Store) => Promise<T>, options?: TransactionOptions): Promise<T> {
     return this.run(undefined, 'write', (sql) =>
       begin(sql, async (tx) => {
         const view = Object.create(this) as PostgresStore;
@@ -443,6 +459,7 @@ export class PostgresStore implements Store {
         );
         const state = { done: false };
         Object.defineProperties(view, { txSql: { value: tx }, txState: { value: state }, kv: { value: kv } });
+        if (options?.failFast) Object.defineProperty(view, 'txFailFast', { value: true });
         try {
           return await fn(view);
         } finally {
