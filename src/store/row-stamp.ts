@@ -11,12 +11,11 @@ import type { Row } from './store.js';
  * a request's values never carry them), version 1, `id` kept when given (client-chosen or natural key).
  */
 export function stampInsert(r: ResourceDef, values: Row, now = new Date().toISOString()): Row {
-  const row: Row = {
-    ...values,
-    createdAt: values.createdAt ?? now,
-    updatedAt: values.updatedAt ?? now,
-    _version: 1,
-  };
+  // Object.assign, not a spread followed by more keys: V8 builds that one slowly (µs a row in an import).
+  const row: Row = Object.assign({}, values);
+  row.createdAt = values.createdAt ?? now;
+  row.updatedAt = values.updatedAt ?? now;
+  row._version = 1;
   // A server-made id (a uuid) when the client sent none; store-assigned ids come from the table.
   if (row.id === undefined) {
     const made = idKindOf(r).generate?.();

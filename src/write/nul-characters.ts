@@ -3,13 +3,19 @@
 import type { Problem } from '../errors/api-error.js';
 import type { ResourceDef } from '../model/model-types.js';
 
+const escapeKey = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
 /** Where `value` holds U+0000 in a string or an object key (a JSON Pointer below `at`), or undefined. */
 function findNul(value: unknown, at: string): string | undefined {
   if (typeof value === 'string') return value.includes('\0') ? at : undefined;
   if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const path = `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    const found = key.includes('\0') ? path : findNul(item, path);
+  // The path is built only for what holds one: most values hold none.
+  for (const key of Object.keys(value)) {
+    if (key.includes('\0')) return `${at}/${escapeKey(key)}`;
+    const item = (value as Record<string, unknown>)[key];
+    if (typeof item !== 'string' && (typeof item !== 'object' || item === null)) continue;
+    if (typeof item === 'string' && !item.includes('\0')) continue;
+    const found = findNul(item, `${at}/${escapeKey(key)}`);
     if (found) return found;
   }
   return undefined;

@@ -28,6 +28,23 @@ export type WriteMode =
       patch?: boolean;
     };
 
+/**
+ * The server-set fields of a resource (id, createdAt, updatedAt, ownerId…), found once per
+ * definition (again should its fields change: the model build adds ownerId).
+ */
+const serverSets = new WeakMap<ResourceDef, { size: number; names: string[] }>();
+function serverSetOf(r: ResourceDef): string[] {
+  let known = serverSets.get(r);
+  if (known?.size !== r.allFields.size) {
+    known = {
+      size: r.allFields.size,
+      names: [...r.allFields.values()].filter((f) => f.system).map((f) => f.name),
+    };
+    serverSets.set(r, known);
+  }
+  return known.names;
+}
+
 const sameValue = (a: unknown, b: unknown): boolean =>
   a === b || (a != null && b != null && String(a) === String(b));
 
@@ -47,7 +64,7 @@ export function planWrite(r: ResourceDef, validator: RecordValidator, body: unkn
   // No prototype: a `__proto__` key becomes an own (unknown → 422) field instead of re-parenting this object.
   const declared: Record<string, unknown> = Object.create(null);
   // id, createdAt, updatedAt and ownerId (when the access rules give one) are checked apart.
-  const serverSet = [...r.allFields.values()].filter((f) => f.system).map((f) => f.name);
+  const serverSet = serverSetOf(r);
   for (const key of Object.keys(input)) {
     if (!serverSet.includes(key)) declared[key] = input[key];
   }
@@ -104,7 +121,12 @@ export function planWrite(r: ResourceDef, validator: RecordValidator, body: unkn
     }
     const v = Object.hasOwn(declared, f.name) ? declared[f.name] : undefined;
     if (v === undefined || v === null)
-      values[f.name] = v === undefined && f.default !== undefined ? structuredClone(f.default) : null;
+      values[f.name] =
+        v === undefined && f.default !== undefined
+          ? typeof f.default === 'object'
+            ? structuredClone(f.default)
+            : f.default
+          : null;
     else values[f.name] = f.type.normalize ? f.type.normalize(v, f) : v;
   }
   return values;

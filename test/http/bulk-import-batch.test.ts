@@ -3,49 +3,26 @@
  * change-log entry, its business rules, and a refusal of its own (the chunk is then written row by
  * row, so the refused row is named and the others are kept or rolled back as the mode says).
  */
-import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { CRM_CONFIG, type TestServer, useServer } from '../support/http-harness.js';
+import { type TestServer, useServer } from '../support/http-harness.js';
+import { CRM_WITH_RULE, importNdjson } from '../support/import-job.js';
 import { describeEachStore } from '../support/store-targets.js';
-
-const RULED = readFileSync(CRM_CONFIG, 'utf8').replace(
-  '    indexes: [[status, -createdAt]]',
-  `    indexes: [[status, -createdAt]]
-    rules:
-      - name: no-test-company
-        check: "!has(record.company) || record.company != 'Test'"
-        message: { en: "Not a test company.", es: "No una empresa de prueba." }`,
-);
 
 const rowsOf = (n: number, at: (i: number) => Record<string, unknown> = () => ({})) =>
   Array.from({ length: n }, (_, k) => ({ name: `R${k + 1}`, email: `r${k + 1}@x.example`, ...at(k + 1) }))
     .map((r) => JSON.stringify(r))
     .join('\n');
 
-async function runImport(s: TestServer, body: string, query = '') {
-  const res = await s.request('POST', `/customers/imports${query}`, {
-    raw: body,
-    headers: { 'content-type': 'application/x-ndjson' },
-  });
-  expect(res.status, res.text).toBe(202);
-  for (let i = 0; i < 800; i++) {
-    const job = await s.request('GET', res.headers.get('location')!);
-    if (!['queued', 'running'].includes(job.json.state)) return job.json;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('the job did not finish');
-}
-
 const total = async (s: TestServer) =>
   Number((await s.request('GET', '/customers?count=true&limit=1')).headers.get('x-total-count'));
 
 describeEachStore('batched imports', (_target, getDb) => {
-  const server = useServer(getDb, { yaml: RULED });
+  const server = useServer(getDb, { yaml: CRM_WITH_RULE });
 
   it('1 200 rows (three chunks): every row stored and logged in _verbo_changes as created', async () => {
     const s = server();
     const before = (await s.store.changes.bounds()).last;
-    const job = await runImport(s, rowsOf(1200));
+    const job = await importNdjson(s, 'customers', rowsOf(1200));
     expect(job.state).toBe('succeeded');
     expect(job.result).toMatchObject({ created: 1200, failed: 0 });
     expect(await total(s)).toBe(1200);
@@ -59,7 +36,7 @@ describeEachStore('batched imports', (_target, getDb) => {
     const s = server();
     const before = await total(s);
     const body = rowsOf(600, (i) => ({ email: `b${i}@x.example`, company: i === 450 ? 'Test' : 'Acme' }));
-    const job = await runImport(s, body, '?mode=valid-rows');
+    const job = await importNdjson(s, 'customers', body, '?mode=valid-rows');
     expect(job.result).toMatchObject({ created: 599, failed: 1 });
     expect(job.result.errors).toEqual([
       expect.objectContaining({ code: 'BUSINESS_RULE_VIOLATED', pointer: '/rows/450' }),
@@ -71,7 +48,7 @@ describeEachStore('batched imports', (_target, getDb) => {
     const s = server();
     const before = await total(s);
     const body = rowsOf(700, (i) => ({ email: i === 321 ? 'r5@x.example' : `c${i}@x.example` }));
-    const job = await runImport(s, body);
+    const job = await importNdjson(s, 'customers', body);
     expect(job.state).toBe('failed');
     expect(job.result.errors).toEqual([expect.objectContaining({ pointer: '/rows/321/email' })]);
     expect(await total(s)).toBe(before);

@@ -17,6 +17,13 @@ export function compileInsert(d: SqlDialect, r: ResourceDef, names: string[], re
   return `INSERT INTO ${d.quote(r.name)} (${names.map(d.quote).join(', ')}) VALUES (${params})${returning ? ` RETURNING ${rowOf(d, r)}` : ''}`;
 }
 
+/** An INSERT of `rows` rows of the named columns, bound row after row, without RETURNING. */
+export function compileInsertMany(d: SqlDialect, r: ResourceDef, names: string[], rows: number): string {
+  let n = 0;
+  const tuples = Array.from({ length: rows }, () => `(${names.map(() => d.param(++n)).join(', ')})`);
+  return `INSERT INTO ${d.quote(r.name)} (${names.map(d.quote).join(', ')}) VALUES ${tuples.join(', ')}`;
+}
+
 /**
  * The one UPDATE every replace and patch runs: every declared field, updatedAt and _version, bound
  * in `names` order, then the id.

@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import { fromBigInt } from '../../model/exact-integer.js';
 import { type Model, type ResourceDef, storedResources } from '../../model/model-types.js';
 import type { AggregateQuery } from '../aggregate-query.js';
-import type { PendingChange } from '../changes/change-log.js';
+import { CHANGES_TABLE, type PendingChange } from '../changes/change-log.js';
 import { deleteRows, logChanges } from '../changes/change-log-sql.js';
 import { currentWriter } from '../changes/write-context.js';
 import type { BlobStore } from '../files/blob-store.js';
@@ -29,7 +29,13 @@ import {
   compileWhere,
   Params,
 } from '../sql/sql-compiler.js';
-import { compileGetById, compileInsert, compileUpdate, encodeValues } from '../sql/write-compiler.js';
+import {
+  compileGetById,
+  compileInsert,
+  compileInsertMany,
+  compileUpdate,
+  encodeValues,
+} from '../sql/write-compiler.js';
 import type {
   Decide,
   JsonRecord,
@@ -68,6 +74,22 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** How often the worker thread checkpoints the WAL (default 250 ms). */
   walCheckpointMs?: number;
+}
+
+/** Most rows in one multi-row INSERT of `insertMany`. */
+const MAX_ROWS_PER_INSERT = 256;
+
+/** The `created` entries of rows inserted together, their ids a JSON array of texts (in order). */
+const LOG_CREATED_SQL = `INSERT INTO ${CHANGES_TABLE} (resource, id, kind, version, at, caller) SELECT ?, value, 'created', 1, ?, ? FROM json_each(?) ORDER BY key`;
+
+/** Whether `row` has a value for exactly the columns `names` (presentColumns, without an array). */
+function sameColumns(row: Row, names: string[]): boolean {
+  let n = 0;
+  for (const k in row) {
+    if (row[k] === undefined) continue;
+    if (names[n++] !== k) return false;
+  }
+  return n === names.length;
 }
 
 /** How often the WAL is checkpointed: a window's writes are copied to the database file once. */
@@ -394,25 +416,61 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * An insert whose row is what was written (fields not given are NULL, the id the table assigned):
-   * no RETURNING, which makes an insert into an indexed table about five times slower on SQLite.
+   * Inserts rows with multi-row INSERTs and no RETURNING (which makes an insert into an indexed
+   * table about five times slower on SQLite): each row is what was written (fields not given are
+   * NULL, the id the table assigned). A run of rows naming the same columns goes in as statements
+   * of 2^k rows (at most MAX_ROWS_PER_INSERT), so a shape prepares at most a handful; one statement
+   * per many rows also spares a full-text index the flush it does at the end of every statement.
+   * Store-assigned ids are consecutive within a statement (one writer, AUTOINCREMENT): the last
+   * insert rowid names them all.
    */
-  private insertKnown(r: ResourceDef, values: Row, now: string): Row {
-    const row = stampInsert(r, values, now);
-    const names = presentColumns(row);
+  private insertKnown(r: ResourceDef, rows: Row[]): Row[] {
+    const now = new Date().toISOString();
     const m = this.meta(r);
-    const shape = `known:${names.join(',')}`;
-    let insert = m.insert.get(shape);
-    if (!insert) {
-      insert = this.db.prepare(compileInsert(d, r, names, false)).safeIntegers(true);
-      if (m.insert.size >= 64) m.insert.clear();
-      m.insert.set(shape, insert);
+    const out = rows.map((values) => stampInsert(r, values, now));
+    let i = 0;
+    while (i < out.length) {
+      const names = presentColumns(out[i]);
+      const shape = names.join(',');
+      const fields = names.map((n) => r.allFields.get(n));
+      let end = i + 1;
+      while (end < out.length && sameColumns(out[end], names)) end++;
+      const most = Math.min(
+        MAX_ROWS_PER_INSERT,
+        2 ** Math.floor(Math.log2(this.capabilities.maxBindParams / names.length)),
+      );
+      while (i < end) {
+        let k = most;
+        while (k > end - i) k >>= 1;
+        const key = `known:${k}:${shape}`;
+        let insert = m.insert.get(key);
+        if (!insert) {
+          insert = this.db.prepare(compileInsertMany(d, r, names, k)).safeIntegers(true);
+          if (m.insert.size >= 64) m.insert.clear();
+          m.insert.set(key, insert);
+        }
+        const part = out.slice(i, i + k);
+        const values: unknown[] = new Array(k * names.length);
+        let v = 0;
+        for (const row of part)
+          for (let c = 0; c < names.length; c++) {
+            const f = fields[c];
+            const x = row[names[c]];
+            values[v++] = f ? d.encode(x, f.storage) : (x ?? null);
+          }
+        const statement = insert;
+        const info = this.writeGuard(r, part, () => statement.run(values));
+        if (!names.includes('id')) {
+          const last = BigInt(info.lastInsertRowid);
+          part.forEach((row, j) => {
+            row.id = fromBigInt(last - BigInt(k - 1 - j));
+          });
+        }
+        i += k;
+      }
     }
-    const statement = insert;
-    const info = this.writeGuard(r, row, () => statement.run(...encodeValues(d, r, row, names)));
-    for (const f of r.fields) if (row[f.name] === undefined) row[f.name] = null;
-    row.id ??= fromBigInt(BigInt(info.lastInsertRowid));
-    return row;
+    for (const row of out) for (const f of r.fields) if (row[f.name] === undefined) row[f.name] = null;
+    return out;
   }
 
   async insertMany(r: ResourceDef, rows: Row[]): Promise<Row[]> {
@@ -420,16 +478,14 @@ export class SqliteStore implements Store {
     // One savepoint and one change-log statement for the lot: the per-row costs an import pays once.
     const written = this.guard(() =>
       this.tx.immediate(() => {
-        const now = new Date().toISOString();
-        const out = rows.map((values) => this.insertKnown(r, values, now));
-        this.log(
-          out.map((row) => ({
-            resource: r.name,
-            id: row.id,
-            kind: 'created',
-            version: Number(row._version),
-          })),
-        );
+        const out = this.insertKnown(r, rows);
+        if (out.length && this.logged.has(r.name))
+          this.statement(LOG_CREATED_SQL).run(
+            r.name,
+            new Date().toISOString(),
+            currentWriter(),
+            JSON.stringify(out.map((row) => String(row.id))),
+          );
         return out;
       }),
     ) as Row[];
@@ -511,8 +567,11 @@ export class SqliteStore implements Store {
     return count;
   }
 
-  /** Runs a write (`row` undefined for deletes) and turns constraint failures into neutral errors. */
-  private writeGuard<T>(r: ResourceDef, row: Row | undefined, fn: () => T): T {
+  /**
+   * Runs a write of `rows` (a row, the rows of a multi-row INSERT, undefined for deletes) and turns
+   * constraint failures into neutral errors.
+   */
+  private writeGuard<T>(r: ResourceDef, rows: Row | Row[] | undefined, fn: () => T): T {
     try {
       return fn();
     } catch (e) {
@@ -527,12 +586,15 @@ export class SqliteStore implements Store {
       ) {
         // SQLite does not say which key failed: the model's reference fields are checked one by one;
         // should none be missing (a key still on an old table), every set reference is named.
-        if (row) {
-          const set = r.fields.filter((f) => f.reference && row[f.name] != null);
-          const missing = set.filter(
-            (f) => !this.exists(f.reference!.resource, d.encode(row[f.name], f.storage)),
-          );
-          throw new MissingReference((missing.length ? missing : set).map((f) => f.name));
+        if (rows) {
+          const each = Array.isArray(rows) ? rows : [rows];
+          const setOf = (row: Row) => r.fields.filter((f) => f.reference && row[f.name] != null);
+          const missingOf = (row: Row) =>
+            setOf(row).filter((f) => !this.exists(f.reference!.resource, d.encode(row[f.name], f.storage)));
+          // Of several rows, the first whose reference is missing (the statement failed as a whole).
+          const row = each.find((x) => missingOf(x).length) ?? each[0];
+          const missing = missingOf(row);
+          throw new MissingReference((missing.length ? missing : setOf(row)).map((f) => f.name));
         }
         throw new StillReferenced(r.toMany.filter((t) => t.onDelete === 'restrict').map((t) => t.resource));
       }

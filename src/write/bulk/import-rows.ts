@@ -67,6 +67,8 @@ const CHUNK = 500;
 export const MAX_PROBLEMS = 1000;
 /** Server-set fields an input may carry (an export's columns): not part of the body a POST would send. */
 const IGNORED = new Set(['createdAt', 'updatedAt', 'ownerId']);
+/** …and id, kept apart from the body. */
+const SET_BY_SERVER = [...IGNORED, 'id'];
 /** …of which these are kept when they are instants as the API writes them (a restore keeps its history). */
 const TIMESTAMPS = ['createdAt', 'updatedAt'] as const;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -107,10 +109,14 @@ function planRow(t: ImportTarget, row: InputRow): PlannedRow | Problem[] {
   let id: unknown;
   let given: unknown;
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
-    const kept: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(raw)) if (!IGNORED.has(k) && k !== 'id') kept[k] = v;
-    body = kept;
-    given = (raw as Record<string, unknown>).id ?? undefined;
+    const fields = raw as Record<string, unknown>;
+    // A copy without the server-set fields, only for a row that has any (most have none).
+    if (SET_BY_SERVER.some((k) => Object.hasOwn(fields, k))) {
+      const kept: Record<string, unknown> = {};
+      for (const k of Object.keys(fields)) if (!IGNORED.has(k) && k !== 'id') kept[k] = fields[k];
+      body = kept;
+    }
+    given = fields.id ?? undefined;
     if (given !== undefined) {
       id = typeof given === 'string' || typeof given === 'number' ? parseId(r, String(given)) : undefined;
       if (id === undefined)
@@ -203,15 +209,17 @@ async function writeRow(
   }
 }
 
-async function* chunksOf(rows: AsyncIterable<InputRow>): AsyncGenerator<InputRow[]> {
+/** The rows, read in batches of any size, in chunks of CHUNK. */
+async function* chunksOf(batches: AsyncIterable<InputRow[]>): AsyncGenerator<InputRow[]> {
   let chunk: InputRow[] = [];
-  for await (const row of rows) {
-    chunk.push(row);
-    if (chunk.length >= CHUNK) {
-      yield chunk;
-      chunk = [];
+  for await (const batch of batches)
+    for (const row of batch) {
+      chunk.push(row);
+      if (chunk.length >= CHUNK) {
+        yield chunk;
+        chunk = [];
+      }
     }
-  }
   if (chunk.length) yield chunk;
 }
 
@@ -260,7 +268,7 @@ class Rollback extends Error {}
 /** Runs an import to its end; throws ImportCancelled when `hooks.cancelled()` stops it. */
 export async function importRows(
   t: ImportTarget,
-  rows: AsyncIterable<InputRow>,
+  rows: AsyncIterable<InputRow[]>,
   settings: ImportSettings,
   hooks: ImportHooks,
 ): Promise<ImportOutcome> {

@@ -1,12 +1,16 @@
 /**
  * The rows of an import, read from a stream one at a time (memory stays flat whatever the input's
  * size): NDJSON (one JSON object a line), CSV (RFC 4180, header row = field names) or a
- * JSON array (split element by element). A row that cannot be read is a problem at `/rows/{n}`.
+ * JSON array (split element by element), handed on in batches (one per chunk read) so a row costs
+ * no promise of its own. A row that cannot be read is a problem at `/rows/{n}`.
  */
 import type { Readable } from 'node:stream';
 import type { Problem } from '../../errors/api-error.js';
 import type { ResourceDef } from '../../model/model-types.js';
 import { csvRecords } from './csv-records.js';
+
+/** CSV records handed on together. */
+const CSV_BATCH = 500;
 
 export type ImportFormat = 'ndjson' | 'csv' | 'json';
 
@@ -41,24 +45,29 @@ function parsedRow(n: number, text: string): InputRow {
   return { n, body: value as Record<string, unknown> };
 }
 
-/** NDJSON: row n is line n; blank lines are skipped (and still counted). */
-async function* ndjsonRows(input: Readable): AsyncGenerator<InputRow> {
+/** NDJSON: row n is line n; blank lines are skipped (and still counted). A batch per chunk read. */
+async function* ndjsonRows(input: Readable): AsyncGenerator<InputRow[]> {
   let n = 0;
   let rest = '';
   input.setEncoding('utf8');
   for await (const chunk of input as AsyncIterable<string>) {
-    const lines = (rest + chunk).split('\n');
-    rest = lines.pop() ?? '';
-    for (const line of lines) {
+    const text = rest + chunk;
+    const batch: InputRow[] = [];
+    let from = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {
+      const line = text.slice(from, nl);
+      from = nl + 1;
       n++;
-      if (line.trim()) yield parsedRow(n, line);
+      if (line.trim()) batch.push(parsedRow(n, line));
     }
+    rest = text.slice(from);
+    if (batch.length) yield batch;
   }
-  if (rest.trim()) yield parsedRow(n + 1, rest);
+  if (rest.trim()) yield [parsedRow(n + 1, rest)];
 }
 
 /** A JSON array, element by element: depth and strings are tracked, each element is parsed alone. */
-async function* jsonArrayRows(input: Readable): AsyncGenerator<InputRow> {
+async function* jsonArrayRows(input: Readable): AsyncGenerator<InputRow[]> {
   let n = 0;
   let depth = 0;
   let inString = false;
@@ -68,6 +77,7 @@ async function* jsonArrayRows(input: Readable): AsyncGenerator<InputRow> {
   let element = '';
   input.setEncoding('utf8');
   for await (const chunk of input as AsyncIterable<string>) {
+    const batch: InputRow[] = [];
     let from = 0;
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk[i];
@@ -76,14 +86,14 @@ async function* jsonArrayRows(input: Readable): AsyncGenerator<InputRow> {
           started = true;
           from = i + 1;
         } else if (!/\s/.test(c) && c !== '\uFEFF') {
-          yield malformed(0, 'the body is not a JSON array', '');
+          yield [malformed(0, 'the body is not a JSON array', '')];
           return;
         }
         continue;
       }
       if (ended) {
         if (!/\s/.test(c)) {
-          yield malformed(n + 1, 'text after the end of the array');
+          yield [...batch, malformed(n + 1, 'text after the end of the array')];
           return;
         }
         continue;
@@ -100,7 +110,7 @@ async function* jsonArrayRows(input: Readable): AsyncGenerator<InputRow> {
         if (depth === 0) {
           // The array's own `]`.
           element += chunk.slice(from, i);
-          if (element.trim() || n > 0) yield parsedRow(++n, element);
+          if (element.trim() || n > 0) batch.push(parsedRow(++n, element));
           element = '';
           ended = true;
           continue;
@@ -108,24 +118,26 @@ async function* jsonArrayRows(input: Readable): AsyncGenerator<InputRow> {
         depth--;
       } else if (c === ',' && depth === 0) {
         element += chunk.slice(from, i);
-        yield parsedRow(++n, element);
+        batch.push(parsedRow(++n, element));
         element = '';
         from = i + 1;
       }
     }
     if (started && !ended) element += chunk.slice(from);
+    if (batch.length) yield batch;
   }
-  if (!started) yield malformed(0, 'the body is empty, not a JSON array', '');
-  else if (!ended) yield malformed(n + 1, 'the array is not closed');
+  if (!started) yield [malformed(0, 'the body is empty, not a JSON array', '')];
+  else if (!ended) yield [malformed(n + 1, 'the array is not closed')];
 }
 
 /**
  * CSV: the header names the fields; row 1 is the first line after it. A cell is text converted by
  * its field's type (`fromText`); an empty unquoted cell is an absent value, `""` an empty text.
  */
-async function* csvRows(input: Readable, r: ResourceDef): AsyncGenerator<InputRow> {
+async function* csvRows(input: Readable, r: ResourceDef): AsyncGenerator<InputRow[]> {
   let header: string[] | undefined;
   let n = 0;
+  let batch: InputRow[] = [];
   try {
     for await (const record of csvRecords(input)) {
       if (!header) {
@@ -133,15 +145,18 @@ async function* csvRows(input: Readable, r: ResourceDef): AsyncGenerator<InputRo
         continue;
       }
       n++;
-      if (record.length !== header.length) {
-        yield malformed(n, `has ${record.length} cells where the header has ${header.length}`);
-        continue;
+      if (record.length !== header.length)
+        batch.push(malformed(n, `has ${record.length} cells where the header has ${header.length}`));
+      else batch.push(cellsToRow(r, n, header, record));
+      if (batch.length >= CSV_BATCH) {
+        yield batch;
+        batch = [];
       }
-      yield cellsToRow(r, n, header, record);
     }
   } catch (e) {
-    yield malformed(n + 1, (e as Error).message);
+    batch.push(malformed(n + 1, (e as Error).message));
   }
+  if (batch.length) yield batch;
 }
 
 function cellsToRow(r: ResourceDef, n: number, header: string[], cells: (string | null)[]): InputRow {
@@ -168,7 +183,8 @@ function cellsToRow(r: ResourceDef, n: number, header: string[], cells: (string 
   return problems.length ? { n, problems } : { n, body };
 }
 
-export function readRows(input: Readable, format: ImportFormat, r: ResourceDef): AsyncGenerator<InputRow> {
+/** The rows of `input` in order, in batches (as they are read: no row waits for a whole file). */
+export function readRows(input: Readable, format: ImportFormat, r: ResourceDef): AsyncGenerator<InputRow[]> {
   if (format === 'csv') return csvRows(input, r);
   if (format === 'json') return jsonArrayRows(input);
   return ndjsonRows(input);
