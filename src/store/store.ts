@@ -42,17 +42,17 @@ export interface StoreCapabilities {
   maxBindParams: number;
   /** Several processes may share this store (WAL file or a server database). */
   multiProcess: boolean;
-  /** `transaction(fn, { failFast: true })` saves work here (PostgreSQL: a round trip per write). */
+  /** `transaction(fn, { failFast: true })` saves work here (a savepoint per write; on PostgreSQL a round trip). */
   failFast?: boolean;
 }
 
 export interface TransactionOptions {
   /**
    * Any failure fails the whole transaction (POST /batch): the store may leave out the savepoint it
-   * puts around a single write so that a failed statement leaves the transaction usable. After a
-   * failure nothing of the transaction is kept, but the error may not be the one a guarded
-   * transaction gives (a failed statement aborts a PostgreSQL transaction, so looking up what a
-   * refused reference names fails too): run it again without the option to learn that.
+   * puts around a single write, so `fn` must not carry on past a failed write (what a caught one
+   * leaves is the store's business: PostgreSQL aborts the transaction, so even looking up what a
+   * refused reference names fails). The error may thus not be the one a guarded transaction gives:
+   * run it again without the option to learn that.
    */
   failFast?: boolean;
 }

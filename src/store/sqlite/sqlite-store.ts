@@ -44,6 +44,7 @@ import type {
   Row,
   Store,
   StoreCapabilities,
+  TransactionOptions,
 } from '../store.js';
 import { MissingReference, StillReferenced, UniqueViolation } from '../store-errors.js';
 import { openDatabaseFile } from './database-file.js';
@@ -111,6 +112,8 @@ export class SqliteStore implements Store {
   private readonly lock = new WriterLock();
   /** Set on the view a `transaction` hands out: runs inside it, never waits for it. */
   private readonly txState?: { done: boolean };
+  /** Set on the view of a `transaction({ failFast: true })`: single writes take no savepoint. */
+  private readonly txFailFast?: boolean;
   private savepoints = 0;
   readonly changes: SqliteChangeLog;
   /** Every stored resource by name; `logged`: those whose changes go to the change log (not verbo's own). */
@@ -121,7 +124,7 @@ export class SqliteStore implements Store {
 
   constructor(options: SqliteStoreOptions) {
     // An in-memory database belongs to one process; a file in WAL mode can be shared by several.
-    this.capabilities = { maxBindParams: 32766, multiProcess: options.path !== ':memory:' };
+    this.capabilities = { maxBindParams: 32766, multiProcess: options.path !== ':memory:', failFast: true };
     const db = openDatabaseFile(options.path);
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     if (options.path !== ':memory:') db.pragma('journal_mode = WAL');
@@ -173,14 +176,18 @@ export class SqliteStore implements Store {
    * `fn` throws. Other calls on this store wait for the end (better-sqlite3 is one connection).
    * Inside a transaction, `transaction` is a savepoint: its failure undoes only its own writes.
    */
-  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Store) => Promise<T>, options?: TransactionOptions): Promise<T> {
     if (this.txState) return this.savepoint(fn);
     await this.lock.acquire();
     const state = { done: false };
     try {
       this.guard(() => this.db.exec('BEGIN IMMEDIATE'));
       const view = Object.create(this) as SqliteStore;
-      Object.defineProperties(view, { txState: { value: state }, kv: { value: this.rawKv } });
+      Object.defineProperties(view, {
+        txState: { value: state },
+        kv: { value: this.rawKv },
+        txFailFast: { value: options?.failFast === true },
+      });
       try {
         const out = await fn(view);
         this.guard(() => this.db.exec('COMMIT'));
@@ -405,7 +412,7 @@ export class SqliteStore implements Store {
     // The row and its change-log entry in one transaction (a savepoint inside `transaction`); a failed
     // commit (disk full) throws here, so no 201 is ever given for a lost record.
     const row = this.guard(() =>
-      this.tx.immediate(() => {
+      this.atomically(() => {
         const row = this.insertRow(r, values);
         this.log([{ resource: r.name, id: row.id, kind: 'created', version: Number(row._version) }]);
         return row;
@@ -553,7 +560,7 @@ export class SqliteStore implements Store {
           return { kind: 'deleted', row: current! };
       }
     };
-    const result = this.guard(() => this.tx.immediate(run) as ModifyResult);
+    const result = this.guard(() => this.atomically(run));
     if (result.kind !== 'none') this.changes.wakeUps.emit();
     return result;
   }
@@ -565,6 +572,11 @@ export class SqliteStore implements Store {
     const count = this.guard(() => this.tx.immediate(() => this.deleteLogged(r, cond)) as number);
     if (count) this.changes.wakeUps.emit();
     return count;
+  }
+
+  /** `fn` all or nothing: a savepoint inside a transaction, none inside a fail-fast one (TransactionOptions). */
+  private atomically<T>(fn: () => T): T {
+    return this.txFailFast ? fn() : (this.tx.immediate(fn) as T);
   }
 
   /**
