@@ -2,12 +2,34 @@
 import type postgres from 'postgres';
 import { type BlobQuery, SqlBlobStore } from '../files/sql-blob-store.js';
 
+/**
+ * How PostgreSQL keeps file chunks. postgres.js sends and receives every value as text: a bytea
+ * parameter becomes a hex string twice the chunk's size, built by concatenation and then flattened
+ * (copied again), and a 256 KiB chunk's 512 KiB string went straight to V8's large-object space.
+ * So chunks are 32 KiB (each file records its size; older files keep their 256 KiB) and travel as
+ * base64 (`decode` / `encode` on the server): one 43 KiB string a chunk, in the young generation,
+ * a third less to allocate than hex and no flattening copy.
+ */
+export const PG_CHUNK_BYTES = 32 * 1024;
+
 type Conn = postgres.Sql | postgres.TransactionSql;
 type Exec = (
   sql: Conn,
   text: string,
   params: unknown[],
 ) => Promise<Record<string, unknown>[] & { count: number }>;
+
+/**
+ * Lets go of a settled statement's parameters. postgres.js keeps a query's values (`args`) and their
+ * text forms (`parameters`: a chunk's whole encoding) on the query object, and query objects outlive
+ * their statement long enough to be promoted to the old generation; a chunk's string then stays until
+ * a full collection, and a 500 MB upload piled ~60 MB of them. Nothing reads them once it settled.
+ */
+function release(query: Promise<unknown>): void {
+  const q = query as Promise<unknown> & { args?: unknown[]; parameters?: unknown[] };
+  if ('parameters' in q) q.parameters = [];
+  if ('args' in q) q.args = [];
+}
 
 /** `run` takes a pooled connection (the store's gate and error mapping); `begin` opens a transaction on one. */
 export function postgresBlobs(
@@ -17,19 +39,27 @@ export function postgresBlobs(
   const on =
     (sql: Conn): BlobQuery =>
     async (text, params) => {
-      const rows = await exec(sql, text, params);
-      return { rows, count: rows.count };
+      const query = exec(sql, text, params);
+      try {
+        const rows = await query;
+        return { rows, count: rows.count };
+      } finally {
+        release(query);
+      }
     };
-  return new SqlBlobStore({
-    query: (text, params) => run((sql) => on(sql)(text, params)),
-    transaction: (fn) =>
-      run(
-        (sql) =>
-          ('savepoint' in sql
-            ? sql.savepoint((tx: postgres.TransactionSql) => fn(on(tx)))
-            : sql.begin((tx: postgres.TransactionSql) => fn(on(tx)))) as Promise<
-            Awaited<ReturnType<typeof fn>>
-          >,
-      ),
-  });
+  return new SqlBlobStore(
+    {
+      query: (text, params) => run((sql) => on(sql)(text, params)),
+      transaction: (fn) =>
+        run(
+          (sql) =>
+            ('savepoint' in sql
+              ? sql.savepoint((tx: postgres.TransactionSql) => fn(on(tx)))
+              : sql.begin((tx: postgres.TransactionSql) => fn(on(tx)))) as Promise<
+              Awaited<ReturnType<typeof fn>>
+            >,
+        ),
+    },
+    { chunkBytes: PG_CHUNK_BYTES, base64: true },
+  );
 }

@@ -7,7 +7,7 @@ import type { StorageKind } from '../../model/field-type.js';
 import { type FieldDef, type Model, type ResourceDef, storedResources } from '../../model/model-types.js';
 import { idKindOf } from '../../model/system-fields.js';
 import { CHANGES_TABLE } from '../changes/change-log.js';
-import { blobTablesSql } from '../files/sql-blob-store.js';
+import { blobColumnsAdded, blobTablesSql } from '../files/sql-blob-store.js';
 import { jobsTableSql } from '../jobs/job-table.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
 import type { IndexSpec, SchemaStep } from './schema-plan.js';
@@ -147,6 +147,14 @@ export function bootstrapSql(d: DdlDialect): string[] {
     ...blobTablesSql(text, d.columnType('integer'), d.blobType, d.tableOptions),
     jobsTableSql(text, d.columnType('integer'), d.tableOptions),
   ];
+}
+
+/**
+ * Columns added to verbo's own tables after their first release (CREATE TABLE IF NOT EXISTS leaves
+ * an older table as it was): each with the statement that adds it where the table lacks it.
+ */
+export function ownColumnsAdded(d: DdlDialect): { table: string; column: string; sql: string }[] {
+  return blobColumnsAdded(d.columnType('integer'));
 }
 
 /**

@@ -24,6 +24,7 @@ import {
   type DdlDialect,
   failingRowsSql,
   fillSql,
+  ownColumnsAdded,
   rememberSql,
   type SchemaStatement,
 } from './schema-sql.js';
@@ -145,6 +146,7 @@ export function* syncSchema(
 ): SchemaTask<SchemaPlan> {
   for (const sql of bootstrapSql(d)) yield* run(sql);
   const { db, plan } = yield* planFor(d, model);
+  for (const c of ownColumnsAdded(d)) if (!db.tables.get(c.table)?.columns.has(c.column)) yield* run(c.sql);
   if (plan.refused.length) throw new SchemaChangeRefused(plan.refused);
   const allow = options.allow ?? 'checked';
   const steps = options.allow ? plan.steps : plan.steps.filter((s) => s.kind !== 'drop-table');
