@@ -103,9 +103,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Every write through the app's store runs the rules and hooks (write/write-pipeline.ts).
   // …and inside POST /batch every store call of its operations goes to the batch's transaction
   // (write/ambient-transaction.ts).
-  const store = ambientStore(
-    withWriteSteps(options.store, { model, validator, hooks: await loadHooks(model) }),
-  );
+  const hooks = await loadHooks(model);
+  const store = ambientStore(withWriteSteps(options.store, { model, validator, hooks }));
   const app = Fastify({
     logger: options.logger ?? false,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'traceId' }),
@@ -233,7 +232,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const batchPath = `${model.basePath}/batch`;
   registerPath(app, {
     url: batchPath,
-    handlers: { POST: batchHandler({ store, batchPath, model, jsonBodies, errorOptions }) },
+    handlers: {
+      POST: batchHandler({
+        store,
+        batchPath,
+        model,
+        jsonBodies,
+        errorOptions,
+        hookedBeforeWrite: (r) => hooks.get(r.name)?.beforeWrite !== undefined,
+      }),
+    },
     accept: { 'accept-post': 'application/json' },
     checks: { POST: { body: { types: ['application/json'], accept: 'accept-post' } } },
   });

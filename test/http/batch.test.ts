@@ -179,6 +179,36 @@ describeEachStore('POST /batch', (_target, getDb) => {
     expect((await server().request('GET', `/customers/${id}`)).status).toBe(404);
   });
 
+  it('creates in the order of its operations, as one request after the other would: ids and the change log follow it', async () => {
+    const operations = Array.from({ length: 30 }, (_, i) => ({
+      method: 'POST',
+      path: '/customers',
+      body: customer(`b-order-${i}`),
+    }));
+    const res = await server().request('POST', '/batch', { body: { operations } });
+    expect(res.status, res.text).toBe(200);
+    const ids = res.json.operations.map((o: { body: { id: number } }) => o.body.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(new Set(ids).size).toBe(30);
+    const emails = res.json.operations.map((o: { body: { email: string } }) => o.body.email);
+    expect(emails).toEqual(operations.map((o) => o.body.email));
+    // A later operation that names an earlier result waits for it, whatever ran before.
+    const chained = await server().request('POST', '/batch', {
+      body: {
+        operations: [
+          { method: 'POST', path: '/customers', body: customer('b-chain-1') },
+          { method: 'POST', path: '/customers', body: customer('b-chain-2'), ref: 'c' },
+          { method: 'POST', path: '/orders', body: { customerId: '$c.id', title: 't', amount: 2 } },
+          { method: 'GET', path: '/customers/$c.id/orders' },
+        ],
+      },
+    });
+    expect(chained.status, chained.text).toBe(200);
+    const [, c, o, listed] = chained.json.operations;
+    expect(o.body.customerId).toBe(c.body.id);
+    expect(listed.body.map((x: { id: number }) => x.id)).toEqual([o.body.id]);
+  });
+
   it('gives an operation’s refusals as the request alone: an unknown id 404, a body of the wrong media type 415', async () => {
     const missing = await server().request('POST', '/batch', {
       body: { operations: [{ method: 'PATCH', path: '/customers/999999', body: { phone: '1' } }] },

@@ -8,13 +8,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, type Problem } from '../../errors/api-error.js';
 import { ERROR_CATALOGUE, type ErrorCode } from '../../errors/error-catalogue.js';
 import type { EnvelopeEntry } from '../../errors/error-envelope.js';
-import type { Model } from '../../model/model-types.js';
+import type { Model, ResourceDef } from '../../model/model-types.js';
 import type { Store } from '../../store/store.js';
 import { inAmbientTransaction } from '../../write/ambient-transaction.js';
 import { bodyValue, type DirectEnv, dispatchDirect, type OperationAnswer } from './batch-dispatch.js';
 import { type Results, resolveBody, resolvePath } from './batch-references.js';
 import { type BatchOperation, readBatch } from './batch-request.js';
-import { matchBatchRoute } from './batch-routes.js';
+import { type BatchMatch, matchBatchRoute } from './batch-routes.js';
 
 /** The batch's own request headers every operation carries: who calls, in which language, from where. */
 const CALLER_HEADERS = [
@@ -77,6 +77,8 @@ export interface BatchOptions extends DirectEnv {
   store: Store;
   batchPath: string;
   model: Model;
+  /** Whether writes of `r` run a beforeWrite hook (which may read: its creates are not pipelined). */
+  hookedBeforeWrite: (r: ResourceDef) => boolean;
 }
 
 /** One batch's run: its operations' results by ref, and whether an operation has needed `inject`. */
@@ -86,13 +88,21 @@ interface Run {
   injected: boolean;
 }
 
-async function runOperation(
+/** An operation made ready to run: its references resolved, the request it is, and its route if called directly. */
+interface Prepared {
+  path: string;
+  headers: Record<string, string>;
+  payload: string | undefined;
+  match: BatchMatch | undefined;
+}
+
+function prepareOperation(
   options: BatchOptions,
   req: FastifyRequest,
   op: BatchOperation,
   index: number,
   run: Run,
-): Promise<OperationResult> {
+): Prepared {
   const at = `/operations/${index}`;
   const path = resolvePath(op.path, run.results, `${at}/path`);
   const body = op.body === undefined ? undefined : resolveBody(op.body, run.results, `${at}/body`);
@@ -111,6 +121,18 @@ async function runOperation(
         urlBytes: options.model.limits.urlBytes,
         bodyLimit: options.model.bodyLimit,
       });
+  if (!match) run.injected = true;
+  return { path, headers, payload, match };
+}
+
+async function runOperation(
+  options: BatchOptions,
+  req: FastifyRequest,
+  op: BatchOperation,
+  index: number,
+  run: Run,
+  { path, headers, payload, match }: Prepared,
+): Promise<OperationResult> {
   let answer: OperationAnswer;
   if (match) {
     // The headers inject would have added.
@@ -119,7 +141,6 @@ async function runOperation(
     if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
     answer = await dispatchDirect(options, req, match, op.method, path, headers, payload);
   } else {
-    run.injected = true;
     const res = await req.server.inject({
       method: op.method,
       url: path,
@@ -140,6 +161,66 @@ async function runOperation(
   return result;
 }
 
+/** Whether an operation's path or body may name an earlier result (`$ref.field`): then it waits for them. */
+const mayReference = (op: BatchOperation): boolean =>
+  op.path.includes('$') || (op.body !== undefined && JSON.stringify(op.body).includes('"$'));
+
+/** One turn of the event loop: what a started operation does before it waits on the database is done by then. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Runs the operations in order. In a fail-fast transaction, consecutive creates that name no earlier
+ * result are pipelined: each starts once the one before it has sent its one statement (a turn of
+ * the event loop later, as nothing before that statement waits on I/O), so the database receives
+ * them in order on the transaction's connection without a round trip between them (PostgreSQL).
+ * Any other operation waits until every earlier one has finished. Should anything fail, the
+ * guarded run that follows runs strictly one after the other.
+ */
+async function runOperations(
+  options: BatchOptions,
+  req: FastifyRequest,
+  ops: BatchOperation[],
+  failFast: boolean,
+): Promise<OperationResult[]> {
+  const run: Run = { results: new Map(), injected: false };
+  const out: Promise<OperationResult>[] = [];
+  let inFlight: Promise<OperationResult>[] = [];
+  let failed = false;
+  const drain = async () => {
+    const settled = await Promise.allSettled(inFlight);
+    inFlight = [];
+    for (const s of settled) if (s.status === 'rejected') throw s.reason;
+  };
+  try {
+    for (const [i, op] of ops.entries()) {
+      // A pipelined operation failed: the batch fails, no need to start more.
+      if (failed) break;
+      const independent = failFast && !mayReference(op);
+      if (!independent) await drain();
+      const prepared = prepareOperation(options, req, op, i, run);
+      const creates = prepared.match?.route.creates;
+      if (independent && creates && !options.hookedBeforeWrite(creates)) {
+        const started = runOperation(options, req, op, i, run, prepared);
+        started.catch(() => {
+          failed = true;
+        });
+        inFlight.push(started);
+        out.push(started);
+        await nextTurn();
+      } else {
+        await drain();
+        out.push(Promise.resolve(await runOperation(options, req, op, i, run, prepared)));
+      }
+    }
+    await drain();
+  } catch (e) {
+    // Nothing may still use the transaction once this returns.
+    await Promise.allSettled(inFlight);
+    throw e;
+  }
+  return Promise.all(out);
+}
+
 export function batchHandler(options: BatchOptions) {
   const { store, batchPath } = options;
   return async (req: FastifyRequest, reply: FastifyReply) => {
@@ -152,20 +233,14 @@ export function batchHandler(options: BatchOptions) {
         });
     });
     const runAll = (failFast: boolean) =>
-      store.transaction(
-        (tx) =>
-          inAmbientTransaction(tx, async () => {
-            const run: Run = { results: new Map(), injected: false };
-            const out: OperationResult[] = [];
-            for (const [i, op] of ops.entries()) out.push(await runOperation(options, req, op, i, run));
-            return out;
-          }),
-        { failFast },
-      );
+      store.transaction((tx) => inAmbientTransaction(tx, () => runOperations(options, req, ops, failFast)), {
+        failFast,
+      });
     try {
-      // Where a fail-fast transaction saves work (PostgreSQL: no savepoint per write), the batch runs
-      // in one; if anything fails, it runs again guarded, and that run's answer is the batch's
-      // (store.ts#TransactionOptions): the same as if it had only run guarded.
+      // Where a fail-fast transaction saves work (no savepoint per write), the batch runs in one,
+      // its creates pipelined; if anything fails, it runs again guarded, one operation after the
+      // other, and that run's answer is the batch's (store.ts#TransactionOptions): the same as if
+      // it had only run guarded.
       const operations = store.capabilities.failFast
         ? await runAll(true).catch(() => runAll(false))
         : await runAll(false);

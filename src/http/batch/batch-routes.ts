@@ -5,10 +5,16 @@
  * imports this module.
  */
 import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
+import type { ResourceDef } from '../../model/model-types.js';
 import type { RouteChecks } from '../routes/resource-routes.js';
 
 export interface BatchRoute {
   handler: RouteHandlerMethod;
+  /**
+   * A resource's own collection POST (not a nested one): it creates one record, and before its one
+   * store write it awaits nothing but other promises (no I/O), unless a beforeWrite hook reads.
+   */
+  creates?: ResourceDef;
   checks?: RouteChecks;
   config?: Record<string, unknown>;
 }

@@ -42,6 +42,8 @@ export interface PathSpec {
   checks?: Partial<Record<keyof PathSpec['handlers'], RouteChecks>>;
   /** POST /batch may call these handlers in process (batch/batch-dispatch.ts): a resource's JSON routes. */
   batch?: boolean;
+  /** The resource POST creates on this path, when it is the resource's own collection (batch-routes.ts). */
+  creates?: ResourceDef;
 }
 
 export interface RouteChecks {
@@ -98,6 +100,7 @@ export function registerPath(app: FastifyInstance, spec: PathSpec): void {
         handler,
         checks: spec.checks?.[method as keyof PathSpec['handlers']],
         config,
+        ...(method === 'POST' && spec.creates ? { creates: spec.creates } : {}),
       });
   }
   const refused = (['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter(
@@ -169,6 +172,7 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext, r:
     checks: collectionChecks(r),
     config: LIST_CONFIG,
     batch: true,
+    creates: r,
   });
   registerPath(app, {
     url: `${base}/:id`,
