@@ -97,7 +97,8 @@ export interface Store {
    * One record as the JSON text of `fields` built by the database (store/sql/json-select.ts), with
    * the columns its headers read (`id`, `_version`, `createdAt`, `updatedAt`, decoded as `get` would);
    * undefined when there is no such record, null when this store cannot render one of the fields
-   * exactly. Optional: a store without it is read through `get`.
+   * exactly. Optional: a store without it is read through `get` (PostgreSQL: its JSON text spaces
+   * its members, `{"id" : 1}`, and an item's body stays the same on every store).
    */
   getJson?(
     resource: ResourceDef,

@@ -13,7 +13,7 @@ import { presentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
 import type { SchemaPlan } from '../schema/schema-plan.js';
 import { type MigrationRecord, runTask, type SchemaTask, type SyncOptions } from '../schema/schema-sync.js';
 import { compileAggregate } from '../sql/aggregate-compiler.js';
-import { compileGetJson, compileSelectJson } from '../sql/json-select.js';
+import { compileSelectJson } from '../sql/json-select.js';
 import {
   compileCappedCount,
   compileCount,
@@ -21,11 +21,16 @@ import {
   compileWhere,
   Params,
 } from '../sql/sql-compiler.js';
-import { compileGetById, compileInsert, compileUpdate, encodeValues } from '../sql/write-compiler.js';
+import {
+  changedFields,
+  compileGetById,
+  compileInsert,
+  compileUpdate,
+  encodeValues,
+} from '../sql/write-compiler.js';
 import type {
   Change,
   Decide,
-  JsonRecord,
   ModifyResult,
   Row,
   Store,
@@ -56,7 +61,6 @@ type Result = Row[] & { count: number };
 interface Meta {
   get: string;
   lock: string;
-  update: { sql: string; names: string[] };
   /** Moves the identity sequence past a client-chosen integer id (like SQLite's AUTOINCREMENT). */
   bump?: string;
 }
@@ -203,7 +207,6 @@ export class PostgresStore implements Store {
       this.meta.set(r.name, {
         get: compileGetById(d, r),
         lock: compileGetById(d, r, true),
-        update: compileUpdate(d, r),
         bump:
           seq &&
           `SELECT setval('${seq.replace(/'/g, "''")}', $1::bigint) FROM ${seq} ` +
@@ -223,19 +226,6 @@ export class PostgresStore implements Store {
     const m = this.m(r);
     const [row] = await this.run(r, 'read', (sql) => exec(sql, m.get, [id]));
     return row;
-  }
-
-  async getJson(
-    r: ResourceDef,
-    id: unknown,
-    fields: readonly string[],
-  ): Promise<JsonRecord | undefined | null> {
-    const sql = compileGetJson(d, r, fields);
-    if (!sql) return null;
-    const [row] = await this.run(r, 'read', (tx) => exec(tx, sql, [id]));
-    if (!row) return undefined;
-    const { _json, ...facts } = row;
-    return { json: _json as string, row: facts };
   }
 
   async list(r: ResourceDef, query: ListQuery): Promise<Row[]> {
@@ -375,7 +365,7 @@ export class PostgresStore implements Store {
 
   private async updateRow(sql: Sql, r: ResourceDef, id: unknown, current: Row, values: Row): Promise<Row> {
     const row = stampUpdate(current, values);
-    const { sql: text, names } = this.m(r).update;
+    const { sql: text, names } = compileUpdate(d, r, changedFields(d, r, current, values));
     const [out] = await exec(sql, text, [...encodeValues(d, r, row, names), id]);
     return out;
   }

@@ -25,16 +25,56 @@ export function compileInsertMany(d: SqlDialect, r: ResourceDef, names: string[]
 }
 
 /**
- * The one UPDATE every replace and patch runs: every declared field, updatedAt and _version, bound
- * in `names` order, then the id.
+ * The declared fields whose stored value `values` changes from `current` (compared as the driver
+ * binds them). An UPDATE sets only those, so the indexes and triggers (a search index) of the
+ * others are left alone: a PATCH of one field rewrites one field.
  */
-export function compileUpdate(d: SqlDialect, r: ResourceDef): { sql: string; names: string[] } {
-  const names = [...r.fields.map((f) => f.name), 'updatedAt', '_version'];
-  const sets = names.map((n, i) => `${d.quote(n)} = ${d.param(i + 1)}`).join(', ');
-  return {
-    sql: `UPDATE ${d.quote(r.name)} SET ${sets} WHERE id = ${d.param(names.length + 1)} RETURNING ${rowOf(d, r)}`,
-    names,
-  };
+export function changedFields(d: SqlDialect, r: ResourceDef, current: Row, values: Row): string[] {
+  const changed: string[] = [];
+  for (const f of r.fields) {
+    if (d.encode(values[f.name] ?? null, f.storage) !== d.encode(current[f.name] ?? null, f.storage))
+      changed.push(f.name);
+  }
+  return changed;
+}
+
+const updates = new WeakMap<
+  SqlDialect,
+  WeakMap<ResourceDef, Map<string, { sql: string; names: string[] }>>
+>();
+
+/**
+ * The UPDATE of a replace or patch: `fields` (changedFields), updatedAt and _version, bound in
+ * `names` order, then the id. Built once per resource and field list.
+ */
+export function compileUpdate(
+  d: SqlDialect,
+  r: ResourceDef,
+  fields: readonly string[],
+): { sql: string; names: string[] } {
+  let byResource = updates.get(d);
+  if (!byResource) {
+    byResource = new WeakMap();
+    updates.set(d, byResource);
+  }
+  let shapes = byResource.get(r);
+  if (!shapes) {
+    shapes = new Map();
+    byResource.set(r, shapes);
+  }
+  const key = fields.join(',');
+  let update = shapes.get(key);
+  if (!update) {
+    const names = [...fields, 'updatedAt', '_version'];
+    const sets = names.map((n, i) => `${d.quote(n)} = ${d.param(i + 1)}`).join(', ');
+    update = {
+      sql: `UPDATE ${d.quote(r.name)} SET ${sets} WHERE id = ${d.param(names.length + 1)} RETURNING ${rowOf(d, r)}`,
+      names,
+    };
+    if (shapes.size >= 256) shapes.clear();
+    shapes.set(key, update);
+  }
+  return update;
 }
 
 /** One row by id; `lock` takes a row lock where the dialect has them (`rowLocks`). */

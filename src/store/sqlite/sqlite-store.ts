@@ -30,6 +30,7 @@ import {
   Params,
 } from '../sql/sql-compiler.js';
 import {
+  changedFields,
   compileGetById,
   compileInsert,
   compileInsertMany,
@@ -65,8 +66,6 @@ interface Prepared {
   decodeFacts: (row: Record<string, unknown>) => Row;
   /** INSERTs by their column list (joined with commas): built once per shape, not per request. */
   insert: Map<string, Database.Statement>;
-  /** The one UPDATE every replace and patch runs: declared fields, updatedAt, _version. */
-  update: { sql: string; names: string[] };
 }
 
 export interface SqliteStoreOptions {
@@ -244,7 +243,6 @@ export class SqliteStore implements Store {
         decode: rowDecoder(r.allFields.values()),
         decodeFacts: rowDecoder(JSON_RECORD_FACTS.flatMap((n) => r.allFields.get(n) ?? [])),
         insert: new Map(),
-        update: compileUpdate(d, r),
       });
     }
     return plan;
@@ -529,8 +527,9 @@ export class SqliteStore implements Store {
   private updateRow(r: ResourceDef, id: unknown, current: Row, values: Row): Row {
     const m = this.meta(r);
     const row = stampUpdate(current, values);
+    const update = compileUpdate(d, r, changedFields(d, r, current, values));
     const out = this.writeGuard(r, row, () =>
-      this.statement(m.update.sql).get(...encodeValues(d, r, row, m.update.names), this.key(r, id)),
+      this.statement(update.sql).get(...encodeValues(d, r, row, update.names), this.key(r, id)),
     ) as Row;
     return m.decode(out);
   }
