@@ -1,7 +1,7 @@
 /** Helpers for the collection-query suites (test/http/query*.test.ts): seeding, Link, call counting. */
 import { expect } from 'vitest';
 import type { ResourceDef } from '../../src/model/model-types.js';
-import type { ListQuery } from '../../src/store/query-types.js';
+import type { JsonEmbed, ListQuery } from '../../src/store/query-types.js';
 import type { Res, TestServer } from './http-harness.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: records are inspected freely
@@ -79,18 +79,34 @@ export async function walk(server: TestServer, start: string, rel: 'next' | 'pre
  */
 export async function countListCalls(server: TestServer, fn: () => Promise<void>): Promise<string[]> {
   const store = server.store;
-  const own = Object.getOwnPropertyDescriptor(store, 'list');
-  const original = store.list;
   const calls: string[] = [];
+  // Each list query once: rows (`list`), or JSON texts with to-one relations inside them
+  // (`listJson`, named `orders+customers`: one query for both).
+  const watched = ['list', 'listJson'] as const;
+  const own = watched.map((name) => Object.getOwnPropertyDescriptor(store, name));
+  const original = { list: store.list, listJson: store.listJson };
   store.list = async (r: ResourceDef, q: ListQuery) => {
     calls.push(r.name);
-    return original.call(store, r, q);
+    return original.list.call(store, r, q);
   };
+  if (original.listJson)
+    store.listJson = async (
+      r: ResourceDef,
+      q: ListQuery,
+      fields: readonly string[],
+      embeds?: readonly JsonEmbed[],
+    ) => {
+      calls.push([r.name, ...(embeds ?? []).map((e) => e.target.name)].join('+'));
+      return original.listJson!.call(store, r, q, fields, embeds);
+    };
   try {
     await fn();
   } finally {
-    if (own) Object.defineProperty(store, 'list', own);
-    else delete (store as Partial<typeof store>).list;
+    watched.forEach((name, i) => {
+      const descriptor = own[i];
+      if (descriptor) Object.defineProperty(store, name, descriptor);
+      else delete (store as Partial<typeof store>)[name];
+    });
   }
   return calls;
 }

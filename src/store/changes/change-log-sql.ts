@@ -154,12 +154,16 @@ export const CHANGE_BOUNDS_SQL = `SELECT MIN(seq) AS first, MAX(seq) AS last FRO
 /**
  * Deletes past the retention; the newest entry always stays (it carries the newest seq). An entry
  * stamped in the very millisecond of the cutoff is past it too (`maxAgeMs: 0` keeps only the newest).
+ * By age: every entry before the first one newer than the cutoff, found by reading from the oldest
+ * in `seq` order (entries are stamped in about the order of their seq), so no index on `at` is needed
+ * and the read stops where the deleting does.
  */
 export function pruneChangesSql(d: SqlDialect, retention: Retention): { sql: string; values: unknown[] } {
   const cutoff = new Date(Date.now() - retention.maxAgeMs).toISOString();
   const newest = `(SELECT MAX(seq) FROM ${CHANGES_TABLE})`;
+  const firstKept = `(SELECT seq FROM ${CHANGES_TABLE} WHERE at > ${d.param(1)} ORDER BY seq LIMIT 1)`;
   return {
-    sql: `DELETE FROM ${CHANGES_TABLE} WHERE seq < ${newest} AND (at <= ${d.param(1)} OR seq <= ${newest} - ${d.param(2)})`,
+    sql: `DELETE FROM ${CHANGES_TABLE} WHERE seq < ${newest} AND (seq < COALESCE(${firstKept}, ${newest}) OR seq <= ${newest} - ${d.param(2)})`,
     values: [cutoff, retention.maxCount],
   };
 }

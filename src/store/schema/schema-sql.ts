@@ -189,13 +189,17 @@ export function rememberSql(d: SqlDialect, model: Model, gone: string[]): Schema
   return out;
 }
 
-/** The change log (changes/change-log.ts) and its index on `at`, for pruning by age. */
+/**
+ * The change log (changes/change-log.ts). No index on `at`: every write would pay for it (a page a
+ * commit), and pruning by age reads the oldest entries in `seq` order instead (change-log-sql.ts),
+ * so the one an earlier version made is dropped.
+ */
 function changeLogTableSql(d: DdlDialect): string[] {
   const text = d.columnType('text');
   const seq = d.idColumn('integer', true).replace(/^id /, 'seq ');
   return [
     `CREATE TABLE IF NOT EXISTS ${CHANGES_TABLE} (${seq}, resource ${text} NOT NULL, id ${text} NOT NULL, kind ${text} NOT NULL, version ${d.columnType('integer')} NOT NULL, at ${text} NOT NULL, caller ${text})${d.tableOptions}`,
-    `CREATE INDEX IF NOT EXISTS ${CHANGES_TABLE}_at_idx ON ${CHANGES_TABLE}(at)`,
+    `DROP INDEX IF EXISTS ${CHANGES_TABLE}_at_idx`,
   ];
 }
 
