@@ -47,7 +47,7 @@ export interface Entry<T> {
 export type NestedClients<R, K extends keyof R> = {
   [N in keyof Shape<R, K>['toMany']]: Shape<R, K>['toMany'][N] extends { resource: infer C }
     ? C extends keyof R
-      ? CollectionClient<R, C, NestedCreate<R, K, N>>
+      ? CollectionClient<R, C, NestedCreate<R, K, N>> & AggregateClient<ReadOf<R, C>>
       : never
     : never;
 };
@@ -87,7 +87,10 @@ export interface ResourceClient<R, K extends keyof R>
    * and start again from a fresh GET when the record changed meanwhile (412).
    */
   update(id: IdOf<R, K>, fn: Mutator<ReadOf<R, K>>, options?: UpdateOptions): Promise<ReadOf<R, K>>;
-  /** The nested collections under one record: `client.customers.of(1).orders.list()`. */
+  /**
+   * The nested collections under one record: `client.customers.of(1).orders.list()`, and their
+   * groups: `client.customers.of(1).orders.aggregate({ groupBy: ['stage'] })`.
+   */
   of(id: IdOf<R, K>): NestedClients<R, K>;
   /** Uploads a file field's bytes (docs/files.md): a Blob, a ReadableStream, bytes, or a path in Node. */
   upload(id: IdOf<R, K>, field: FileOf<R, K>, data: FileData, options?: UploadOptions): Promise<FileMetadata>;
@@ -172,7 +175,8 @@ export function resourceClient(
     new Proxy({} as Record<string, unknown>, {
       get(cache, prop) {
         if (typeof prop !== 'string' || !RELATION_NAME.test(prop) || prop === 'then') return undefined;
-        cache[prop] ??= collectionClient(transport, `${itemPath(id)}/${prop}`);
+        const path = `${itemPath(id)}/${prop}`;
+        cache[prop] ??= { ...collectionClient(transport, path), ...aggregateClient(transport, path) };
         return cache[prop];
       },
     });

@@ -10,10 +10,12 @@ describeEachStore('verbo/client: aggregate', (_target, getDb) => {
   const server = useServer(getDb);
   const rec = recordingFetch();
   let api: VerboClient<Resources>;
+  let customerId: number;
 
   beforeAll(async () => {
     api = createClient<Resources>({ baseUrl: server().url, fetch: rec.fetch });
     const c = await api.customers.create(customer('agg'));
+    customerId = c.id;
     for (const [stage, amount] of [
       ['won', 100],
       ['won', 300],
@@ -63,6 +65,36 @@ describeEachStore('verbo/client: aggregate', (_target, getDb) => {
     ]);
     const [month] = await api.orders.aggregate({ groupBy: ['createdAt:month'] });
     expect(month.createdAt).toMatch(/^\d{4}-\d{2}-01T00:00:00\.000Z$/);
+  });
+
+  it('a nested collection aggregates its parent’s records only, typed like the top-level one', async () => {
+    const other = await api.customers.create(customer('agg-other'));
+    await api.customers.of(other.id).orders.create({ title: 'other', amount: 7, stage: 'won' });
+    const rows = await api.customers.of(customerId).orders.aggregate({
+      groupBy: ['stage'],
+      aggregate: ['sum(amount)'],
+      where: { amount: { gte: 100 } },
+      sort: 'stage',
+    });
+    const url = decodeURIComponent(rec.sent.at(-1)!.url);
+    expect(url).toContain(`/customers/${customerId}/orders?`);
+    expect(url).toContain('groupBy=stage&aggregate=sum(amount)');
+    expect(rows).toEqual([
+      { stage: 'open', sum_amount: 1000 },
+      { stage: 'won', sum_amount: 400 },
+    ]);
+    expect(await api.customers.of(other.id).orders.aggregate({ aggregate: ['count()'] })).toEqual([
+      { count: 1 },
+    ]);
+    const stage: 'open' | 'won' | 'lost' | null = rows[0].stage;
+    expect(stage).toBe('open');
+    // @ts-expect-error count was not asked for
+    expect(rows[0].count).toBeUndefined();
+    // @ts-expect-error nope is no field of orders
+    const e = await caught(api.customers.of(customerId).orders.aggregate({ aggregate: ['sum(nope)'] }));
+    expectClientError(e, 400, 'INVALID_QUERY_PARAMETER');
+    const gone = await caught(api.customers.of(999_999).orders.aggregate({ groupBy: ['stage'] }));
+    expectClientError(gone, 404);
   });
 
   it('a bad aggregate is a VerboError 400 naming the parameter', async () => {
