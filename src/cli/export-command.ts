@@ -3,11 +3,11 @@
  * in process, streamed to standard output as it is read (memory stays flat). Exit 0, or 2 when the
  * export could not run.
  */
-import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { ConfigError, formatProblem } from '../model/config-problem.js';
 import { type BulkApp, openBulkApp, problemLines } from './bulk-app.js';
 import { parseCommandArgs, UsageError } from './cli-args.js';
+import { fdWriter } from './fd-writer.js';
 
 export const EXPORT_USAGE = `Usage: verbo export RESOURCE [options] > FILE
 
@@ -78,11 +78,16 @@ export async function exportCommand(argv: string[]): Promise<number> {
         console.error(`verbo export: ${line}`);
       return 2;
     }
-    // Standard output redirected to a file is written synchronously (Node's SyncWriteStream): the
-    // export then never yields, and the buffers of written pages pile up faster than the GC frees
-    // them (RSS grew with the table). Asynchronous writes to fd 1, with backpressure, keep it flat.
-    const out = createWriteStream('', { fd: 1, autoClose: false });
-    await pipeline(res.stream(), out);
+    // Standard output redirected to a file is written synchronously by process.stdout (Node's
+    // SyncWriteStream): the export then never yields, and the buffers of written pages pile up
+    // faster than the GC frees them (RSS grew with the table). Asynchronous writes to fd 1, with
+    // backpressure, keep it flat, to a file or a pipe alike (cli/fd-writer.ts).
+    try {
+      await pipeline(res.stream(), fdWriter(1));
+    } catch (e) {
+      // `verbo export … | head`: a closed pipe is the reader's choice, not an error.
+      if ((e as NodeJS.ErrnoException).code !== 'EPIPE') throw e;
+    }
     return 0;
   } finally {
     await bulk.close();

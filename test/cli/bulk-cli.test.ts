@@ -1,15 +1,16 @@
 /**
  * docs/bulk.md from the command line: `verbo import db.json --from json-server` on the db.json of
- * json-server's own documentation (its README's example), and an export → import round trip that
- * gives an equal table, on both stores.
+ * json-server's own documentation (its README's example), an export → import round trip that
+ * gives an equal table, and an export into a pipe whose reader lags or leaves, on both stores.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { buildModel, parseConfigText } from '../../src/model/index.js';
 import { openStore } from '../../src/store/open-store.js';
-import { runCli } from '../support/cli-harness.js';
+import { CLI, runCli } from '../support/cli-harness.js';
 import { CRM_CONFIG } from '../support/http-harness.js';
 import { describeEachStore, storeTargets } from '../support/store-targets.js';
 
@@ -144,5 +145,44 @@ describeEachStore('verbo import / export', (target, getDb) => {
     } finally {
       await other.cleanup();
     }
+  }, 60_000);
+
+  it('export into a pipe whose reader lags: every line arrives, exit 0; a reader that leaves early: exit 0', async () => {
+    const model = buildModel(parseConfigText(readFileSync(CRM_CONFIG, 'utf8'), 'verbo.yaml'));
+    const customers = model.byName.get('customers')!;
+    const source = await openStore(getDb());
+    try {
+      await source.sync(model);
+      const rows = Array.from({ length: 3000 }, (_, i) => ({
+        name: `Piped ${i} ${'x'.repeat(100)}`,
+        email: `piped-${i}@example.com`,
+      }));
+      for (let i = 0; i < rows.length; i += 500) await source.insertMany(customers, rows.slice(i, i + 500));
+    } finally {
+      await source.close();
+    }
+    const args = ['export', 'customers', '--format', 'csv', '--config', CRM_CONFIG, '--db', getDb()];
+    // Far more than a pipe holds (64 KiB), read with pauses: the writer finds the pipe full again and again.
+    const lagging = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    let stderr = '';
+    lagging.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    lagging.stdout.setEncoding('utf8');
+    lagging.stdout.on('data', (d: string) => {
+      text += d;
+      lagging.stdout.pause();
+      setTimeout(() => lagging.stdout.resume(), 5);
+    });
+    const code = await new Promise((resolve) => lagging.on('close', resolve));
+    expect(code, stderr).toBe(0);
+    expect(text.length).toBeGreaterThan(300_000);
+    const piped = text.split('\r\n').filter((line) => /,piped-\d+@example\.com,/.test(line));
+    expect(piped).toHaveLength(3000);
+    // A reader that stops after the first chunk (`| head -1`).
+    const leaving = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    leaving.stdout.once('data', () => leaving.stdout.destroy());
+    expect(await new Promise((resolve) => leaving.on('close', resolve))).toBe(0);
   }, 60_000);
 });

@@ -19,6 +19,8 @@ export const EXPORT_MEDIA_TYPES: Record<string, ExportFormat> = {
 
 /** Rows read per query. */
 const PAGE = 1000;
+/** Lines handed on together (a chunk of the body). */
+const LINES_PER_CHUNK = 200;
 
 export interface ExportPlan {
   query: ListQuery;
@@ -122,23 +124,34 @@ export function exportStream(store: Store, r: ResourceDef, plan: ExportPlan, for
     // Without embeds or per-caller field rules, the store may build the lines (names fixed up front).
     const direct = !plan.embed && readGuarded(r).length === 0 ? columns() : undefined;
     for await (const page of pagesOf(store, r, plan, format, direct)) {
+      // A turn of the event loop between pages: SQLite reads synchronously, and a consumer that
+      // writes synchronously too (a redirected stdout) would otherwise run the whole export in
+      // microtasks, where the GC's tasks never run and freed pages pile up (RSS grew with the
+      // table); on a server, other requests get their turn.
+      await new Promise((resolve) => setImmediate(resolve));
       if (page.lines) {
-        yield page.lines.join('');
+        // In parts well under V8's large-object size (128 KB): young garbage, freed by the next
+        // scavenge, where a whole page's text would wait in the large-object space for a full GC.
+        for (let i = 0; i < page.lines.length; i += LINES_PER_CHUNK)
+          yield page.lines.slice(i, i + LINES_PER_CHUNK).join('');
         continue;
       }
       const rows = page.rows;
       const outputs = rows.map((row) => toOutput(r, row, plan.fields));
       if (plan.embed) await plan.embed(rows, outputs);
       let text = '';
-      if (format === 'ndjson') for (const out of outputs) text += `${JSON.stringify(out)}\n`;
-      else {
-        if (!names) {
-          names = Object.keys(outputs[0]);
-          text += `${names.map(csvCell).join(',')}\r\n`;
-        }
-        for (const out of outputs) text += csvLine(r, names, out);
+      if (format === 'csv' && !names) {
+        names = Object.keys(outputs[0]);
+        text += `${names.map(csvCell).join(',')}\r\n`;
       }
-      yield text;
+      for (let i = 0; i < outputs.length; i++) {
+        text += format === 'ndjson' ? `${JSON.stringify(outputs[i])}\n` : csvLine(r, names!, outputs[i]);
+        if ((i + 1) % LINES_PER_CHUNK === 0) {
+          yield text;
+          text = '';
+        }
+      }
+      if (text) yield text;
     }
     // An empty CSV export still names its columns.
     if (format === 'csv' && !names) yield `${columns().map(csvCell).join(',')}\r\n`;
