@@ -59,7 +59,7 @@ const options = {
 const started = Date.now();
 const pgUrl = process.env.VERBO_TEST_PG_URL;
 const wanted = (name) =>
-  (!a.targets || a.targets.split(',').includes(name)) && (name !== 'verbo-pg' || Boolean(pgUrl));
+  (!a.targets || a.targets.split(',').includes(name)) && (!name.startsWith('verbo-pg') || Boolean(pgUrl));
 const cleanups = [];
 const cleanup = async () => {
   while (cleanups.length)
@@ -89,18 +89,30 @@ function ensureBuilt() {
   }
 }
 
-async function startAll(dir, prefix, customers, orders, pgSuffix, { withJsonServer, withCeiling }) {
+async function startAll(
+  dir,
+  prefix,
+  customers,
+  orders,
+  pgSuffix,
+  { withJsonServer, withCeiling, withWorkers },
+) {
   const servers = {};
   const stopAll = async () => {
     for (const s of Object.values(servers)) await s.stop();
   };
   cleanups.push(stopAll);
   const sqlite = await prepareSqlite(dir, prefix, customers, orders);
+  const workers = { args: ['--workers', '2'] };
   if (wanted('verbo-sqlite')) servers['verbo-sqlite'] = await startVerbo('verbo-sqlite', sqlite.verboFile);
+  if (withWorkers && wanted('verbo-sqlite-w2'))
+    servers['verbo-sqlite-w2'] = await startVerbo('verbo-sqlite-w2', sqlite.verboFile, workers);
   if (wanted('verbo-pg')) {
     const pg = await preparePostgres(pgUrl, pgSuffix, customers, orders);
     cleanups.push(() => pg.drop());
     servers['verbo-pg'] = await startVerbo('verbo-pg', pg.url);
+    if (withWorkers && wanted('verbo-pg-w2'))
+      servers['verbo-pg-w2'] = await startVerbo('verbo-pg-w2', pg.url, workers);
   }
   if (wanted('hand-written')) servers['hand-written'] = await startBaseline(sqlite.baselineFile);
   if (withJsonServer && wanted('json-server'))
@@ -130,6 +142,7 @@ try {
   const main = await startAll(dir, 'main', options.customers, options.orders, 'main', {
     withJsonServer: true,
     withCeiling: true,
+    withWorkers: true,
   });
   await throughputPhase(main.servers, options, runs);
   peaks.main = peaksOf(main.servers);
@@ -146,7 +159,15 @@ try {
 }
 
 const summary = summarise(runs);
-const targets = ['verbo-sqlite', 'verbo-pg', 'hand-written', 'json-server', 'ceiling'].filter((t) => runs[t]);
+const targets = [
+  'verbo-sqlite',
+  'verbo-sqlite-w2',
+  'verbo-pg',
+  'verbo-pg-w2',
+  'hand-written',
+  'json-server',
+  'ceiling',
+].filter((t) => runs[t]);
 const r = ratios(summary);
 const result = {
   startedAt: new Date(started).toISOString(),

@@ -3,7 +3,7 @@
  * each run followed by a wait until the target is idle again) and deep pages (W5, a larger table).
  */
 import { getOne, probeLatency, runLoad } from './bench-load.mjs';
-import { cpuMsOf, log, memoryOf, quiesce, sampleRss } from './bench-process.mjs';
+import { childrenOf, cpuMsOf, log, memoryOf, quiesce, sampleRss } from './bench-process.mjs';
 import { TARGET_INFO } from './bench-targets.mjs';
 import {
   deepPagePaths,
@@ -112,7 +112,7 @@ export async function deepPagePhase(servers, options, runs) {
 export function peaksOf(servers) {
   const out = {};
   for (const [name, s] of Object.entries(servers)) {
-    const m = memoryOf(s.pid);
+    const m = memoryOf(s.pid, childrenOf(s.pid));
     if (m) out[name] = m.hwmKb / 1024;
   }
   return out;

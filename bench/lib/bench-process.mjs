@@ -1,6 +1,6 @@
 /** Starting, watching and stopping target servers: one OS process each, memory read from /proc. */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** A port the kernel says is free right now. */
@@ -24,21 +24,27 @@ export const log = (...m) =>
   process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(3)} s] ${m.join(' ')}\n`);
 
 /** kB figures of /proc/PID/status: VmRSS now, VmHWM the peak so far. Undefined once the process is gone. */
-export function memoryOf(pid) {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-    return { rssKb: kb('VmRSS'), hwmKb: kb('VmHWM') };
-  } catch {
-    return undefined;
+export function memoryOf(pid, children = []) {
+  let total;
+  for (const p of [pid, ...children]) {
+    try {
+      const status = readFileSync(`/proc/${p}/status`, 'utf8');
+      const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+      // `--workers N`: the server's memory is its own and its workers' (peaks summed).
+      total = { rssKb: (total?.rssKb ?? 0) + kb('VmRSS'), hwmKb: (total?.hwmKb ?? 0) + kb('VmHWM') };
+    } catch {
+      if (p === pid) return undefined;
+    }
   }
+  return total;
 }
 
 /** Samples VmRSS every `everyMs` until stopped; returns the largest sample in MB. */
 export function sampleRss(pid, everyMs = 100) {
   let peak = 0;
+  const children = childrenOf(pid);
   const take = () => {
-    const m = memoryOf(pid);
+    const m = memoryOf(pid, children);
     if (m && m.rssKb > peak) peak = m.rssKb;
   };
   take();
@@ -108,12 +114,33 @@ export async function startServer(name, args, port, { env = {}, cwd, timeoutMs =
 
 /** CPU time (ms) the process has used so far, from /proc/PID/stat (utime + stime). */
 export function cpuMsOf(pid) {
+  const own = statOf(pid);
+  if (!own) return undefined;
+  // `--workers N`: the workers are the server's children and do the work.
+  let ms = own.cpuMs;
+  for (const child of childrenOf(pid)) ms += statOf(child)?.cpuMs ?? 0;
+  return ms;
+}
+
+/** The parent pid and user+system CPU (ms) of a process, from /proc/PID/stat. */
+function statOf(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    return { ppid: Number(fields[1]), cpuMs: (Number(fields[11]) + Number(fields[12])) * 10 };
   } catch {
     return undefined;
+  }
+}
+
+/** The pids whose parent is `pid` (a cluster's workers). */
+export function childrenOf(pid) {
+  try {
+    return readdirSync('/proc')
+      .filter((e) => /^\d+$/.test(e) && e !== String(pid))
+      .filter((e) => statOf(e)?.ppid === pid);
+  } catch {
+    return [];
   }
 }
 

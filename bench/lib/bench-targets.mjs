@@ -16,17 +16,31 @@ const CEILING = join(ROOT, 'bench', 'baselines', 'node-http-ceiling.mjs');
 export const TARGET_INFO = {
   'verbo-sqlite': { flavour: 'verbo', label: 'verbo (SQLite)' },
   'verbo-pg': { flavour: 'verbo', label: 'verbo (PostgreSQL)' },
+  'verbo-sqlite-w2': { flavour: 'verbo', label: 'verbo (SQLite), --workers 2' },
+  'verbo-pg-w2': { flavour: 'verbo', label: 'verbo (PostgreSQL), --workers 2' },
   'hand-written': { flavour: 'baseline', label: 'hand-written Fastify + better-sqlite3' },
   'json-server': { flavour: 'json-server', label: 'json-server' },
   ceiling: { flavour: 'ceiling', label: 'ceiling (node:http, fixed body)' },
 };
 
 /** verbo serve on `db`; `nodeFlags` go before the script (e.g. --cpu-prof). */
-export async function startVerbo(name, db, { nodeFlags = [], env } = {}) {
+export async function startVerbo(name, db, { nodeFlags = [], env, args = [] } = {}) {
   const port = await freePort();
   return startServer(
     name,
-    [...nodeFlags, VERBO, 'serve', CONFIG, '--db', db, '--port', String(port), '--log-level', 'silent'],
+    [
+      ...nodeFlags,
+      VERBO,
+      'serve',
+      CONFIG,
+      '--db',
+      db,
+      '--port',
+      String(port),
+      '--log-level',
+      'silent',
+      ...args,
+    ],
     port,
     { cwd: ROOT, env },
   );
