@@ -44,6 +44,11 @@ export interface StoreCapabilities {
   multiProcess: boolean;
   /** `transaction(fn, { failFast: true })` saves work here (a savepoint per write; on PostgreSQL a round trip). */
   failFast?: boolean;
+  /**
+   * Statements issued without waiting for the one before share round trips (PostgreSQL's
+   * pipelining): POST /batch then starts its independent creates without waiting for each other.
+   */
+  pipelines?: boolean;
 }
 
 export interface TransactionOptions {

@@ -77,6 +77,17 @@ describeEachStore('code hooks', (_target, getDb) => {
     expect(calls()[2][3]).toBe(put.headers.get('x-trace-id'));
   });
 
+  it('in a batch each create’s beforeWrite reads what the operations before it wrote (docs/batch.md)', async () => {
+    const operations = Array.from({ length: 4 }, () => ({
+      method: 'POST',
+      path: '/leads',
+      body: { name: 'batchy' },
+    }));
+    const res = await s.request('POST', '/batch', { body: { operations } });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.operations.map((o: { body: { score: number } }) => o.body.score)).toEqual([0, 1, 2, 3]);
+  });
+
   it('ctx.reject answers 400 with the hook code and message; nothing is written', async () => {
     const res = await s.request('POST', '/leads', {
       body: { name: 'spam' },

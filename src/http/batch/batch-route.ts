@@ -169,12 +169,12 @@ const mayReference = (op: BatchOperation): boolean =>
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Runs the operations in order. In a fail-fast transaction, consecutive creates that name no earlier
- * result are pipelined: each starts once the one before it has sent its one statement (a turn of
- * the event loop later, as nothing before that statement waits on I/O), so the database receives
- * them in order on the transaction's connection without a round trip between them (PostgreSQL).
- * Any other operation waits until every earlier one has finished. Should anything fail, the
- * guarded run that follows runs strictly one after the other.
+ * Runs the operations in order. In a fail-fast transaction on a store that pipelines (PostgreSQL),
+ * consecutive creates that name no earlier result are pipelined: each starts once the one before
+ * it has sent its one statement (a turn of the event loop later, as nothing before that statement
+ * waits on I/O), so the database receives them in order on the transaction's connection without a
+ * round trip between them. Any other operation waits until every earlier one has finished. Should
+ * anything fail, the guarded run that follows runs strictly one after the other.
  */
 async function runOperations(
   options: BatchOptions,
@@ -183,6 +183,8 @@ async function runOperations(
   failFast: boolean,
 ): Promise<OperationResult[]> {
   const run: Run = { results: new Map(), injected: false };
+  // Only where the store's statements can share round trips (SQLite's run as they are called).
+  const pipelining = failFast && options.store.capabilities.pipelines === true;
   const out: Promise<OperationResult>[] = [];
   let inFlight: Promise<OperationResult>[] = [];
   let failed = false;
@@ -195,7 +197,7 @@ async function runOperations(
     for (const [i, op] of ops.entries()) {
       // A pipelined operation failed: the batch fails, no need to start more.
       if (failed) break;
-      const independent = failFast && !mayReference(op);
+      const independent = pipelining && !mayReference(op);
       if (!independent) await drain();
       const prepared = prepareOperation(options, req, op, i, run);
       const creates = prepared.match?.route.creates;

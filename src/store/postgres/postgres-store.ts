@@ -105,7 +105,12 @@ const LOCK_TIMEOUT_MS = 5000;
 
 export class PostgresStore implements Store {
   /** The driver refuses 65534 or more parameters in one statement. */
-  readonly capabilities: StoreCapabilities = { maxBindParams: 65533, multiProcess: true, failFast: true };
+  readonly capabilities: StoreCapabilities = {
+    maxBindParams: 65533,
+    multiProcess: true,
+    failFast: true,
+    pipelines: true,
+  };
   readonly kv: PostgresKeyValue;
   /** Files of `storage.files.driver: database`, in bytea chunks (store/files/sql-blob-store.ts). */
   readonly blobs: BlobStore;
