@@ -165,6 +165,10 @@ async function runOperation(
 const mayReference = (op: BatchOperation): boolean =>
   op.path.includes('$') || (op.body !== undefined && JSON.stringify(op.body).includes('"$'));
 
+/** A create naming its own id: on PostgreSQL a second statement may follow its insert (the id sequence moved past it). */
+const choosesId = (op: BatchOperation): boolean =>
+  typeof op.body === 'object' && op.body !== null && Object.hasOwn(op.body, 'id');
+
 /** One turn of the event loop: what a started operation does before it waits on the database is done by then. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -201,7 +205,7 @@ async function runOperations(
       if (!independent) await drain();
       const prepared = prepareOperation(options, req, op, i, run);
       const creates = prepared.match?.route.creates;
-      if (independent && creates && !options.hookedBeforeWrite(creates)) {
+      if (independent && creates && !options.hookedBeforeWrite(creates) && !choosesId(op)) {
         const started = runOperation(options, req, op, i, run, prepared);
         started.catch(() => {
           failed = true;
