@@ -31,3 +31,13 @@ export function stampUpdate(current: Row, values: Row): Row {
 
 /** The columns an INSERT names: those with a value. */
 export const presentColumns = (row: Row): string[] => Object.keys(row).filter((n) => row[n] !== undefined);
+
+/** Whether `row` has a value for exactly the columns `names`, in that order (presentColumns, without an array). */
+export function samePresentColumns(row: Row, names: string[]): boolean {
+  let n = 0;
+  for (const k in row) {
+    if (row[k] === undefined) continue;
+    if (names[n++] !== k) return false;
+  }
+  return n === names.length;
+}

@@ -9,7 +9,7 @@ import type { BlobStore } from '../files/blob-store.js';
 import type { QueryPlanShape } from '../index-advice.js';
 import { type JobStore, SqlJobTable } from '../jobs/job-table.js';
 import type { Filter, JsonEmbed, ListQuery } from '../query-types.js';
-import { presentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
+import { presentColumns, samePresentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
 import type { SchemaPlan } from '../schema/schema-plan.js';
 import { type MigrationRecord, runTask, type SchemaTask, type SyncOptions } from '../schema/schema-sync.js';
 import { compileAggregate } from '../sql/aggregate-compiler.js';
@@ -25,8 +25,11 @@ import {
   changedFields,
   compileGetById,
   compileInsert,
+  compileInsertMany,
   compileUpdate,
+  encodeRows,
   encodeValues,
+  statementSizes,
 } from '../sql/write-compiler.js';
 import type {
   Change,
@@ -99,6 +102,9 @@ class Gate {
     else this.active--;
   }
 }
+
+/** Most rows in one multi-row INSERT of `insertMany`. */
+const MAX_ROWS_PER_INSERT = 256;
 
 /** How long a statement waits for a row or table lock before it is refused (ms). */
 const LOCK_TIMEOUT_MS = 5000;
@@ -333,14 +339,51 @@ export class PostgresStore implements Store {
     return row;
   }
 
+  /**
+   * Rows inserted by multi-row INSERT … RETURNING statements, each with its rows' change-log entries
+   * (as one row's insert has): a run of rows naming the same columns goes in as statements of 2^k
+   * rows, so a shape has a handful of texts to prepare. After a run of rows that chose their ids,
+   * the identity sequence is moved past the largest (as each such row's insert does), so the rows
+   * after them that get an id from it never take one of theirs.
+   */
+  private async insertRows(sql: Sql, r: ResourceDef, rows: Row[]): Promise<Row[]> {
+    const now = new Date().toISOString();
+    const stamped = rows.map((values) => stampInsert(r, values, now));
+    const bump = this.m(r).bump;
+    const out: Row[] = [];
+    for (let i = 0; i < stamped.length; ) {
+      const names = presentColumns(stamped[i]);
+      let end = i + 1;
+      while (end < stamped.length && samePresentColumns(stamped[end], names)) end++;
+      const run: Row[] = [];
+      // Two parameters more for the change log's time and writer.
+      const maxParams = this.capabilities.maxBindParams - 2;
+      for (const k of statementSizes(end - i, names.length, MAX_ROWS_PER_INSERT, maxParams)) {
+        const insert = compileInsertMany(d, r, names, k, true);
+        const params = encodeRows(d, r, stamped.slice(i, i + k), names);
+        const written = this.logged.has(r.name)
+          ? await exec(sql, insertLoggedSql(insert, params.length, r.name), [
+              ...params,
+              new Date().toISOString(),
+              currentWriter(),
+            ])
+          : await exec(sql, insert, params);
+        run.push(...written);
+        i += k;
+      }
+      if (bump && rows[i - 1].id !== undefined) {
+        // The ids may pass 2^53 (their digits, model/exact-integer.ts): compared as BigInts.
+        let most = BigInt(String(run[0].id));
+        for (const row of run) if (BigInt(String(row.id)) > most) most = BigInt(String(row.id));
+        await exec(sql, bump, [String(most)]);
+      }
+      out.push(...run);
+    }
+    return out;
+  }
+
   async insertMany(r: ResourceDef, rows: Row[]): Promise<Row[]> {
-    const written = await this.run(r, 'write', (sql) =>
-      atomic(sql, async (tx) => {
-        const out: Row[] = [];
-        for (const values of rows) out.push(await this.insertRow(tx, r, values));
-        return out;
-      }),
-    );
+    const written = await this.run(r, 'write', (sql) => atomic(sql, (tx) => this.insertRows(tx, r, rows)));
     if (written.length) this.changes.wakeUps.emit();
     return written;
   }

@@ -17,11 +17,33 @@ export function compileInsert(d: SqlDialect, r: ResourceDef, names: string[], re
   return `INSERT INTO ${d.quote(r.name)} (${names.map(d.quote).join(', ')}) VALUES (${params})${returning ? ` RETURNING ${rowOf(d, r)}` : ''}`;
 }
 
-/** An INSERT of `rows` rows of the named columns, bound row after row, without RETURNING. */
-export function compileInsertMany(d: SqlDialect, r: ResourceDef, names: string[], rows: number): string {
+/** An INSERT of `rows` rows of the named columns, bound row after row (`RETURNING *` if asked). */
+export function compileInsertMany(
+  d: SqlDialect,
+  r: ResourceDef,
+  names: string[],
+  rows: number,
+  returning = false,
+): string {
   let n = 0;
   const tuples = Array.from({ length: rows }, () => `(${names.map(() => d.param(++n)).join(', ')})`);
-  return `INSERT INTO ${d.quote(r.name)} (${names.map(d.quote).join(', ')}) VALUES ${tuples.join(', ')}`;
+  return `INSERT INTO ${d.quote(r.name)} (${names.map(d.quote).join(', ')}) VALUES ${tuples.join(', ')}${returning ? ` RETURNING ${rowOf(d, r)}` : ''}`;
+}
+
+/**
+ * A run of rows cut into statements of 2^k rows (at most `most`, and as many as `maxParams`
+ * allows), so a shape has a handful of statement texts to prepare: the sizes, in order.
+ */
+export function statementSizes(rows: number, columns: number, most: number, maxParams: number): number[] {
+  const cap = Math.min(most, 2 ** Math.floor(Math.log2(Math.max(1, maxParams / columns))));
+  const sizes: number[] = [];
+  for (let left = rows; left > 0; ) {
+    let k = cap;
+    while (k > left) k >>= 1;
+    sizes.push(k);
+    left -= k;
+  }
+  return sizes;
 }
 
 /**
@@ -102,4 +124,18 @@ export function encodeValues(d: SqlDialect, r: ResourceDef, row: Row, names: str
     const f = r.allFields.get(n);
     return f ? d.encode(row[n], f.storage) : (row[n] ?? null);
   });
+}
+
+/** The values of `rows` for `names`, row after row, as the driver binds them (a multi-row INSERT). */
+export function encodeRows(d: SqlDialect, r: ResourceDef, rows: Row[], names: string[]): unknown[] {
+  const fields = names.map((n) => r.allFields.get(n));
+  const values: unknown[] = new Array(rows.length * names.length);
+  let v = 0;
+  for (const row of rows)
+    for (let c = 0; c < names.length; c++) {
+      const f = fields[c];
+      const x = row[names[c]];
+      values[v++] = f ? d.encode(x, f.storage) : (x ?? null);
+    }
+  return values;
 }

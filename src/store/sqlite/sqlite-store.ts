@@ -10,7 +10,7 @@ import type { BlobStore } from '../files/blob-store.js';
 import type { QueryPlanShape } from '../index-advice.js';
 import { type JobStore, SqlJobTable } from '../jobs/job-table.js';
 import type { Filter, JsonEmbed, ListQuery } from '../query-types.js';
-import { presentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
+import { presentColumns, samePresentColumns, stampInsert, stampUpdate } from '../row-stamp.js';
 import type { SchemaPlan } from '../schema/schema-plan.js';
 import {
   type MigrationRecord,
@@ -35,7 +35,9 @@ import {
   compileInsert,
   compileInsertMany,
   compileUpdate,
+  encodeRows,
   encodeValues,
+  statementSizes,
 } from '../sql/write-compiler.js';
 import type {
   Decide,
@@ -81,16 +83,6 @@ const MAX_ROWS_PER_INSERT = 256;
 
 /** The `created` entries of rows inserted together, their ids a JSON array of texts (in order). */
 const LOG_CREATED_SQL = `INSERT INTO ${CHANGES_TABLE} (resource, id, kind, version, at, caller) SELECT ?, value, 'created', 1, ?, ? FROM json_each(?) ORDER BY key`;
-
-/** Whether `row` has a value for exactly the columns `names` (presentColumns, without an array). */
-function sameColumns(row: Row, names: string[]): boolean {
-  let n = 0;
-  for (const k in row) {
-    if (row[k] === undefined) continue;
-    if (names[n++] !== k) return false;
-  }
-  return n === names.length;
-}
 
 /** How often the WAL is checkpointed: a window's writes are copied to the database file once. */
 const WAL_CHECKPOINT_MS = 250;
@@ -437,16 +429,14 @@ export class SqliteStore implements Store {
     while (i < out.length) {
       const names = presentColumns(out[i]);
       const shape = names.join(',');
-      const fields = names.map((n) => r.allFields.get(n));
       let end = i + 1;
-      while (end < out.length && sameColumns(out[end], names)) end++;
-      const most = Math.min(
+      while (end < out.length && samePresentColumns(out[end], names)) end++;
+      for (const k of statementSizes(
+        end - i,
+        names.length,
         MAX_ROWS_PER_INSERT,
-        2 ** Math.floor(Math.log2(this.capabilities.maxBindParams / names.length)),
-      );
-      while (i < end) {
-        let k = most;
-        while (k > end - i) k >>= 1;
+        this.capabilities.maxBindParams,
+      )) {
         const key = `known:${k}:${shape}`;
         let insert = m.insert.get(key);
         if (!insert) {
@@ -455,14 +445,7 @@ export class SqliteStore implements Store {
           m.insert.set(key, insert);
         }
         const part = out.slice(i, i + k);
-        const values: unknown[] = new Array(k * names.length);
-        let v = 0;
-        for (const row of part)
-          for (let c = 0; c < names.length; c++) {
-            const f = fields[c];
-            const x = row[names[c]];
-            values[v++] = f ? d.encode(x, f.storage) : (x ?? null);
-          }
+        const values = encodeRows(d, r, part, names);
         const statement = insert;
         const info = this.writeGuard(r, part, () => statement.run(values));
         if (!names.includes('id')) {
