@@ -133,8 +133,9 @@ describe('SQLite storage faults [sqlite]', () => {
       expect(full, 'the disk never filled up').toBeDefined();
       expectEnvelope(full!, 507, 'INSUFFICIENT_STORAGE');
       expect(full!.headers.get('retry-after')).toMatch(/^\d+$/);
+      // Larger than whatever room the refused create left (an UPDATE writes only the fields it changes).
       const patch = await server.request('PATCH', `/customers/${first.json.id}`, {
-        body: { tags: { pad: 'y'.repeat(20_000) } },
+        body: { tags: { pad: 'y'.repeat(400_000) } },
       });
       expectEnvelope(patch, 507, 'INSUFFICIENT_STORAGE');
       expect((await server.request('GET', `/customers/${first.json.id}`)).json.tags).toBeNull();
