@@ -88,7 +88,14 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  served?.kill('SIGTERM');
+  // npx runs verbo as its child: the whole process group goes, or the server outlives the suite.
+  if (served?.pid) {
+    try {
+      process.kill(-served.pid, 'SIGTERM');
+    } catch {
+      served.kill('SIGTERM');
+    }
+  }
   mirror?.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -113,6 +120,7 @@ describe(`the packed ${pkg.name} package, installed into an empty project`, () =
     const child = spawn('npx', ['verbo', 'serve', 'verbo.yaml', '--port', '0', '--db', 'data/app.sqlite'], {
       cwd: project,
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     served = child;
     let out = '';
