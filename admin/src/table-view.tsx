@@ -10,6 +10,7 @@ import { ExportButtons, ImportButton } from './bulk-panel.js';
 import { loadColumns, saveColumns } from './columns.js';
 import { type Filter, FilterBuilder, filterParams } from './filter-builder.js';
 import type { Row } from './format.js';
+import { GroupsPanel } from './groups-panel.js';
 import { t } from './i18n.js';
 import { orderOf } from './live-order.js';
 import { useLiveTable } from './live-table.js';
@@ -291,6 +292,16 @@ export function TableView({ model, resource, initial, may, mayImport, mayRead }:
         </div>
         {resource.search && <SearchBox resource={resource} value={q} onSearch={setQ} />}
         <FilterBuilder resource={resource} filters={filters} onApply={setFilters} />
+        {may('read') && (
+          <GroupsPanel
+            resource={resource}
+            params={[
+              ...filterParams(filters),
+              ...(q.trim() ? ([['q', q.trim()]] as [string, string][]) : []),
+            ]}
+            onFailure={setFailure}
+          />
+        )}
       </div>
       {failure && <Banner problems={failure.problems} />}
       <div

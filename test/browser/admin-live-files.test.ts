@@ -3,7 +3,8 @@
  * example (customers have an `avatar` file field; no sign-in): upload with the record, preview,
  * errors under the field, replace and remove (docs/files.md); a table and a record page that follow
  * changes made by another client (docs/realtime.md); export of the filtered list and an import job
- * followed to its result (docs/bulk.md); the search box, where the list takes `q` (docs/search.md).
+ * followed to its result (docs/bulk.md); the search box, where the list takes `q` (docs/search.md);
+ * the list grouped by a field (docs/aggregates.md).
  * Screenshots under test-results/admin/, axe-core on each new screen.
  */
 import { readFileSync } from 'node:fs';
@@ -262,6 +263,31 @@ if (!hasChromium) {
       await page.getByRole('heading', { name: 'orders' }).waitFor();
       expect(await page.getByRole('button', { name: 'Count' }).count()).toBe(1);
       expect(await page.getByLabel('Search orders').count()).toBe(0);
+      await page.close();
+    }, 20_000);
+
+    it('groups the filtered list by a field: counts per group, as GET ?groupBy= answers (docs/aggregates.md)', async () => {
+      const page = await open('customers?status[ne]=churned');
+      await page.getByRole('heading', { name: 'customers' }).waitFor();
+      await page.getByText('Group by', { exact: true }).first().click();
+      await page.getByLabel('Group by').selectOption('status');
+      const table = page.locator('table.groups-table');
+      await table.waitFor();
+      const shown = await table
+        .locator('tbody tr')
+        .evaluateAll((rows) =>
+          rows.map((r) => Array.from(r.querySelectorAll('td'), (td) => td.textContent).slice(0, 2)),
+        );
+      const expected = await (
+        await fetch(`${server.url}/customers?status[ne]=churned&groupBy=status&sort=-count`)
+      ).json();
+      expect(shown).toEqual(
+        expected.map((g: { status: string; count: number }) => [g.status, String(g.count)]),
+      );
+      expect(shown.map(([status]) => status)).not.toContain('churned');
+      expect(shown.length).toBeGreaterThan(0);
+      await shot(page, 'table-groups');
+      await scan(page, 'table with groups');
       await page.close();
     }, 20_000);
 
