@@ -65,10 +65,13 @@ describeEachStore('list as JSON text built by the store', (target, getDb) => {
   });
 
   it('reads one record by id as the same text, with the stored columns its ETag and Last-Modified read', async () => {
-    if (!store.getJson) {
-      console.log(`${target.name}: no getJson (an item is read as a row), nothing to compare`);
+    // PostgreSQL spaces its JSON text's members: its items are read as rows, so an item's body is
+    // byte-identical on both stores (store.ts getJson).
+    if (target.name === 'postgres') {
+      expect(store.getJson).toBeUndefined();
       return;
     }
+    expect(store.getJson, `${target.name} builds a record's JSON itself`).toBeDefined();
     const fields = [...things.allFields.keys()];
     for (const row of await store.list(things, byId)) {
       const found = await store.getJson!(things, row.id, fields);

@@ -7,7 +7,7 @@
  */
 import type { ResourceDef } from '../../model/model-types.js';
 import type { JsonEmbed, ListQuery } from '../query-types.js';
-import { cachedExpression } from './expression-cache.js';
+import { cachedExpression, shapeCache } from './expression-cache.js';
 import { type CompiledSelect, compileSelect } from './sql-compiler.js';
 import type { SqlDialect } from './sql-dialect.js';
 
@@ -34,7 +34,7 @@ function recordPairs(d: SqlDialect, r: ResourceDef, fields: readonly string[]): 
 
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
-const embeddingShapes = new WeakMap<SqlDialect, WeakMap<ResourceDef, Map<string, string | undefined>>>();
+const embeddingShapes = shapeCache<string | undefined>(64);
 
 /**
  * A record's JSON object with to-one relations inside it (`embed=customer`, http/query/embed.ts):
@@ -48,25 +48,13 @@ function embeddingExpression(
   embeds: readonly JsonEmbed[],
 ): string | undefined {
   if (!embeds.length) return jsonRecordExpression(d, r, fields);
-  let byResource = embeddingShapes.get(d);
-  if (!byResource) {
-    byResource = new WeakMap();
-    embeddingShapes.set(d, byResource);
-  }
-  let shapes = byResource.get(r);
-  if (!shapes) {
-    shapes = new Map();
-    byResource.set(r, shapes);
-  }
   const key = `${fields.join(',')}|${embeds.map((e) => `${e.name}:${e.fields.join(',')}`).join('|')}`;
-  if (shapes.has(key)) return shapes.get(key);
-  const pairs = recordPairs(d, r, fields);
-  let expression: string | undefined;
-  if (pairs && d.jsonNested) {
-    let built = 0;
+  return embeddingShapes(d, r, key, () => {
+    const pairs = recordPairs(d, r, fields);
+    if (!pairs || !d.jsonNested) return undefined;
     for (const [i, e] of embeds.entries()) {
       const inner = jsonRecordExpression(d, e.target, e.fields);
-      if (!inner) break;
+      if (!inner) return undefined;
       const alias = d.quote(`_embed${i}`);
       const subquery = `SELECT ${inner} FROM ${d.quote(e.target.name)} AS ${alias} WHERE ${alias}.${d.quote('id')} = ${d.quote(r.name)}.${d.quote(e.field)}`;
       // A relation named as one of the fields takes its place (embed.ts sets the same key).
@@ -74,13 +62,9 @@ function embeddingExpression(
       const at = fields.indexOf(e.name);
       if (at >= 0) pairs[at] = pair;
       else pairs.push(pair);
-      built++;
     }
-    if (built === embeds.length) expression = d.jsonObject!(pairs);
-  }
-  if (shapes.size >= 64) shapes.clear();
-  shapes.set(key, expression);
-  return expression;
+    return d.jsonObject?.(pairs);
+  });
 }
 
 /** A file field: its metadata and download URL, `{path}/{id}/{field}` as representation.ts writes it. */

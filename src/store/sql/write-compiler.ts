@@ -5,6 +5,7 @@
 import type { ResourceDef } from '../../model/model-types.js';
 import type { Filter } from '../query-types.js';
 import type { Row } from '../store.js';
+import { shapeCache } from './expression-cache.js';
 import { compileWhere, Params } from './sql-compiler.js';
 import type { SqlDialect } from './sql-dialect.js';
 
@@ -60,10 +61,7 @@ export function changedFields(d: SqlDialect, r: ResourceDef, current: Row, value
   return changed;
 }
 
-const updates = new WeakMap<
-  SqlDialect,
-  WeakMap<ResourceDef, Map<string, { sql: string; names: string[] }>>
->();
+const updates = shapeCache<{ sql: string; names: string[] }>(256);
 
 /**
  * The UPDATE of a replace or patch: `fields` (changedFields), updatedAt and _version, bound in
@@ -74,29 +72,14 @@ export function compileUpdate(
   r: ResourceDef,
   fields: readonly string[],
 ): { sql: string; names: string[] } {
-  let byResource = updates.get(d);
-  if (!byResource) {
-    byResource = new WeakMap();
-    updates.set(d, byResource);
-  }
-  let shapes = byResource.get(r);
-  if (!shapes) {
-    shapes = new Map();
-    byResource.set(r, shapes);
-  }
-  const key = fields.join(',');
-  let update = shapes.get(key);
-  if (!update) {
+  return updates(d, r, fields.join(','), () => {
     const names = [...fields, 'updatedAt', '_version'];
     const sets = names.map((n, i) => `${d.quote(n)} = ${d.param(i + 1)}`).join(', ');
-    update = {
+    return {
       sql: `UPDATE ${d.quote(r.name)} SET ${sets} WHERE id = ${d.param(names.length + 1)} RETURNING ${rowOf(d, r)}`,
       names,
     };
-    if (shapes.size >= 256) shapes.clear();
-    shapes.set(key, update);
-  }
-  return update;
+  });
 }
 
 /** One row by id; `lock` takes a row lock where the dialect has them (`rowLocks`). */
