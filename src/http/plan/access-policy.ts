@@ -109,31 +109,35 @@ function canRead(r: ResourceDef, caller: Caller | undefined, row: Row): boolean 
 
 const ALL: AccessScope = { where: [], stamp: (values) => values };
 
-/**
- * Checks `action` on resource `r` for this request's caller; throws 401/403 when the rules refuse.
- * With `row` (the record the operation touches): throws 404 (or 403) when it is someone else's.
- */
+/** The caller's decision on `action` (throws 401/403 when the rules refuse); no rules: every record. */
+function permitted(req: FastifyRequest, r: ResourceDef, action: AccessAction) {
+  const rules = r.access;
+  if (!rules) return undefined;
+  const caller = callerOf(req);
+  const { decision, where } = decideWith(rules[action], caller);
+  if (decision === 'unauthenticated' || decision === 'forbidden')
+    throw refusal(req, r, action, rules[action], decision);
+  return { rules, caller, decision, where };
+}
+
 /**
  * `authorize(req, r, 'read')` before the record is read: throws the same refusals, and answers
  * whether the caller may read every record of `r`, so no record needs checking (a GET may then
  * send the store's JSON text as it is).
  */
 export function readsEveryRecord(req: FastifyRequest, r: ResourceDef): boolean {
-  const rules = r.access;
-  if (!rules) return true;
-  const { decision } = decideWith(rules.read, callerOf(req));
-  if (decision === 'unauthenticated' || decision === 'forbidden')
-    throw refusal(req, r, 'read', rules.read, decision);
-  return decision === 'all';
+  const p = permitted(req, r, 'read');
+  return !p || p.decision === 'all';
 }
 
+/**
+ * Checks `action` on resource `r` for this request's caller; throws 401/403 when the rules refuse.
+ * With `row` (the record the operation touches): throws 404 (or 403) when it is someone else's.
+ */
 export function authorize(req: FastifyRequest, r: ResourceDef, action: AccessAction, row?: Row): AccessScope {
-  const rules = r.access;
-  if (!rules) return ALL;
-  const caller = callerOf(req);
-  const { decision, where } = decideWith(rules[action], caller);
-  if (decision === 'unauthenticated' || decision === 'forbidden')
-    throw refusal(req, r, action, rules[action], decision);
+  const p = permitted(req, r, action);
+  if (!p) return ALL;
+  const { rules, caller, decision, where } = p;
   if (decision === 'filtered' && row && !recordPasses(r, rules[action], caller, row)) {
     const canSee = action !== 'read' && canRead(r, caller, row);
     if (action !== 'read' && canSee)
