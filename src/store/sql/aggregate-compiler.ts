@@ -9,7 +9,7 @@ import type { StorageKind } from '../../model/field-type.js';
 import type { FieldDef, ResourceDef } from '../../model/model-types.js';
 import type { AggregateQuery, AggregateTerm, HavingFilter } from '../aggregate-query.js';
 import type { AggregateDialect } from './aggregate-dialect.js';
-import { compileWhere, Params } from './sql-compiler.js';
+import { compileWhere, limitClause, Params } from './sql-compiler.js';
 import type { SqlDialect } from './sql-dialect.js';
 
 const COMPARE: Record<string, string> = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
@@ -144,7 +144,7 @@ export function compileAggregate(
   // NULL is the smallest value, as in lists (sql-compiler.ts#compileOrder); output names, never input columns.
   const order = q.sort.map((s) => `${d.quote(s.key)} ${s.desc ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`);
   if (order.length) sql += ` ORDER BY ${order.join(', ')}`;
-  sql += ` LIMIT ${p.add(q.limit)}`;
+  sql += limitClause(d, p, q.limit);
   if (q.offset) sql += ` OFFSET ${p.add(q.offset)}`;
   const decode = (row: Record<string, unknown>) => {
     for (const c of columns) row[c.key] = c.wide ? c.wide.decode(row) : c.decode(row[c.key] ?? null);

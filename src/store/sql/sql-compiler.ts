@@ -26,6 +26,11 @@ export class Params {
   }
 }
 
+/** ` LIMIT n`: bound, or (SqlDialect.literalLimit) written out when it is a safe non-negative integer. */
+export function limitClause(d: SqlDialect, p: Params, limit: number): string {
+  return ` LIMIT ${d.literalLimit && Number.isSafeInteger(limit) && limit >= 0 ? String(limit) : p.add(limit)}`;
+}
+
 const notNull = (f: FieldDef): boolean => f.system || f.required;
 
 function fieldOf(resource: ResourceDef, name: string): FieldDef {
@@ -232,7 +237,7 @@ export function compileSelect(
   let sql = `SELECT ${select} FROM ${from}${ranked ? ` ${ranked.join}` : ''}`;
   if (conditions.length) sql += ` WHERE ${conditions.join(' AND ')}`;
   if (q.sort.length) sql += ` ORDER BY ${compileOrder(d, q.sort, reversed, listed)}`;
-  if (q.limit !== undefined) sql += ` LIMIT ${p.add(q.limit)}`;
+  if (q.limit !== undefined) sql += limitClause(d, p, q.limit);
   if (q.offset) sql += ` OFFSET ${p.add(q.offset)}`;
   return { sql, values: p.values, reversed };
 }
@@ -259,6 +264,6 @@ export function compileCappedCount(
 ): { sql: string; values: unknown[] } {
   const p = new Params(d);
   const cond = compileWhere(d, resource, where, p);
-  const inner = `SELECT 1 FROM ${d.quote(resource.name)}${cond ? ` WHERE ${cond}` : ''} LIMIT ${p.add(cap)}`;
+  const inner = `SELECT 1 FROM ${d.quote(resource.name)}${cond ? ` WHERE ${cond}` : ''}${limitClause(d, p, cap)}`;
   return { sql: `SELECT COUNT(*) AS n FROM (${inner}) AS capped`, values: p.values };
 }

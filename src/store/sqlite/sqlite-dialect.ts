@@ -32,6 +32,7 @@ export const sqliteDialect: SqlDialect = {
   rowLocks: false,
   aggregates: sqliteAggregates,
   param: () => '?',
+  literalLimit: true,
   search: sqliteSearch,
   encode(value, storage) {
     if (value === null || value === undefined) return null;

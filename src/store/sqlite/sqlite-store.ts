@@ -51,6 +51,7 @@ import type {
 } from '../store.js';
 import { MissingReference, StillReferenced, UniqueViolation } from '../store-errors.js';
 import { openDatabaseFile } from './database-file.js';
+import { dropValueSamples } from './planner-statistics.js';
 import { sqliteBlobs } from './sqlite-blobs.js';
 import { SqliteChangeLog } from './sqlite-changes.js';
 import { regexpFunction } from './sqlite-conversions.js';
@@ -226,6 +227,7 @@ export class SqliteStore implements Store {
   async sync(model: Model, options?: SyncOptions): Promise<SchemaPlan> {
     while (this.blocked()) await this.lock.released();
     const plan = this.guard(() => syncSqliteSchema(this.db, model, options));
+    this.guard(() => dropValueSamples(this.db));
     this.rawKv.init();
     for (const r of model.resources) this.logged.add(r.name);
     for (const r of storedResources(model)) {
