@@ -149,5 +149,9 @@ describeEachStore('change log', (_target, getDb) => {
     await store.changes.prune({ maxAgeMs: 0, maxCount: 1000 });
     expect(await store.changes.bounds()).toEqual({ first: last, last });
     expect((await store.changes.read(0, 10)).map((e) => e.seq)).toEqual([last]);
+    // A seq is never handed out twice: the next entries come after the kept one (no AUTOINCREMENT needed).
+    await store.insert(r('customers'), { name: 'after prune' });
+    await store.insert(r('customers'), { name: 'after prune 2' });
+    expect((await store.changes.read(0, 10)).map((e) => e.seq)).toEqual([last, last + 1, last + 2]);
   });
 });

@@ -18,6 +18,13 @@ export interface DdlDialect extends SqlDialect, StoredTypeNames {
   columnType(storage: StorageKind): string;
   /** The id column's whole definition: its storage kind, and whether the database assigns it (auto-increment). */
   idColumn(storage: StorageKind, storeAssigned: boolean): string;
+  /**
+   * An integer key the database assigns in insert order, for a table whose newest row is never
+   * deleted (the change log): each new value is then above every earlier one without the
+   * bookkeeping that keeps a deleted maximum from coming back (SQLite's AUTOINCREMENT writes
+   * `sqlite_sequence`, a page in every commit). Undefined: `idColumn(integer, true)`.
+   */
+  sequenceColumn?(name: string): string;
   /** The column type of raw bytes (file chunks, store/files/sql-blob-store.ts). */
   blobType: string;
   /** Appended to CREATE TABLE (SQLite: ` STRICT`). */
@@ -192,11 +199,12 @@ export function rememberSql(d: SqlDialect, model: Model, gone: string[]): Schema
 /**
  * The change log (changes/change-log.ts). No index on `at`: every write would pay for it (a page a
  * commit), and pruning by age reads the oldest entries in `seq` order instead (change-log-sql.ts),
- * so the one an earlier version made is dropped.
+ * so the one an earlier version made is dropped. Pruning keeps the newest entry, so `seq` needs no
+ * AUTOINCREMENT (`sequenceColumn`); a table an earlier version made with it keeps it and works alike.
  */
 function changeLogTableSql(d: DdlDialect): string[] {
   const text = d.columnType('text');
-  const seq = d.idColumn('integer', true).replace(/^id /, 'seq ');
+  const seq = d.sequenceColumn?.('seq') ?? d.idColumn('integer', true).replace(/^id /, 'seq ');
   return [
     `CREATE TABLE IF NOT EXISTS ${CHANGES_TABLE} (${seq}, resource ${text} NOT NULL, id ${text} NOT NULL, kind ${text} NOT NULL, version ${d.columnType('integer')} NOT NULL, at ${text} NOT NULL, caller ${text})${d.tableOptions}`,
     `DROP INDEX IF EXISTS ${CHANGES_TABLE}_at_idx`,

@@ -117,6 +117,8 @@ export const sqliteSchemaDialect: SchemaDialect = {
   storedType: (storage) => SQLITE_TYPES[storage],
   idColumn: (storage, storeAssigned) =>
     `id ${SQLITE_TYPES[storage]} PRIMARY KEY ${storeAssigned ? 'AUTOINCREMENT' : 'NOT NULL'}`,
+  // The rowid: one above the largest present (the newest row is kept, so never a reused value).
+  sequenceColumn: (name) => `${q(name)} INTEGER PRIMARY KEY`,
   storedIdType: (storage) => SQLITE_TYPES[storage],
   blobType: 'BLOB',
   tableOptions: ' STRICT',
