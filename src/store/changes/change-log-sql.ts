@@ -7,6 +7,7 @@
 import { fromIntegerText } from '../../model/exact-integer.js';
 import type { ResourceDef } from '../../model/model-types.js';
 import { run, type SchemaTask } from '../schema/schema-sync.js';
+import { limitClause, Params } from '../sql/sql-compiler.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
 import {
   CHANGES_TABLE,
@@ -147,8 +148,19 @@ function* onDeleteActions(
   return out;
 }
 
-export const READ_CHANGES_SQL = (d: SqlDialect) =>
-  `SELECT seq, resource, id, kind, version, at, caller FROM ${CHANGES_TABLE} WHERE seq > ${d.param(1)} ORDER BY seq LIMIT ${d.param(2)}`;
+/** Entries after `after`, at most `limit`, in seq order (LIMIT as the dialect writes it: sql-compiler.ts#limitClause). */
+export function readChangesSql(
+  d: SqlDialect,
+  after: number,
+  limit: number,
+): { sql: string; values: unknown[] } {
+  const p = new Params(d);
+  const from = p.add(after);
+  return {
+    sql: `SELECT seq, resource, id, kind, version, at, caller FROM ${CHANGES_TABLE} WHERE seq > ${from} ORDER BY seq${limitClause(d, p, limit)}`,
+    values: p.values,
+  };
+}
 export const CHANGE_BOUNDS_SQL = `SELECT MIN(seq) AS first, MAX(seq) AS last FROM ${CHANGES_TABLE}`;
 
 /**

@@ -16,7 +16,7 @@ import {
   CHANGES_CHANNEL,
   decodeChange,
   pruneChangesSql,
-  READ_CHANGES_SQL,
+  readChangesSql,
 } from '../changes/change-log-sql.js';
 import { CHANGE_LOG_LOCK, pgDialect as d } from './postgres-dialect.js';
 import type { PgQuery } from './postgres-kv.js';
@@ -46,7 +46,8 @@ export class PostgresChangeLog implements ChangeLog {
   ) {}
 
   async read(after: number, limit: number): Promise<ChangeEntry[]> {
-    const rows = await this.query(READ_CHANGES_SQL(d), [after, limit]);
+    const { sql, values } = readChangesSql(d, after, limit);
+    const rows = await this.query(sql, values);
     return rows.map((row) => decodeChange(row, this.integerIds));
   }
 

@@ -9,7 +9,7 @@ import {
   CHANGE_BOUNDS_SQL,
   decodeChange,
   pruneChangesSql,
-  READ_CHANGES_SQL,
+  readChangesSql,
 } from '../changes/change-log-sql.js';
 import { sqliteDialect as d } from './sqlite-dialect.js';
 import { guard } from './sqlite-kv.js';
@@ -23,7 +23,8 @@ export class SqliteChangeLog implements ChangeLog {
   private dataVersion = 0;
   /** Prepared once: polled every CROSS_PROCESS_POLL_MS while anyone listens (`db.pragma` prepares each call). */
   private dataVersionStatement?: Database.Statement;
-  private reader: Database.Statement | undefined;
+  /** The read statement per limit (a few: each reader of the log has its batch size). */
+  private readonly readers = new Map<string, Database.Statement>();
 
   constructor(
     private readonly db: Database.Database,
@@ -42,9 +43,15 @@ export class SqliteChangeLog implements ChangeLog {
 
   async read(after: number, limit: number): Promise<ChangeEntry[]> {
     if (this.busy()) return [];
-    this.reader ??= this.db.prepare(READ_CHANGES_SQL(d));
-    const reader = this.reader;
-    const rows = guard(() => reader.all(after, limit)) as Record<string, unknown>[];
+    const { sql, values } = readChangesSql(d, after, limit);
+    let reader = this.readers.get(sql);
+    if (!reader) {
+      reader = this.db.prepare(sql);
+      if (this.readers.size >= 16) this.readers.clear();
+      this.readers.set(sql, reader);
+    }
+    const statement = reader;
+    const rows = guard(() => statement.all(...values)) as Record<string, unknown>[];
     return rows.map((row) => decodeChange(row, this.integerIds));
   }
 
