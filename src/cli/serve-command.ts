@@ -23,7 +23,8 @@ Options:
   --port N          port to listen on (default 3000; 0 picks a free one)
   --host HOST       address to bind (default 127.0.0.1)
   --db PATH|URL     SQLite file, :memory:, or postgres://… (default ./data/verbo.sqlite, or $DATABASE_URL)
-  --pool-size N     most PostgreSQL connections per process (default 10)
+  --pool-size N     most PostgreSQL connections per process for writes and transactions (default 10)
+  --read-pool-size N  … and for plain reads, which share them by pipelining (default: half of --pool-size)
   --workers N       run N processes on one port (default 1); the store must be a file or PostgreSQL
   --seed FILE       fill an empty database from a JSON file { resource: [records] }
   --watch           development: reload CONFIG when it changes (safe migration steps are
@@ -45,6 +46,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     host: { type: 'string' },
     db: { type: 'string' },
     'pool-size': { type: 'string' },
+    'read-pool-size': { type: 'string' },
     workers: { type: 'string' },
     seed: { type: 'string' },
     watch: { type: 'boolean' },
@@ -67,6 +69,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     throw new UsageError('--tls-cert and --tls-key go together');
   const workers = positiveInteger('--workers', values.workers) ?? 1;
   const poolSize = positiveInteger('--pool-size', values['pool-size']);
+  const readPoolSize = positiveInteger('--read-pool-size', values['read-pool-size']);
   const graceMs = (positiveInteger('--shutdown-grace', values['shutdown-grace']) ?? 10) * 1000;
   const logger = await loggerOptions(
     values['log-level'] ?? 'info',
@@ -81,8 +84,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const host = values.host ?? '127.0.0.1';
   const banner = (address: string) => bannerText(model, address, db);
   /** Opens and syncs the store; a database that cannot be reached is named (never with its password). */
-  const openSynced = async (poolSize?: number, check?: (store: Store) => void): Promise<Store> => {
-    const store = await openStore(db, { poolSize });
+  const openSynced = async (
+    pools: { poolSize?: number; readPoolSize?: number },
+    check?: (store: Store) => void,
+  ): Promise<Store> => {
+    const store = await openStore(db, pools);
     try {
       check?.(store);
       await syncForServe(store, model, file, db);
@@ -99,7 +105,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     buildApp({ model: m, store, production, logger, https, serverFactory });
   /** Opens and syncs the store (safe in several processes at once: the sync takes a lock), builds the app, listens. */
   const serve = async (seed?: string): Promise<Serving> => {
-    const store = await openSynced(poolSize);
+    const store = await openSynced({ poolSize, readPoolSize });
     try {
       if (seed) await seedIfEmpty(model, store, seed);
       const app = await build(model, store);
@@ -128,7 +134,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
 
   if (values.watch) {
     if (workers > 1) throw new UsageError('--watch reloads one process: leave out --workers');
-    const store = await openSynced(poolSize);
+    const store = await openSynced({ poolSize, readPoolSize });
     let watching: Watching;
     try {
       if (values.seed) await seedIfEmpty(model, store, values.seed);
@@ -159,7 +165,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   if (workers > 1) {
     const prepare = async () => {
-      const store = await openSynced(1, (opened) => {
+      const store = await openSynced({ poolSize: 1, readPoolSize: 1 }, (opened) => {
         if (!opened.capabilities.multiProcess)
           throw new UsageError(
             `--workers needs a database several processes can share (a file or PostgreSQL), not ${db}`,

@@ -8,12 +8,13 @@ import type { Store } from './store.js';
 
 export interface OpenStoreOptions {
   poolSize?: number;
+  readPoolSize?: number;
 }
 
 export async function openStore(db: string, options: OpenStoreOptions = {}): Promise<Store> {
   if (/^postgres(ql)?:\/\//.test(db)) {
     const { PostgresStore } = await import('./postgres/postgres-store.js');
-    return new PostgresStore({ url: db, poolSize: options.poolSize });
+    return new PostgresStore({ url: db, poolSize: options.poolSize, readPoolSize: options.readPoolSize });
   }
   return new SqliteStore({ path: db });
 }

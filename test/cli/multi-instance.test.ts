@@ -2,10 +2,10 @@
  * Several stateless verbo processes against one PostgreSQL database (the built CLI): any instance
  * answers any request, because everything shared (records, idempotency keys) lives in the store.
  */
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Served, serveCli } from '../support/cli-harness.js';
 import { CRM_CONFIG, customer } from '../support/http-harness.js';
+import { verboConnections } from '../support/pg-connections.js';
 import { storeTargets } from '../support/store-targets.js';
 
 const pg = storeTargets.find((t) => t.name === 'postgres')!;
@@ -86,18 +86,12 @@ const json = (body: unknown, headers: Record<string, string> = {}) => ({
     expect(await Promise.all([a.exited, b.exited])).toEqual([0, 0]);
   }, 60_000);
 
-  it('--pool-size bounds the connections one process opens', async () => {
-    const admin = postgres(new URL(db.db).toString(), { max: 1, onnotice: () => {} });
-    const name = new URL(db.db).pathname.slice(1);
-    const connections = async () =>
-      Number(
-        (
-          await admin`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = ${name} AND application_name = 'verbo'`
-        )[0].n,
-      );
+  it('--pool-size and --read-pool-size bound the connections one process opens', async () => {
+    const admin = verboConnections(db.db);
+    const connections = admin.count;
     try {
       expect(await connections()).toBe(0);
-      const small = await serveCli([CRM_CONFIG, '--db', db.db, '--pool-size', '2']);
+      const small = await serveCli([CRM_CONFIG, '--db', db.db, '--pool-size', '2', '--read-pool-size', '1']);
       running.push(small);
       const burst = async (url: string, tag: string) => {
         const res = await Promise.all(
@@ -106,16 +100,21 @@ const json = (body: unknown, headers: Record<string, string> = {}) => ({
           ),
         );
         expect(res.map((r) => r.status)).toEqual(Array(30).fill(201));
+        const reads = await Promise.all(
+          Array.from({ length: 30 }, (_, i) => fetch(`${url}/customers?email=c${tag}${i}@example.com`)),
+        );
+        expect(reads.map((r) => r.status)).toEqual(Array(30).fill(200));
       };
       await burst(small.url, 'small');
-      const withTwo = await connections();
-      expect(withTwo).toBeGreaterThanOrEqual(1);
-      expect(withTwo).toBeLessThanOrEqual(2);
-      // The same burst on a process with the default pool (10) opens more than two.
+      // Two write connections and one read connection at most.
+      const withThree = await connections();
+      expect(withThree).toBeGreaterThanOrEqual(2);
+      expect(withThree).toBeLessThanOrEqual(3);
+      // The same burst on a process with the default pools (10 and 5) opens more than three.
       const wide = await serveCli([CRM_CONFIG, '--db', db.db]);
       running.push(wide);
       await burst(wide.url, 'wide');
-      expect((await connections()) - withTwo).toBeGreaterThan(2);
+      expect((await connections()) - withThree).toBeGreaterThan(3);
       for (const s of [small, wide]) s.child.kill('SIGTERM');
       expect(await Promise.all([small.exited, wide.exited])).toEqual([0, 0]);
     } finally {

@@ -184,6 +184,8 @@ describe('verbo serve --workers: crashes and shutdown [sqlite]', () => {
       ['--workers', 'two'],
       ['--pool-size', '0'],
       ['--pool-size', '1.5'],
+      ['--read-pool-size', '0'],
+      ['--read-pool-size', 'many'],
     ]) {
       const r = runCli(['serve', CRM_CONFIG, '--db', ':memory:', flag, value, '--port', '0']);
       expect(r.code, r.stderr).toBe(2);

@@ -1,6 +1,6 @@
 /**
  * docs/errors.md 503 + Retry-After when the storage cannot serve: PostgreSQL cut off (a TCP proxy we cut and
- * restore), its pool exhausted past the timeout, a SQLite file locked past the busy timeout, and
+ * restore), its write pool exhausted past the timeout (reads go on: they have a pool of their own), a SQLite file locked past the busy timeout, and
  * requests that arrive while the server drains. Never a hang, never an unshaped 500; recovery
  * without a restart.
  */
@@ -73,30 +73,41 @@ function expectUnavailable(res: Res, startedAt: number, withinMs: number): void 
     }
   });
 
-  it('pool exhausted past the acquire timeout → 503 with Retry-After; the held request completes afterwards', async () => {
+  it('write pool exhausted past the acquire timeout → a write gets 503 with Retry-After, reads answer 200; the held request completes afterwards', async () => {
     const store = new PostgresStore({ url: db.db, poolSize: 1, acquireTimeoutMs: 300 });
     const server = await startServer({ db: db.db, store });
     const locker = postgres(db.db, { max: 1, onnotice: () => {} });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
     try {
       const created = await server.request('POST', '/customers', { body: customer('pool1') });
       const path = `/customers/${created.json.id}`;
-      let release!: () => void;
-      const held = new Promise<void>((r) => (release = r));
       const holding = locker.begin(async (tx) => {
         await tx`SELECT id FROM customers WHERE id = ${created.json.id} FOR UPDATE`;
         await held;
       });
       await new Promise((r) => setTimeout(r, 100));
-      // Takes the only pooled connection and waits on the row lock.
+      // Takes the only write connection and waits on the row lock.
       const patch = server.request('PATCH', path, { body: { company: 'Later' } });
       await new Promise((r) => setTimeout(r, 100));
       const started = Date.now();
-      expectUnavailable(await server.request('GET', path), started, 2000);
+      expectUnavailable(
+        await server.request('POST', '/customers', { body: customer('pool2') }),
+        started,
+        2000,
+      );
+      // Plain reads run on the read pool: the stuck write holds nothing they wait for.
+      expect((await server.request('GET', path)).json).toMatchObject({
+        email: 'cpool1@example.com',
+        company: null,
+      });
+      expect((await server.request('GET', '/customers?email=cpool1@example.com')).json).toHaveLength(1);
       release();
       await holding;
       expect((await patch).json).toMatchObject({ company: 'Later' });
       expect((await server.request('GET', path)).json).toMatchObject({ company: 'Later' });
     } finally {
+      release();
       await locker.end();
       await server.close();
     }

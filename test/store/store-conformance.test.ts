@@ -568,7 +568,7 @@ const pgTarget = storeTargets.find((t) => t.name === 'postgres')!;
     }
   });
 
-  it('fails with StoreUnavailable when the pool stays exhausted past acquireTimeoutMs', async () => {
+  it('a write fails with StoreUnavailable when the write pool stays exhausted past acquireTimeoutMs; reads go on', async () => {
     const store = new PostgresStore({ url: db.db, poolSize: 1, acquireTimeoutMs: 300 });
     const locker = postgres(db.db, { max: 1, onnotice: () => {} });
     try {
@@ -585,9 +585,13 @@ const pgTarget = storeTargets.find((t) => t.name === 'postgres')!;
         kind: 'update',
         values: { ...cur!, name: 'after' },
       }));
+      await new Promise((r) => setTimeout(r, 100));
       const started = Date.now();
-      await expect(store.get(C, c.id)).rejects.toBeInstanceOf(StoreUnavailable);
+      await expect(store.insert(C, { name: 'waits' })).rejects.toBeInstanceOf(StoreUnavailable);
       expect(Date.now() - started).toBeLessThan(1500);
+      // Plain reads have a pool of their own: the stuck write holds no slot they need.
+      expect(await store.get(C, c.id)).toMatchObject({ name: 'locked', _version: 1 });
+      expect(await store.count(C, [{ field: 'name', op: 'eq', value: 'locked' }])).toBeGreaterThan(0);
       release();
       await holding;
       expect((await blocked).row).toMatchObject({ name: 'after', _version: 2 });

@@ -1,5 +1,5 @@
 /**
- * The change log on PostgreSQL: read through the store's pool; woken by this process's own
+ * The change log on PostgreSQL: read through the store's read pool, pruned through its write pool; woken by this process's own
  * commits and by `LISTEN verbo_changes` (every writing transaction NOTIFYs at commit, from any
  * process or instance), with a slow poll as a safety net should the listening connection drop.
  */
@@ -42,6 +42,7 @@ export class PostgresChangeLog implements ChangeLog {
   constructor(
     private readonly sql: postgres.Sql,
     private readonly query: PgQuery,
+    private readonly write: PgQuery,
     private readonly integerIds: (resource: string) => boolean,
   ) {}
 
@@ -58,7 +59,7 @@ export class PostgresChangeLog implements ChangeLog {
 
   async prune(retention: Retention): Promise<number> {
     const { sql, values } = pruneChangesSql(d, retention);
-    return (await this.query(sql, values)).count;
+    return (await this.write(sql, values)).count;
   }
 
   onWake(listener: () => void): () => void {

@@ -1,5 +1,5 @@
 /** The server store: PostgreSQL through `postgres` (porsager), prepared statements, a bounded pool. */
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import { type Model, type ResourceDef, storedResources } from '../../model/model-types.js';
 import type { AggregateQuery } from '../aggregate-query.js';
 import type { PendingChange } from '../changes/change-log.js';
@@ -40,26 +40,31 @@ import type {
   StoreCapabilities,
   TransactionOptions,
 } from '../store.js';
-import { StoreUnavailable, UniqueViolation } from '../store-errors.js';
+import { UniqueViolation } from '../store-errors.js';
+import { Gate } from './pool-gate.js';
 import { postgresBlobs } from './postgres-blobs.js';
 import { insertLoggedSql, PostgresChangeLog } from './postgres-changes.js';
-import { pgDialect as d, pgDriverTypes, toPgParams } from './postgres-dialect.js';
+import { connectPool, exec, type Result, type Sql } from './postgres-connection.js';
+import { pgDialect as d } from './postgres-dialect.js';
 import { type Operation, translatePgError } from './postgres-errors.js';
-import { PostgresKeyValue } from './postgres-kv.js';
+import { type PgQuery, PostgresKeyValue } from './postgres-kv.js';
+import { PostgresReadPool } from './postgres-read-pool.js';
 import { planPostgresSchema, postgresHistory, syncPostgresSchema } from './postgres-schema.js';
 
 export interface PostgresStoreOptions {
   url: string;
-  /** Most connections open at once (default 10). */
+  /** Most connections of the write pool: writes, transactions, kv, blobs, jobs, schema (default 10). */
   poolSize?: number;
+  /**
+   * Most connections of the read pool: plain reads outside a transaction, pipelined up to
+   * READ_PIPELINE_DEPTH on each (default: half of poolSize, rounded up).
+   */
+  readPoolSize?: number;
   /** Longest wait for a free connection, and for a new one to connect, before StoreUnavailable (default 5000). */
   acquireTimeoutMs?: number;
   /** Longest wait for a row or table lock before StoreUnavailable (default 5000). */
   lockTimeoutMs?: number;
 }
-
-type Sql = postgres.Sql | postgres.TransactionSql;
-type Result = Row[] & { count: number };
 
 interface Meta {
   get: string;
@@ -68,46 +73,8 @@ interface Meta {
   bump?: string;
 }
 
-/** At most `size` operations hold a connection; the others wait up to `timeoutMs`, then fail. */
-class Gate {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(
-    private readonly size: number,
-    private readonly timeoutMs: number,
-  ) {}
-
-  async acquire(): Promise<void> {
-    if (this.active < this.size) {
-      this.active++;
-      return;
-    }
-    await new Promise<void>((resolve, reject) => {
-      const grant = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.waiting.splice(this.waiting.indexOf(grant), 1);
-        reject(new StoreUnavailable(`no database connection became free within ${this.timeoutMs} ms`, 1));
-      }, this.timeoutMs);
-      this.waiting.push(grant);
-    });
-  }
-
-  /** Hands the slot straight to the next waiter, if any. */
-  release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.active--;
-  }
-}
-
 /** Most rows in one multi-row INSERT of `insertMany`. */
 const MAX_ROWS_PER_INSERT = 256;
-
-/** How long a statement waits for a row or table lock before it is refused (ms). */
-const LOCK_TIMEOUT_MS = 5000;
 
 export class PostgresStore implements Store {
   /** The driver refuses 65534 or more parameters in one statement. */
@@ -123,6 +90,7 @@ export class PostgresStore implements Store {
   readonly jobs: JobStore;
   private readonly sql: postgres.Sql;
   private readonly gate: Gate;
+  private readonly reads: PostgresReadPool;
   private readonly meta = new Map<string, Meta>();
   /** Set on the view a `transaction` hands out: every operation runs on its connection. */
   private readonly txSql?: postgres.TransactionSql;
@@ -135,41 +103,28 @@ export class PostgresStore implements Store {
   private readonly logged = new Set<string>();
 
   constructor(options: PostgresStoreOptions) {
-    const poolSize = options.poolSize ?? 10;
+    const poolSize = poolSizeOption('poolSize', options.poolSize) ?? 10;
+    const readPoolSize = poolSizeOption('readPoolSize', options.readPoolSize) ?? Math.ceil(poolSize / 2);
     const acquireTimeoutMs = options.acquireTimeoutMs ?? 5000;
     this.gate = new Gate(poolSize, acquireTimeoutMs);
-    this.sql = postgres(options.url, {
-      max: poolSize,
-      connect_timeout: acquireTimeoutMs / 1000,
-      idle_timeout: 60,
-      // Reconnect attempts back off at most 1 s, so the store recovers quickly once the database is back.
-      backoff: (attempt) => Math.min(0.05 * 2 ** attempt, 1),
-      fetch_types: false,
-      types: pgDriverTypes,
-      transform: { undefined: null },
-      // The text forms the parsers rely on, whatever the server's defaults: UTC ISO dates, exact doubles.
-      connection: {
-        TimeZone: 'UTC',
-        DateStyle: 'ISO, MDY',
-        extra_float_digits: 3,
-        application_name: 'verbo',
-        // A request never waits forever on a row lock held by a stuck transaction: after 5 s it is
-        // refused with 503 + Retry-After (55P03, postgres-errors.ts). Schema sync lifts this (below).
-        lock_timeout: options.lockTimeoutMs ?? LOCK_TIMEOUT_MS,
-      },
-      onnotice: () => {},
+    const { lockTimeoutMs } = options;
+    this.sql = connectPool(options.url, { max: poolSize, connectTimeoutMs: acquireTimeoutMs, lockTimeoutMs });
+    this.reads = new PostgresReadPool(options.url, {
+      connections: readPoolSize,
+      acquireTimeoutMs,
+      lockTimeoutMs,
     });
-    this.kv = new PostgresKeyValue((text, params) =>
-      this.run(undefined, 'write', (sql) => exec(sql, text, params)),
-    );
+    const write: PgQuery = (text, params) => this.run(undefined, 'write', (sql) => exec(sql, text, params));
+    this.kv = new PostgresKeyValue(write);
     this.blobs = postgresBlobs((fn) => this.run(undefined, 'write', fn), exec);
     this.changes = new PostgresChangeLog(
       this.sql,
-      (text, params) => this.run(undefined, 'read', (sql) => exec(sql, text, params)),
+      (text, params) => this.read(undefined, text, params),
+      write,
       (name) => this.resources.get(name)?.allFields.get('id')?.storage === 'integer',
     );
     this.jobs = new SqlJobTable(d, async (text, params) => {
-      const rows = await this.run(undefined, 'write', (sql) => exec(sql, text, params));
+      const rows = await write(text, params);
       return { rows, changes: rows.count };
     });
   }
@@ -188,7 +143,20 @@ export class PostgresStore implements Store {
     }
   }
 
-  /** One operation in a pool slot, with driver errors turned into neutral ones. */
+  /**
+   * One plain read statement: on the read pool (pipelined, so it never waits behind a write), or on
+   * the transaction's connection inside one; driver errors turned into neutral ones.
+   */
+  private async read(r: ResourceDef | undefined, text: string, values: unknown[]): Promise<Result> {
+    if (this.txSql) return this.run(r, 'read', (sql) => exec(sql, text, values));
+    try {
+      return await this.reads.query(text, values);
+    } catch (e) {
+      throw translatePgError(e, r, 'read');
+    }
+  }
+
+  /** One operation in a write-pool slot, with driver errors turned into neutral ones. */
   private async run<T>(r: ResourceDef | undefined, op: Operation, fn: (sql: Sql) => Promise<T>): Promise<T> {
     try {
       return await this.slot(fn);
@@ -235,13 +203,13 @@ export class PostgresStore implements Store {
 
   async get(r: ResourceDef, id: unknown): Promise<Row | undefined> {
     const m = this.m(r);
-    const [row] = await this.run(r, 'read', (sql) => exec(sql, m.get, [id]));
+    const [row] = await this.read(r, m.get, [id]);
     return row;
   }
 
   async list(r: ResourceDef, query: ListQuery): Promise<Row[]> {
     const c = compileSelect(d, r, query);
-    const rows = await this.run(r, 'read', (sql) => exec(sql, c.sql, c.values));
+    const rows = await this.read(r, c.sql, c.values);
     return c.reversed ? rows.reverse() : rows;
   }
 
@@ -253,7 +221,7 @@ export class PostgresStore implements Store {
   ): Promise<string[] | undefined> {
     const c = compileSelectJson(d, r, query, fields, embeds);
     if (!c) return undefined;
-    const rows = await this.run(r, 'read', (sql) => exec(sql, c.sql, c.values));
+    const rows = await this.read(r, c.sql, c.values);
     const texts = rows.map((row) => Object.values(row)[0] as string);
     return c.reversed ? texts.reverse() : texts;
   }
@@ -287,24 +255,24 @@ export class PostgresStore implements Store {
 
   async count(r: ResourceDef, where: Filter[]): Promise<number> {
     const c = compileCount(d, r, where);
-    const [row] = await this.run(r, 'read', (sql) => exec(sql, c.sql, c.values));
+    const [row] = await this.read(r, c.sql, c.values);
     return Number(row.n);
   }
 
   async aggregate(r: ResourceDef, query: AggregateQuery): Promise<Record<string, unknown>[]> {
     const c = compileAggregate(d, r, query);
-    const rows = await this.run(r, 'read', (sql) => exec(sql, c.sql, c.values));
+    const rows = await this.read(r, c.sql, c.values);
     return rows.map(c.decode);
   }
 
   async estimateCount(r: ResourceDef, where: Filter[], exactUpTo: number): Promise<number> {
     // One more than the cap tells whether the cap was reached.
     const c = compileCappedCount(d, r, where, exactUpTo + 1);
-    const [row] = await this.run(r, 'read', (sql) => exec(sql, c.sql, c.values));
+    const [row] = await this.read(r, c.sql, c.values);
     const counted = Number(row.n);
     if (counted <= exactUpTo) return counted;
     const q = compileCount(d, r, where);
-    const [plan] = await this.run(r, 'read', (sql) => exec(sql, `EXPLAIN (FORMAT JSON) ${q.sql}`, q.values));
+    const [plan] = await this.read(r, `EXPLAIN (FORMAT JSON) ${q.sql}`, q.values);
     const top = (
       plan['QUERY PLAN'] as { Plan: { Plans?: { 'Plan Rows': number }[]; 'Plan Rows': number } }[]
     )[0].Plan;
@@ -510,7 +478,7 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.txSql) return;
     await this.changes.stop();
-    await this.sql.end({ timeout: 5 });
+    await Promise.all([this.sql.end({ timeout: 5 }), this.reads.end()]);
   }
 }
 
@@ -525,7 +493,10 @@ function atomic<T>(sql: Sql, fn: (tx: Sql) => Promise<T>): Promise<T> {
   return 'savepoint' in sql ? (sql.savepoint(fn) as Promise<T>) : fn(sql);
 }
 
-/** A prepared statement with compiled values (arrays become literals). */
-function exec(sql: Sql, text: string, values: unknown[]): Promise<Result> {
-  return sql.unsafe(text, toPgParams(values), { prepare: true }) as unknown as Promise<Result>;
+/** A pool size from the options: undefined for the default, else a whole number of at least 1. */
+function poolSizeOption(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new RangeError(`PostgresStore: ${name} must be a whole number of at least 1, got ${value}`);
+  return value;
 }
