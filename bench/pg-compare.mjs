@@ -6,19 +6,21 @@
  *   VERBO_TEST_PG_URL=postgres://… node bench/pg-compare.mjs [W1] [--rounds 3] [--seconds 10] \
  *     --target 'before=/path/to/other/dist/cli/main.js' --target 'after=dist/cli/main.js --read-pool-size 5'
  *
- * Each target is `NAME=MAIN_JS [serve options…]` (default: this tree's dist, no options). All targets
+ * Each target is `NAME=MAIN_JS [serve options…]` (default: this tree's dist, no options);
+ * `--sqlite` adds this tree's dist on the same rows in SQLite, for the PostgreSQL : SQLite ratio. All targets
  * run at once (an idle one costs nothing); after a warm-up each, rounds run them in rotating order,
  * 50 connections, each run followed by a wait until the server is idle. Per run: req/s, p50/p99,
  * the server's CPU per request (verbo's process only, not PostgreSQL's backends) and the machine's
  * 1-minute load average when the run ended.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runLoad } from './lib/bench-load.mjs';
 import { cpuMsOf, freePort, log, quiesce, startServer } from './lib/bench-process.mjs';
 import { median } from './lib/bench-report.mjs';
-import { preparePostgres, ROOT } from './lib/bench-targets.mjs';
+import { preparePostgres, prepareSqlite, ROOT } from './lib/bench-targets.mjs';
 import { requestsFor } from './lib/bench-workloads.mjs';
 
 const { values: a, positionals } = parseArgs({
@@ -28,6 +30,7 @@ const { values: a, positionals } = parseArgs({
     seconds: { type: 'string' },
     warmup: { type: 'string' },
     target: { type: 'string', multiple: true },
+    sqlite: { type: 'boolean' },
   },
 });
 const pgUrl = process.env.VERBO_TEST_PG_URL;
@@ -44,17 +47,32 @@ const warmup = Number(a.warmup ?? 3);
 const targets = (a.target ?? [`this=${resolve(ROOT, 'dist/cli/main.js')}`]).map((spec) => {
   const [name, rest] = [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)];
   const [main, ...args] = rest.trim().split(/\s+/);
-  return { name, main: resolve(main), args };
+  return { name, main: resolve(main), args, db: undefined };
 });
 const CONFIG = resolve(ROOT, 'examples/crm/verbo.yaml');
 const CUSTOMERS = 10_000;
 
 const pg = await preparePostgres(pgUrl, 'compare', CUSTOMERS, CUSTOMERS);
+const dir = mkdtempSync(join(os.tmpdir(), 'verbo-pg-compare-'));
+if (a.sqlite) {
+  const { verboFile } = await prepareSqlite(dir, 'compare', CUSTOMERS, CUSTOMERS);
+  targets.push({ name: 'sqlite', main: resolve(ROOT, 'dist/cli/main.js'), args: [], db: verboFile });
+}
 const servers = [];
 try {
   for (const t of targets) {
     const port = await freePort();
-    const args = [t.main, 'serve', CONFIG, '--db', pg.url, '--port', String(port), '--log-level', 'silent'];
+    const args = [
+      t.main,
+      'serve',
+      CONFIG,
+      '--db',
+      t.db ?? pg.url,
+      '--port',
+      String(port),
+      '--log-level',
+      'silent',
+    ];
     servers.push({ ...t, server: await startServer(t.name, [...args, ...t.args], port, { cwd: ROOT }) });
   }
   const requests = requestsFor(workload, 'verbo', { customers: CUSTOMERS });
@@ -89,4 +107,5 @@ try {
 } finally {
   for (const s of servers) await s.server.stop();
   await pg.drop();
+  rmSync(dir, { recursive: true, force: true });
 }

@@ -16,11 +16,12 @@ import { tcpProxy, viaProxy } from '../support/tcp-proxy.js';
 
 const model = buildModel(
   parseConfigText(
-    'resources:\n  customers:\n    fields:\n      name: { type: string, required: true }\n      visits: integer\n',
+    'resources:\n  customers:\n    fields:\n      name: { type: string, required: true }\n      visits: integer\n  notes:\n    fields:\n      text: string\n',
     'test.yaml',
   ),
 );
 const C = model.byName.get('customers')!;
+const N = model.byName.get('notes')!;
 const pg = storeTargets.find((t) => t.name === 'postgres')!;
 if (!pg.available) console.warn(`[postgres-read-pool] ${pg.skipReason}`);
 
@@ -124,6 +125,24 @@ describe('PostgresStore pool options', () => {
       for (const r of held) expect(await settled(r)).toBe(false);
       await lock.end();
       for (const r of await Promise.all(held)) expect(r).toMatchObject({ name: 'table-locked' });
+    } finally {
+      await lock.end();
+      await store.close();
+    }
+  });
+
+  it('a read stuck on a table lock holds up no read that finds another connection less busy', async () => {
+    const store = new PostgresStore({ url: db.db, readPoolSize: 2 });
+    await store.sync(model);
+    const row = await store.insert(C, { name: 'slow' });
+    const note = await store.insert(N, { text: 'quick' });
+    const lock = await holdLock(db.db, 'LOCK TABLE customers IN ACCESS EXCLUSIVE MODE');
+    try {
+      const stuck = store.get(C, row.id);
+      for (let i = 0; i < 20; i++) expect(await store.get(N, note.id)).toMatchObject({ text: 'quick' });
+      expect(await settled(stuck)).toBe(false);
+      await lock.end();
+      expect(await stuck).toMatchObject({ name: 'slow' });
     } finally {
       await lock.end();
       await store.close();
