@@ -24,7 +24,7 @@ Options:
   --host HOST       address to bind (default 127.0.0.1)
   --db PATH|URL     SQLite file, :memory:, or postgres://… (default ./data/verbo.sqlite, or $DATABASE_URL)
   --pool-size N     most PostgreSQL connections per process for writes and transactions (default 10)
-  --read-pool-size N  … and for plain reads, which share them by pipelining (default: half of --pool-size)
+  --read-pool-size N  … and for plain reads, up to 8 in flight on each (default: half of --pool-size)
   --workers N       run N processes on one port (default 1); the store must be a file or PostgreSQL
   --seed FILE       fill an empty database from a JSON file { resource: [records] }
   --watch           development: reload CONFIG when it changes (safe migration steps are
