@@ -10,8 +10,8 @@ export class Gate {
     readonly timeoutMs: number,
   ) {}
 
-  /** A slot, or StoreUnavailable after `withinMs` (the gate's timeout unless less is left of a deadline). */
-  async acquire(withinMs = this.timeoutMs): Promise<void> {
+  /** A slot, or StoreUnavailable after `timeoutMs`. */
+  async acquire(): Promise<void> {
     if (this.active < this.size) {
       this.active++;
       return;
@@ -24,7 +24,7 @@ export class Gate {
       const timer = setTimeout(() => {
         this.waiting.splice(this.waiting.indexOf(grant), 1);
         reject(noConnectionWithin(this.timeoutMs));
-      }, withinMs);
+      }, this.timeoutMs);
       this.waiting.push(grant);
     });
   }

@@ -1,4 +1,7 @@
-/** The server store: PostgreSQL through `postgres` (porsager), prepared statements, a bounded pool. */
+/**
+ * The server store: PostgreSQL through `postgres` (porsager), prepared statements, two bounded pools
+ * (writes and transactions; plain reads, pipelined: postgres-read-pool.ts).
+ */
 import type postgres from 'postgres';
 import { type Model, type ResourceDef, storedResources } from '../../model/model-types.js';
 import type { AggregateQuery } from '../aggregate-query.js';
