@@ -7,7 +7,8 @@ import { WebhookDispatcher, webhookTables } from './webhook-dispatcher.js';
 
 /**
  * `store` is the app's store without the write pipeline: the webhook tables are verbo's own. The
- * dispatcher starts once the server listens and stops before the store closes.
+ * cursors exist before the server listens (no answered write can precede them); the dispatcher
+ * starts once it listens and stops before the store closes.
  */
 export async function registerWebhooks(app: FastifyInstance, model: Model, store: Store): Promise<void> {
   const tables = webhookTables(model);
@@ -15,8 +16,11 @@ export async function registerWebhooks(app: FastifyInstance, model: Model, store
   // Only an admin may read the attempts: without auth nobody could, so the route is not served.
   if (model.auth) registerDeliveriesRoute(app, model, store, tables);
   const dispatcher = new WebhookDispatcher(model, store, tables, app.log);
+  app.addHook('onReady', async () => {
+    await dispatcher.prepare();
+  });
   app.addHook('onListen', async () => {
-    await dispatcher.start();
+    dispatcher.start();
   });
   app.addHook('preClose', async () => {
     await dispatcher.close();

@@ -44,9 +44,16 @@ export class WebhookDispatcher {
     private readonly log: { warn(o: object, msg: string): void },
   ) {}
 
-  /** Creates missing cursors (at the log's end), then listens. */
-  async start(): Promise<void> {
+  /**
+   * Creates missing cursors at the log's end: a new webhook sends what follows. Before the server
+   * accepts requests, so no write it answers can land before the cursor and go unsent.
+   */
+  async prepare(): Promise<void> {
     for (const hook of this.model.webhooks ?? []) await ensureCursor(this.store, this.tables, hook);
+  }
+
+  /** Starts delivering (after `prepare`). */
+  start(): void {
     this.timer = setInterval(() => this.wake(), TICK_MS);
     this.timer.unref();
     this.wake();
