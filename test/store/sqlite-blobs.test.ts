@@ -34,7 +34,7 @@ describe('SQLite blob statements', () => {
     db.close();
   });
 
-  it('a 3 MB file staged, committed and read back is byte-exact, and the store keeps its cache size', async () => {
+  it('a 3 MB file in uneven pieces, staged, committed and read back, is byte-exact, and the store keeps its cache size', async () => {
     const store = new SqliteStore({ path: join(dir, 'store.sqlite') });
     const model = buildModel(
       parseConfigText('resources:\n  notes:\n    fields:\n      body: text\n', 'verbo.yaml'),
@@ -45,9 +45,16 @@ describe('SQLite blob statements', () => {
     const bytes = randomBytes(3 * 1024 * 1024 + 123);
     const staged = await store.blobs.stage(
       (async function* () {
-        for (let at = 0; at < bytes.length; at += 100_000) yield bytes.subarray(at, at + 100_000);
+        // Pieces across and exactly on the 256 KiB chunk boundaries (the store copies them into one buffer).
+        const sizes = [1, 256 * 1024 - 1, 256 * 1024, 100_000, 7, 600_000];
+        for (let at = 0, i = 0; at < bytes.length; i++) {
+          const size = sizes[i % sizes.length];
+          yield bytes.subarray(at, at + size);
+          at += size;
+        }
       })(),
     );
+    expect(staged.size).toBe(bytes.length);
     await store.blobs.commit(staged, 'a'.repeat(64));
     const parts: Buffer[] = [];
     for await (const part of store.blobs.read('a'.repeat(64), 5, bytes.length - 1)) parts.push(part);

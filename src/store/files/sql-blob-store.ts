@@ -53,26 +53,31 @@ export function blobColumnsAdded(integer: string): { table: string; column: stri
   ];
 }
 
-/** `source` in pieces of exactly `bytes` (the last one shorter). */
+/**
+ * `source` in pieces of exactly `bytes` (the last one shorter), each a view of one buffer that the
+ * next piece overwrites: the caller hands a piece on before it asks for the next (better-sqlite3
+ * copies a bound blob, base64 is a new string). Copying into one buffer, rather than copying each
+ * remainder and concatenating them, allocates nothing a piece: ArrayBuffers live outside the JS
+ * heap, V8 frees them only after a collection its young generation's ~32 MB of them triggers, and a
+ * collection's sweeper lags behind under load, so each byte allocated per byte of a file adds to the
+ * peak RSS of a transfer (docs/files.md).
+ */
 async function* rechunk(source: AsyncIterable<Uint8Array>, bytes: number): AsyncGenerator<Buffer> {
-  let parts: Buffer[] = [];
+  const piece = Buffer.allocUnsafeSlow(bytes);
   let size = 0;
   for await (const chunk of source) {
-    let rest = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    while (size + rest.length >= bytes) {
-      const take = bytes - size;
-      parts.push(rest.subarray(0, take));
-      yield Buffer.concat(parts);
-      rest = rest.subarray(take);
-      parts = [];
-      size = 0;
-    }
-    if (rest.length) {
-      parts.push(Buffer.from(rest)); // copied: the source may reuse its buffer
-      size += rest.length;
+    for (let at = 0; at < chunk.byteLength; ) {
+      const take = Math.min(bytes - size, chunk.byteLength - at);
+      piece.set(chunk.subarray(at, at + take), size);
+      size += take;
+      at += take;
+      if (size === bytes) {
+        yield piece;
+        size = 0;
+      }
     }
   }
-  if (size) yield Buffer.concat(parts);
+  if (size) yield piece.subarray(0, size);
 }
 
 export interface SqlBlobOptions {
