@@ -44,7 +44,11 @@ export function postgresBlobs(
       const query = exec(sql, text, params);
       try {
         const rows = await query;
-        return { rows, count: rows.count };
+        const settled = { rows: Array.from(rows), count: rows.count };
+        // The query is a promise, and keeps what it resolved to: a read chunk's base64 string stayed
+        // with it as long as the query lived (promoted with it, until a full collection).
+        rows.length = 0;
+        return settled;
       } finally {
         release(query);
       }
