@@ -60,6 +60,7 @@ export async function queryAdvice(
       store: spy,
       logger: false,
       indexAdviceMinRows: Number.MAX_SAFE_INTEGER,
+      inProcess: true,
     });
     try {
       for (const url of urls) {

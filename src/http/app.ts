@@ -65,6 +65,11 @@ export interface AppOptions {
    * process, never listening): an admin, whose records have no owner.
    */
   operator?: boolean;
+  /**
+   * The app answers one command's requests in process and never listens (`verbo import`/`export`,
+   * `verbo check --queries`): no webhook delivery, and no webhook cursor is created.
+   */
+  inProcess?: boolean;
 }
 
 /** The local operator of `AppOptions.operator`: an admin with no user id (its records get no ownerId). */
@@ -255,7 +260,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await files.sweep();
     });
   }
-  await registerWebhooks(app, model, options.store);
+  if (!options.inProcess) await registerWebhooks(app, model, options.store);
   registerDocsRoutes(app, model, { production: options.production });
   registerAdminRoutes(app, model, { production: options.production });
   app.setNotFoundHandler(

@@ -65,6 +65,8 @@ for (const [name, yaml] of [
     it('every registered route is documented, a docs route, or a 405 refusal; every documented operation is registered', async () => {
       const model = modelOf(yaml);
       const store = await openStore(getDb());
+      // Synced before ready, as `verbo serve` does: onReady hooks read the store (jobs, webhook cursors).
+      await store.sync(model);
       const app = await buildApp({ model, store });
       await app.ready();
       const registered = registeredRoutes(app.printRoutes({ commonPrefix: false }));
