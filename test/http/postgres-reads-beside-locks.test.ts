@@ -3,38 +3,27 @@
  * that very row, lists and counts run on the read pool (src/store/postgres/postgres-read-pool.ts)
  * and answer 200 while every write connection waits; the writes complete once the lock is gone.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { customer, type Res, startServer } from '../support/http-harness.js';
 import { holdLock } from '../support/pg-connections.js';
-import { storeTargets } from '../support/store-targets.js';
+import { describePostgres } from '../support/store-targets.js';
 
-const pg = storeTargets.find((t) => t.name === 'postgres')!;
-if (!pg.available) console.warn(`[postgres-reads-beside-locks] ${pg.skipReason}`);
-
-(pg.available ? describe : describe.skip)('reads beside a row lock [postgres]', () => {
-  let db: { db: string; cleanup(): Promise<void> };
-  beforeAll(async () => {
-    db = await pg.create();
-  });
-  afterAll(async () => {
-    await db?.cleanup();
-  });
-
+describePostgres('reads beside a row lock', (getDb) => {
   it('while PATCHes of a locked row hold every write connection, 300 concurrent GETs and lists of it answer 200', async () => {
     const store = new PostgresStore({
-      url: db.db,
+      url: getDb(),
       poolSize: 2,
       lockTimeoutMs: 30_000,
       acquireTimeoutMs: 30_000,
     });
-    const server = await startServer({ db: db.db, store });
+    const server = await startServer({ db: getDb(), store });
     let lock: Awaited<ReturnType<typeof holdLock>> | undefined;
     try {
       const created = await server.request('POST', '/customers', { body: customer('lock1') });
       const path = `/customers/${created.json.id}`;
       lock = await holdLock(
-        db.db,
+        getDb(),
         `SELECT id FROM customers WHERE id = ${Number(created.json.id)} FOR UPDATE`,
       );
       // Two PATCHes take both write connections and wait on the lock; the third waits for a connection.

@@ -5,13 +5,13 @@
  * acquire timeout (read pool exhausted, or the database down), and inside a transaction they stay
  * on its connection.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel, parseConfigText } from '../../src/model/index.js';
 import { READ_PIPELINE_DEPTH } from '../../src/store/postgres/postgres-read-pool.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { StoreUnavailable } from '../../src/store/store-errors.js';
 import { holdLock, verboConnections } from '../support/pg-connections.js';
-import { storeTargets } from '../support/store-targets.js';
+import { describePostgres } from '../support/store-targets.js';
 import { tcpProxy, viaProxy } from '../support/tcp-proxy.js';
 
 const model = buildModel(
@@ -22,8 +22,6 @@ const model = buildModel(
 );
 const C = model.byName.get('customers')!;
 const N = model.byName.get('notes')!;
-const pg = storeTargets.find((t) => t.name === 'postgres')!;
-if (!pg.available) console.warn(`[postgres-read-pool] ${pg.skipReason}`);
 
 /** Whether `p` has settled by the time the event loop has run once more. */
 async function settled(p: Promise<unknown>): Promise<boolean> {
@@ -52,28 +50,23 @@ describe('PostgresStore pool options', () => {
   });
 });
 
-(pg.available ? describe : describe.skip)('PostgreSQL read pool [postgres]', () => {
-  let db: { db: string; cleanup(): Promise<void> };
+describePostgres('PostgreSQL read pool', (getDb) => {
   beforeAll(async () => {
-    db = await pg.create();
-    const store = new PostgresStore({ url: db.db });
+    const store = new PostgresStore({ url: getDb() });
     await store.sync(model);
     await store.close();
-  });
-  afterAll(async () => {
-    await db?.cleanup();
   });
 
   it('a row locked by another transaction: writes to it wait, while 200 concurrent reads of it answer', async () => {
     const store = new PostgresStore({
-      url: db.db,
+      url: getDb(),
       poolSize: 2,
       lockTimeoutMs: 30_000,
       acquireTimeoutMs: 30_000,
     });
     await store.sync(model);
     const row = await store.insert(C, { name: 'held', visits: 1 });
-    const lock = await holdLock(db.db, `SELECT id FROM customers WHERE id = ${Number(row.id)} FOR UPDATE`);
+    const lock = await holdLock(getDb(), `SELECT id FROM customers WHERE id = ${Number(row.id)} FOR UPDATE`);
     try {
       // Both write connections wait on the row lock, and a third write waits for one of them.
       const writes = [1, 2, 3].map((n) =>
@@ -105,14 +98,14 @@ describe('PostgresStore pool options', () => {
   });
 
   it('read pool exhausted past acquireTimeoutMs → StoreUnavailable for the next read; writes go on; the held reads finish', async () => {
-    const store = new PostgresStore({ url: db.db, readPoolSize: 1, acquireTimeoutMs: 300 });
+    const store = new PostgresStore({ url: getDb(), readPoolSize: 1, acquireTimeoutMs: 300 });
     await store.sync(model);
     const row = await store.insert(C, { name: 'table-locked' });
     // The read connection is open and has the statement prepared, so the reads below are pipelined
     // onto it (a fresh connection takes one statement until its first answer).
     expect(await store.get(C, row.id)).toMatchObject({ name: 'table-locked' });
     // A table lock blocks even plain reads: every read of the pool's one connection waits on it.
-    const lock = await holdLock(db.db, 'LOCK TABLE customers IN ACCESS EXCLUSIVE MODE');
+    const lock = await holdLock(getDb(), 'LOCK TABLE customers IN ACCESS EXCLUSIVE MODE');
     try {
       const held = Array.from({ length: READ_PIPELINE_DEPTH }, () => store.get(C, row.id));
       const started = Date.now();
@@ -132,11 +125,11 @@ describe('PostgresStore pool options', () => {
   });
 
   it('a read stuck on a table lock holds up no read that finds another connection less busy', async () => {
-    const store = new PostgresStore({ url: db.db, readPoolSize: 2 });
+    const store = new PostgresStore({ url: getDb(), readPoolSize: 2 });
     await store.sync(model);
     const row = await store.insert(C, { name: 'slow' });
     const note = await store.insert(N, { text: 'quick' });
-    const lock = await holdLock(db.db, 'LOCK TABLE customers IN ACCESS EXCLUSIVE MODE');
+    const lock = await holdLock(getDb(), 'LOCK TABLE customers IN ACCESS EXCLUSIVE MODE');
     try {
       const stuck = store.get(C, row.id);
       for (let i = 0; i < 20; i++) expect(await store.get(N, note.id)).toMatchObject({ text: 'quick' });
@@ -150,9 +143,9 @@ describe('PostgresStore pool options', () => {
   });
 
   it('database cut off: many concurrent reads all get StoreUnavailable within the acquire timeout, then recover', async () => {
-    const gate = tcpProxy(new URL(db.db));
+    const gate = tcpProxy(new URL(getDb()));
     await gate.start();
-    const store = new PostgresStore({ url: viaProxy(db.db, gate), readPoolSize: 1, acquireTimeoutMs: 800 });
+    const store = new PostgresStore({ url: viaProxy(getDb(), gate), readPoolSize: 1, acquireTimeoutMs: 800 });
     try {
       await store.sync(model);
       const row = await store.insert(C, { name: 'cut' });
@@ -185,7 +178,7 @@ describe('PostgresStore pool options', () => {
   });
 
   it('inside a transaction a read sees its own uncommitted write (it runs on the transaction, not the read pool)', async () => {
-    const store = new PostgresStore({ url: db.db });
+    const store = new PostgresStore({ url: getDb() });
     await store.sync(model);
     try {
       const seen = await store.transaction(async (tx) => {
@@ -202,11 +195,11 @@ describe('PostgresStore pool options', () => {
   });
 
   it('close() ends both pools: no connection of the store is left', async () => {
-    const admin = verboConnections(db.db);
+    const admin = verboConnections(getDb());
     const open = admin.count;
     try {
       const before = await open();
-      const store = new PostgresStore({ url: db.db, poolSize: 1, readPoolSize: 1 });
+      const store = new PostgresStore({ url: getDb(), poolSize: 1, readPoolSize: 1 });
       await store.sync(model);
       const row = await store.insert(C, { name: 'both' });
       expect(await store.get(C, row.id)).toMatchObject({ name: 'both' });

@@ -67,35 +67,47 @@ export const storeTargets: StoreTarget[] = [sqliteTarget, postgresTarget];
 const warned = new Set<string>();
 
 /**
- * One `describe` per store target. `getDb()` gives the target's fresh database (created before the
- * block's tests, dropped after). Unavailable targets are skipped loudly: a warning and `describe.skip`.
+ * One `describe` on one store target. `getDb()` gives the target's fresh database (created before
+ * the block's tests, dropped after). An unavailable target is skipped loudly: a warning once per
+ * target, and the reason in the skipped block's name.
  */
+function describeOnTarget(
+  target: StoreTarget,
+  label: string,
+  fn: (target: StoreTarget, getDb: () => string) => void,
+): void {
+  if (!target.available) {
+    if (!warned.has(target.name)) {
+      warned.add(target.name);
+      console.warn(`[store-targets] ${target.name}: ${target.skipReason}`);
+    }
+    describe.skip(`${label} (skipped: ${target.skipReason})`, () => fn(target, () => ''));
+    return;
+  }
+  describe(label, () => {
+    let created: { db: string; cleanup(): Promise<void> } | undefined;
+    beforeAll(async () => {
+      created = await target.create();
+    });
+    afterAll(async () => {
+      await created?.cleanup();
+    });
+    fn(target, () => {
+      if (!created) throw new Error(`the ${target.name} database is not ready`);
+      return created.db;
+    });
+  });
+}
+
+/** One `describe` per store target (describeOnTarget). */
 export function describeEachStore(
   title: string,
   fn: (target: StoreTarget, getDb: () => string) => void,
 ): void {
-  for (const target of storeTargets) {
-    const label = `${title} [${target.name}]`;
-    if (!target.available) {
-      if (!warned.has(target.name)) {
-        warned.add(target.name);
-        console.warn(`[store-targets] ${target.name}: ${target.skipReason}`);
-      }
-      describe.skip(label, () => fn(target, () => ''));
-      continue;
-    }
-    describe(label, () => {
-      let created: { db: string; cleanup(): Promise<void> } | undefined;
-      beforeAll(async () => {
-        created = await target.create();
-      });
-      afterAll(async () => {
-        await created?.cleanup();
-      });
-      fn(target, () => {
-        if (!created) throw new Error(`the ${target.name} database is not ready`);
-        return created.db;
-      });
-    });
-  }
+  for (const target of storeTargets) describeOnTarget(target, `${title} [${target.name}]`, fn);
+}
+
+/** A `describe` of PostgreSQL-only behaviour, on a fresh database of its own (describeOnTarget). */
+export function describePostgres(title: string, fn: (getDb: () => string) => void): void {
+  describeOnTarget(postgresTarget, `${title} [postgres]`, (_target, getDb) => fn(getDb));
 }
