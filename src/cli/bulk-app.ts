@@ -28,7 +28,7 @@ export async function openBulkApp(config: string | undefined, db: string | undef
   const store: Store = await openStore(where);
   try {
     await syncForServe(store, model, file, where);
-    const app = await buildApp({ model, store, logger: false, operator: true, inProcess: true });
+    const app = await buildApp({ model, store, logger: false, operator: true });
     return {
       model,
       app,

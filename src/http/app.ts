@@ -66,8 +66,8 @@ export interface AppOptions {
    */
   operator?: boolean;
   /**
-   * The app answers one command's requests in process and never listens (`verbo import`/`export`,
-   * `verbo check --queries`): no webhook delivery, and no webhook cursor is created.
+   * The app answers one command's requests in process and never listens (`verbo check --queries`;
+   * an `operator` app always does): no webhook delivery, and no webhook cursor is created.
    */
   inProcess?: boolean;
 }
@@ -260,7 +260,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await files.sweep();
     });
   }
-  if (!options.inProcess) await registerWebhooks(app, model, options.store);
+  if (!options.inProcess && !options.operator) await registerWebhooks(app, model, options.store);
   registerDocsRoutes(app, model, { production: options.production });
   registerAdminRoutes(app, model, { production: options.production });
   app.setNotFoundHandler(

@@ -14,7 +14,7 @@ export interface OpenStoreOptions {
 export async function openStore(db: string, options: OpenStoreOptions = {}): Promise<Store> {
   if (/^postgres(ql)?:\/\//.test(db)) {
     const { PostgresStore } = await import('./postgres/postgres-store.js');
-    return new PostgresStore({ url: db, poolSize: options.poolSize, readPoolSize: options.readPoolSize });
+    return new PostgresStore({ url: db, ...options });
   }
   return new SqliteStore({ path: db });
 }
