@@ -40,12 +40,19 @@ import { languageFrom, traceIdFrom } from './request/request-context.js';
 import { limitJsonBodies, registerRequestLimits } from './request/request-limits.js';
 import { registerRequestLog } from './request/request-log.js';
 import { registerShutdownGuard } from './request/shutdown-guard.js';
+import { recordOutputSchema } from './respond/output-schema.js';
 import type { AppContext } from './routes/app-context.js';
 import { registerFileRoutes } from './routes/file-routes.js';
 import { registerImportRoutes } from './routes/import-routes.js';
 import { registerJobRoutes } from './routes/job-routes.js';
 import { notFoundHandler } from './routes/not-found.js';
 import { registerPath, registerResourceRoutes, STANDARD_METHODS } from './routes/resource-routes.js';
+import {
+  LateShortcut,
+  type NodeHandler,
+  readShortcut,
+  type SerializerCompiler,
+} from './shortcut/item-read-shortcut.js';
 import { registerWebhooks } from './webhooks/register-webhooks.js';
 
 export interface AppOptions {
@@ -70,6 +77,11 @@ export interface AppOptions {
    * an `operator` app always does): no webhook delivery, and no webhook cursor is created.
    */
   inProcess?: boolean;
+  /**
+   * Answer plain anonymous reads of one record below Fastify's pipeline (shortcut/item-read-shortcut.ts;
+   * default true). Off only to compare the two answers (test/http/read-shortcut.test.ts).
+   */
+  readShortcut?: boolean;
 }
 
 /** The local operator of `AppOptions.operator`: an admin with no user id (its records get no ownerId). */
@@ -110,6 +122,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // (write/ambient-transaction.ts).
   const hooks = await loadHooks(model);
   const store = ambientStore(withWriteSteps(options.store, { model, validator, hooks }));
+  const { serverFactory } = options;
+  // Set once the app's steps are known (below); a request only comes after that.
+  const shortcut = new LateShortcut();
   const app = Fastify({
     logger: options.logger ?? false,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'traceId' }),
@@ -131,8 +146,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // HTTP/2 over TLS (ALPN), HTTP/1.1 for clients that do not offer h2.
     ...(options.https ? { http2: true, https: { ...options.https, allowHTTP1: true } } : {}),
     ...(model.trustProxy !== undefined ? { trustProxy: model.trustProxy } : {}),
-    ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
+    ...(serverFactory
+      ? { serverFactory: (handler, opts) => serverFactory(shortcut.wrap(handler), opts) }
+      : {}),
   } as FastifyServerOptions);
+  // Without a factory, Fastify's own server: its one request listener is wrapped the same way.
+  if (!serverFactory) {
+    const [listener, ...others] = app.server.listeners('request') as NodeHandler[];
+    if (listener && !others.length) {
+      app.server.removeListener('request', listener);
+      app.server.on('request', shortcut.wrap(listener));
+    }
+  }
   const securityHeaders = options.https ? { ...SECURITY_HEADERS, ...HSTS } : SECURITY_HEADERS;
 
   const minRows = options.indexAdviceMinRows ?? Number(process.env.VERBO_INDEX_ADVICE_MIN_ROWS ?? 10_000);
@@ -204,7 +229,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     done();
   });
-  registerShutdownGuard(app, Boolean(options.https));
+  const closing = registerShutdownGuard(app, Boolean(options.https));
   registerRateLimit(app, model.rateLimit);
   const auth = await registerAuth(app, model, store, { tls: Boolean(options.https) });
   const feed = new ChangeFeed(model, store, auth, app.log);
@@ -263,6 +288,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (!options.inProcess && !options.operator) await registerWebhooks(app, model, options.store);
   registerDocsRoutes(app, model, { production: options.production });
   registerAdminRoutes(app, model, { production: options.production });
+  if (options.readShortcut !== false && !options.operator && !options.inProcess && !model.rateLimit)
+    shortcut.set(
+      readShortcut({
+        model,
+        store: options.store,
+        securityHeaders,
+        ...(isSilent(app.log) ? {} : { log: app.log }),
+        closing,
+        serializerFor: (r) =>
+          (app.serializerCompiler as SerializerCompiler)({
+            schema: recordOutputSchema(r),
+            method: 'GET',
+            url: `${model.basePath}/${r.name}/:id`,
+            httpStatus: '200',
+          }),
+      }),
+    );
   app.setNotFoundHandler(
     notFoundHandler(model, (path) =>
       STANDARD_METHODS.filter((method) => app.findRoute({ method, url: path }) !== null),

@@ -110,6 +110,16 @@ export interface Store {
     id: unknown,
     fields: readonly string[],
   ): Promise<JsonRecord | undefined | null>;
+  /**
+   * `getJson` answered at once, without a promise, or false when the store would have to wait first
+   * (SQLite: a transaction holds its one connection). Optional: the read shortcut
+   * (http/shortcut/item-read-shortcut.ts) uses it on a store that reads synchronously.
+   */
+  getJsonNow?(
+    resource: ResourceDef,
+    id: unknown,
+    fields: readonly string[],
+  ): JsonRecord | undefined | null | false;
   list(resource: ResourceDef, query: ListQuery): Promise<Row[]>;
   /**
    * The records of `list` as JSON texts of `fields` (in that order, as the API shows them), with the

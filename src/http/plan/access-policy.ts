@@ -121,6 +121,14 @@ function permitted(req: FastifyRequest, r: ResourceDef, action: AccessAction) {
 }
 
 /**
+ * Whether a caller without credentials reads every record of `r` by its plain rules (`public`, or
+ * no rules at all): the read shortcut's static check (shortcut/item-read-shortcut.ts). Rules written
+ * as expressions are never taken as all: they are decided per request.
+ */
+export const anonymousReadsAll = (r: ResourceDef): boolean =>
+  !r.access || decide(r.access.read, undefined) === 'all';
+
+/**
  * `authorize(req, r, 'read')` before the record is read: throws the same refusals, and answers
  * whether the caller may read every record of `r`, so no record needs checking (a GET may then
  * send the store's JSON text as it is).

@@ -36,7 +36,11 @@ const STREAM_OFFERS = ['application/json', 'text/event-stream'] as const;
 
 /** A GET that prefers `text/event-stream` to JSON. */
 export const wantsEventStream = (req: FastifyRequest): boolean =>
-  req.method === 'GET' && negotiate(req.headers.accept, STREAM_OFFERS) === 'text/event-stream';
+  req.method === 'GET' && prefersEventStream(req.headers.accept);
+
+/** An Accept that prefers `text/event-stream` to JSON. */
+export const prefersEventStream = (accept: string | undefined): boolean =>
+  negotiate(accept, STREAM_OFFERS) === 'text/event-stream';
 
 type Req = FastifyRequest<{ Querystring: QueryInput }>;
 

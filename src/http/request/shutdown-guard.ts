@@ -9,7 +9,8 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../errors/api-error.js';
 
-export function registerShutdownGuard(app: FastifyInstance, http2: boolean): void {
+/** Returns whether the server has begun to drain (the read shortcut then leaves requests to this hook). */
+export function registerShutdownGuard(app: FastifyInstance, http2: boolean): () => boolean {
   let closing = false;
   /** HTTP/1 connections that have not sent a request yet (HTTP/2 sessions multiplex: not tracked). */
   const unused = new Set<Socket>();
@@ -31,4 +32,5 @@ export function registerShutdownGuard(app: FastifyInstance, http2: boolean): voi
     reply.header('connection', 'close');
     done(ApiError.of('SERVICE_UNAVAILABLE', 'the server is shutting down', {}, { 'retry-after': '1' }));
   });
+  return () => closing;
 }

@@ -92,6 +92,8 @@ export class SqliteStore implements Store {
   readonly capabilities: StoreCapabilities;
   private readonly prepared = new Map<string, Prepared>();
   private readonly statements = new Map<string, Database.Statement>();
+  /** getJsonNow's SQL per field list (an array the caller keeps) and resource. */
+  private readonly jsonSql = new WeakMap<readonly string[], { r: ResourceDef; sql: string | undefined }>();
   private readonly db: Database.Database;
   /** One transaction wrapper for all read-modify-writes (better-sqlite3 builds several functions per wrapper). */
   private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
@@ -291,7 +293,18 @@ export class SqliteStore implements Store {
     fields: readonly string[],
   ): Promise<JsonRecord | undefined | null> {
     while (this.blocked()) await this.lock.released();
-    const sql = compileGetJson(d, r, fields);
+    return this.getJsonNow(r, id, fields) as JsonRecord | undefined | null;
+  }
+
+  getJsonNow(r: ResourceDef, id: unknown, fields: readonly string[]): JsonRecord | undefined | null | false {
+    if (this.blocked()) return false;
+    // The shortcut passes the same field list every time: its SQL is looked up without joining it.
+    let known = this.jsonSql.get(fields);
+    if (known?.r !== r) {
+      known = { r, sql: compileGetJson(d, r, fields) };
+      this.jsonSql.set(fields, known);
+    }
+    const { sql } = known;
     if (!sql) return null;
     const row = this.guard(() => this.statement(sql).get(this.key(r, id))) as Row | undefined;
     if (!row) return undefined;
