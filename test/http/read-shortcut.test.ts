@@ -155,6 +155,12 @@ describeEachStore('read shortcut: the same answers as the pipeline', (_target, g
           shortcut: true,
         },
         { name: 'a cookie (no auth)', path: '/items/1', headers: { cookie: 'a=b' }, shortcut: true },
+        {
+          name: 'behind a proxy',
+          path: '/items/1',
+          headers: { 'x-forwarded-for': '203.0.113.9', 'x-forwarded-proto': 'https', via: '1.1 edge' },
+          shortcut: true,
+        },
         { name: 'Accept HTML', path: '/items/1', headers: { accept: 'text/html' }, shortcut: false },
         {
           name: 'Origin (CORS)',

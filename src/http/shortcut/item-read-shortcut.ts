@@ -72,6 +72,14 @@ const INERT_HEADERS = new Set([
   'sec-ch-ua-mobile',
   'sec-ch-ua-platform',
   'upgrade-insecure-requests',
+  // A proxy's: they name the client's address, scheme and host, which no part of this answer shows.
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'x-forwarded-port',
+  'x-real-ip',
+  'forwarded',
+  'via',
 ]);
 /** An id segment made of URL-unreserved characters only: nothing to decode. */
 const PLAIN_SEGMENT = /^[A-Za-z0-9._~-]{1,128}$/;
