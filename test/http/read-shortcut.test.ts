@@ -146,6 +146,18 @@ describeEachStore('read shortcut: the same answers as the pipeline', (_target, g
         { name: 'another resource', path: '/owners/1', shortcut: true },
         { name: 'Accept JSON', path: '/items/1', headers: { accept: 'application/json' }, shortcut: true },
         { name: 'Accept any', path: '/items/1', headers: { accept: '*/*' }, shortcut: true },
+        {
+          name: 'Accept problem+json',
+          path: '/items/1',
+          headers: { accept: 'application/problem+json' },
+          shortcut: true,
+        },
+        {
+          name: 'Accept JSON over a stream',
+          path: '/items/1',
+          headers: { accept: 'application/json, text/event-stream;q=0.5' },
+          shortcut: true,
+        },
         { name: 'Accept-Language', path: '/items/1', headers: { 'accept-language': 'es' }, shortcut: true },
         { name: 'X-Request-Id', path: '/items/1', headers: { 'x-request-id': 'abc-123' }, shortcut: true },
         {
