@@ -51,6 +51,7 @@ import type {
 } from '../store.js';
 import { MissingReference, StillReferenced, UniqueViolation } from '../store-errors.js';
 import { openDatabaseFile } from './database-file.js';
+import { GroupCommit } from './group-commit.js';
 import { dropValueSamples } from './planner-statistics.js';
 import { sqliteBlobs } from './sqlite-blobs.js';
 import { SqliteChangeLog } from './sqlite-changes.js';
@@ -84,6 +85,8 @@ const MAX_ROWS_PER_INSERT = 256;
 
 /** The `created` entries of rows inserted together, their ids a JSON array of texts (in order). */
 const LOG_CREATED_SQL = `INSERT INTO ${CHANGES_TABLE} (resource, id, kind, version, at, caller) SELECT ?, value, 'created', 1, ?, ? FROM json_each(?) ORDER BY key`;
+/** The entry of one written row (an insert or an update). */
+const LOG_ONE_SQL = `INSERT INTO ${CHANGES_TABLE} (resource, id, kind, version, at, caller) VALUES (?, ?, ?, ?, ?, ?)`;
 
 /** How often the WAL is checkpointed: a window's writes are copied to the database file once. */
 const WAL_CHECKPOINT_MS = 250;
@@ -109,12 +112,15 @@ export class SqliteStore implements Store {
   /** Set on the view of a `transaction({ failFast: true })`: single writes take no savepoint. */
   private readonly txFailFast?: boolean;
   private savepoints = 0;
+  private logOneStatement?: Database.Statement;
   readonly changes: SqliteChangeLog;
   /** Every stored resource by name; `logged`: those whose changes go to the change log (not verbo's own). */
   private readonly resources = new Map<string, ResourceDef>();
   private readonly logged = new Set<string>();
   readonly jobs: JobStore;
   private readonly checkpointer: WalCheckpointer | undefined;
+  /** Single inserts outside a transaction, made in groups (group-commit.ts). */
+  private readonly group: GroupCommit;
 
   constructor(options: SqliteStoreOptions) {
     // An in-memory database belongs to one process; a file in WAL mode can be shared by several.
@@ -132,6 +138,16 @@ export class SqliteStore implements Store {
         : startWalCheckpointer(db, options.path, options.walCheckpointMs ?? WAL_CHECKPOINT_MS);
     this.db = db;
     this.tx = db.transaction((fn: () => unknown) => fn());
+    const [begin, commit, rollback] = ['BEGIN IMMEDIATE', 'COMMIT', 'ROLLBACK'].map((sql) => db.prepare(sql));
+    this.group = new GroupCommit({
+      atomically: (fn) => this.guard(() => this.tx.immediate(fn)) as ReturnType<typeof fn>,
+      begin: () => this.guard(() => begin.run()),
+      commit: () => commit.run(),
+      rollback: () => rollback.run(),
+      inTransaction: () => db.inTransaction,
+      lock: this.lock,
+      committed: () => this.changes.wakeUps.emit(),
+    });
     this.rawKv = new SqliteKeyValue(db);
     this.kv = gatedKv(this.rawKv, () => this.blocked(), this.lock);
     this.blobs = sqliteBlobs(
@@ -394,8 +410,8 @@ export class SqliteStore implements Store {
     return Number((this.guard(() => this.statement(c.sql).get(...c.values)) as { n: bigint }).n);
   }
 
-  private insertRow(r: ResourceDef, values: Row): Row {
-    const row = stampInsert(r, values);
+  private insertRow(r: ResourceDef, values: Row, now?: string): Row {
+    const row = stampInsert(r, values, now);
     const names = presentColumns(row);
     const m = this.meta(r);
     const shape = names.join(',');
@@ -412,17 +428,23 @@ export class SqliteStore implements Store {
     return m.decode(out);
   }
 
+  /**
+   * The row and its change-log entry in one transaction (a savepoint inside `transaction`); a failed
+   * commit (disk full) throws here, so no 201 is ever given for a lost record. Outside a transaction
+   * the insert joins the round's group commit (group-commit.ts).
+   */
   async insert(r: ResourceDef, values: Row): Promise<Row> {
-    while (this.blocked()) await this.lock.released();
-    // The row and its change-log entry in one transaction (a savepoint inside `transaction`); a failed
-    // commit (disk full) throws here, so no 201 is ever given for a lost record.
-    const row = this.guard(() =>
-      this.atomically(() => {
-        const row = this.insertRow(r, values);
-        this.log([{ resource: r.name, id: row.id, kind: 'created', version: Number(row._version) }]);
-        return row;
-      }),
-    ) as Row;
+    // Read now: the group runs later, outside this caller's async context.
+    const writer = currentWriter();
+    const write = () => {
+      const now = new Date().toISOString();
+      const row = this.insertRow(r, values, now);
+      this.logOne(r.name, row.id, 'created', Number(row._version), now, writer);
+      return row;
+    };
+    if (!this.txState) return this.group.run(write);
+    this.blocked();
+    const row = this.guard(() => this.atomically(write));
     this.changes.wakeUps.emit();
     return row;
   }
@@ -506,6 +528,20 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** Logs the change of one row, in the write's transaction: one statement, prepared once. */
+  private logOne(
+    resource: string,
+    id: unknown,
+    kind: 'created' | 'updated',
+    version: number,
+    at: string,
+    caller: string | null,
+  ): void {
+    if (!this.logged.has(resource)) return;
+    this.logOneStatement ??= this.db.prepare(LOG_ONE_SQL);
+    this.logOneStatement.run(resource, String(id), kind, version, at, caller);
+  }
+
   /** Logs the changes of the write in progress, in its transaction (changes/change-log.ts). */
   private log(changes: PendingChange[]): void {
     const kept = changes.filter((c) => this.logged.has(c.resource));
@@ -543,13 +579,21 @@ export class SqliteStore implements Store {
         case 'none':
           return { kind: 'none', row: current };
         case 'insert': {
-          const row = this.insertRow(r, { ...change.values, id });
-          this.log([{ resource: r.name, id: row.id, kind: 'created', version: Number(row._version) }]);
+          const now = new Date().toISOString();
+          const row = this.insertRow(r, { ...change.values, id }, now);
+          this.logOne(r.name, row.id, 'created', Number(row._version), now, currentWriter());
           return { kind: 'inserted', row };
         }
         case 'update': {
           const row = this.updateRow(r, id, current!, change.values);
-          this.log([{ resource: r.name, id: row.id, kind: 'updated', version: Number(row._version) }]);
+          this.logOne(
+            r.name,
+            row.id,
+            'updated',
+            Number(row._version),
+            new Date().toISOString(),
+            currentWriter(),
+          );
           return { kind: 'updated', row };
         }
         case 'delete':
@@ -617,6 +661,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.txState) return;
+    await this.group.idle();
     this.changes.stop();
     await this.checkpointer?.stop();
     // The last connection to close checkpoints the WAL and removes it.
