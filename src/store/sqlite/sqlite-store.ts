@@ -60,6 +60,7 @@ import { sqliteDialect as d, rowDecoder } from './sqlite-dialect.js';
 import { type SqliteError, translateIoError, uniqueFieldsFromMessage } from './sqlite-errors.js';
 import { SqliteKeyValue } from './sqlite-kv.js';
 import { planSqliteSchema, sqliteHistory, syncSqliteSchema } from './sqlite-schema.js';
+import { type StoredColumn, storedColumns, storedRow } from './stored-row.js';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 import { WriterLock } from './writer-lock.js';
 
@@ -70,6 +71,14 @@ interface Prepared {
   decodeFacts: (row: Record<string, unknown>) => Row;
   /** INSERTs by their column list (joined with commas): built once per shape, not per request. */
   insert: Map<string, Database.Statement>;
+  /** One-row INSERTs by their column list: with RETURNING, and without it where stored-row.ts knows the row. */
+  single: Map<string, SingleInsert>;
+}
+
+interface SingleInsert {
+  returning: Database.Statement;
+  plain: Database.Statement | undefined;
+  columns: StoredColumn[] | undefined;
 }
 
 export interface SqliteStoreOptions {
@@ -255,6 +264,7 @@ export class SqliteStore implements Store {
         decode: rowDecoder(r.allFields.values()),
         decodeFacts: rowDecoder(JSON_RECORD_FACTS.flatMap((n) => r.allFields.get(n) ?? [])),
         insert: new Map(),
+        single: new Map(),
       });
     }
     return plan;
@@ -415,16 +425,27 @@ export class SqliteStore implements Store {
     const names = presentColumns(row);
     const m = this.meta(r);
     const shape = names.join(',');
-    let insert = m.insert.get(shape);
+    let insert = m.single.get(shape);
     if (!insert) {
-      insert = this.db.prepare(compileInsert(d, r, names)).safeIntegers(true);
-      if (m.insert.size >= 64) m.insert.clear();
-      m.insert.set(shape, insert);
+      const returning = this.db.prepare(compileInsert(d, r, names)).safeIntegers(true);
+      const columns = storedColumns(returning, names);
+      const plain = columns && this.db.prepare(compileInsert(d, r, names, false)).safeIntegers(true);
+      insert = { returning, plain, columns };
+      if (m.single.size >= 64) m.single.clear();
+      m.single.set(shape, insert);
     }
-    const statement = insert;
+    const { returning, plain, columns } = insert;
+    const bound = encodeValues(d, r, row, names);
+    // The row as stored, known without RETURNING when its values say it exactly (stored-row.ts).
+    const stored = plain && columns && storedRow(columns, bound);
+    if (stored) {
+      const info = this.writeGuard(r, row, () => plain.run(...bound));
+      if (stored.id === undefined) stored.id = info.lastInsertRowid;
+      return m.decode(stored);
+    }
     // .all(), not .get(): stepping to the end completes the statement, so in autocommit the COMMIT
     // runs (and fails, e.g. disk full) inside this call rather than after the row was handed back.
-    const out = this.writeGuard(r, row, () => statement.all(...encodeValues(d, r, row, names))[0]) as Row;
+    const out = this.writeGuard(r, row, () => returning.all(...bound)[0]) as Row;
     return m.decode(out);
   }
 
