@@ -3,7 +3,8 @@
  * Profiles verbo under one workload: `node bench/profile.mjs W1 [--seconds 10] [--top 30] [--keep]`.
  * Starts `node --cpu-prof dist/cli/main.js serve …` on the benchmark's SQLite data, drives the
  * workload with autocannon at 50 connections, stops verbo and prints self time per function.
- * `--no-prof` only measures (server CPU per request); `--baseline` profiles the hand-written baseline instead. Also: `node bench/profile.mjs --summary FILE.cpuprofile`.
+ * `--no-prof` only measures (server CPU per request); `--baseline` profiles the hand-written baseline instead;
+ * `--connections N` drives it with N connections instead. Also: `node bench/profile.mjs --summary FILE.cpuprofile`.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -24,6 +25,7 @@ const { values: a, positionals } = parseArgs({
     'no-prof': { type: 'boolean' },
     summary: { type: 'string' },
     baseline: { type: 'boolean' },
+    connections: { type: 'string' },
   },
 });
 const top = Number(a.top ?? 30);
@@ -44,7 +46,7 @@ try {
   const r = await runLoad(
     server.url,
     requestsFor(workload, a.baseline ? 'baseline' : 'verbo', { customers: 10_000 }),
-    { duration: Number(a.seconds ?? 10) },
+    { duration: Number(a.seconds ?? 10), connections: Number(a.connections ?? 50) },
   );
   const cpuUs = ((cpuMsOf(server.pid) - cpuBefore) * 1000) / r.requests;
   console.log(

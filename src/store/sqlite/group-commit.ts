@@ -38,6 +38,8 @@ export interface GroupCommitHost {
 
 /** Most writes in one group: a group holds the thread (and the write lock) while it runs. */
 const MAX_GROUP = 64;
+/** The real one, taken at load: fake timers in an embedding app's tests must not hold writes back. */
+const atRoundEnd = setImmediate;
 
 export class GroupCommit {
   private queue: Member[] = [];
@@ -49,7 +51,7 @@ export class GroupCommit {
   run<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
-      this.flushing ??= new Promise<void>((done) => setImmediate(() => this.flush().then(done)));
+      this.flushing ??= new Promise<void>((done) => atRoundEnd(() => this.flush().then(done)));
     });
   }
 
