@@ -51,7 +51,7 @@ export class GroupCommit {
   run<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
-      this.flushing ??= new Promise<void>((done) => atRoundEnd(() => this.flush().then(done)));
+      this.flushing ??= new Promise<void>((done) => atRoundEnd(() => this.flush().then(done, done)));
     });
   }
 
@@ -68,7 +68,13 @@ export class GroupCommit {
     this.queue = [];
     for (let i = 0; i < queue.length; i += MAX_GROUP) {
       const group = queue.slice(i, i + MAX_GROUP);
-      if (group.length === 1 || !this.together(group)) this.alone(group);
+      try {
+        if (group.length === 1 || !this.together(group)) this.alone(group);
+      } catch (e) {
+        // A wake-up listener threw after a COMMIT: its writes are stored, the callers still hear of it
+        // (as they did when each insert woke the listeners itself); the next groups still run.
+        for (const m of group) m.reject(e);
+      }
     }
   }
 
