@@ -217,6 +217,26 @@ describeEachStore('read shortcut: the same answers as the pipeline', (_target, g
     });
   });
 
+  describe('under a basePath', () => {
+    let p: Awaited<ReturnType<typeof pair>>;
+    beforeAll(async () => {
+      p = await pair(store, 'basePath: /api/v1\nresources:\n  tags:\n    fields: { label: string }\n');
+      const made = await p.reference.inject({ method: 'POST', url: '/api/v1/tags', payload: { label: 'a' } });
+      expect(made.statusCode).toBe(201);
+    });
+    afterAll(async () => {
+      await p.close();
+    });
+
+    it('reads under the base path take the shortcut; the bare path is the pipeline’s 404', async () => {
+      await expectSameAnswers(p, [
+        { name: 'under the base path', path: '/api/v1/tags/1', shortcut: true },
+        { name: 'without it', path: '/tags/1', shortcut: false },
+        { name: 'half of it', path: '/v1/tags/1', shortcut: false },
+      ]);
+    });
+  });
+
   describe('with auth', () => {
     let p: Awaited<ReturnType<typeof pair>>;
     beforeAll(async () => {
