@@ -2,36 +2,28 @@
  * Several stateless verbo processes against one PostgreSQL database (the built CLI): any instance
  * answers any request, because everything shared (records, idempotency keys) lives in the store.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { type Served, serveCli } from '../support/cli-harness.js';
 import { CRM_CONFIG, customer } from '../support/http-harness.js';
 import { verboConnections } from '../support/pg-connections.js';
-import { storeTargets } from '../support/store-targets.js';
-
-const pg = storeTargets.find((t) => t.name === 'postgres')!;
-if (!pg.available) console.warn(`[multi-instance] ${pg.skipReason}`);
+import { describePostgres } from '../support/store-targets.js';
 
 const json = (body: unknown, headers: Record<string, string> = {}) => ({
   headers: { 'content-type': 'application/json', ...headers },
   body: JSON.stringify(body),
 });
 
-(pg.available ? describe : describe.skip)('two verbo processes, one PostgreSQL database [postgres]', () => {
-  let db: { db: string; cleanup(): Promise<void> };
+describePostgres('two verbo processes, one PostgreSQL database', (getDb) => {
   const running: Served[] = [];
-  beforeAll(async () => {
-    db = await pg.create();
-  });
   afterAll(async () => {
     for (const s of running) s.child.kill('SIGKILL');
-    await db?.cleanup();
   });
 
   it('start at once on an empty database (--db and DATABASE_URL); a write through one is read through the other', async () => {
-    process.env.DATABASE_URL = db.db;
+    process.env.DATABASE_URL = getDb();
     const viaEnv = serveCli([CRM_CONFIG]);
     delete process.env.DATABASE_URL;
-    const [b, a] = await Promise.all([viaEnv, serveCli([CRM_CONFIG, '--db', db.db])]);
+    const [b, a] = await Promise.all([viaEnv, serveCli([CRM_CONFIG, '--db', getDb()])]);
     running.push(a, b);
 
     const created = await fetch(`${a.url}/customers`, {
@@ -63,8 +55,8 @@ const json = (body: unknown, headers: Record<string, string> = {}) => ({
 
   it('an Idempotency-Key used on one instance is replayed by the other', async () => {
     const [a, b] = await Promise.all([
-      serveCli([CRM_CONFIG, '--db', db.db]),
-      serveCli([CRM_CONFIG, '--db', db.db]),
+      serveCli([CRM_CONFIG, '--db', getDb()]),
+      serveCli([CRM_CONFIG, '--db', getDb()]),
     ]);
     running.push(a, b);
     const body = customer('mi-idem');
@@ -87,11 +79,19 @@ const json = (body: unknown, headers: Record<string, string> = {}) => ({
   }, 60_000);
 
   it('--pool-size and --read-pool-size bound the connections one process opens', async () => {
-    const admin = verboConnections(db.db);
+    const admin = verboConnections(getDb());
     const connections = admin.count;
     try {
       expect(await connections()).toBe(0);
-      const small = await serveCli([CRM_CONFIG, '--db', db.db, '--pool-size', '2', '--read-pool-size', '1']);
+      const small = await serveCli([
+        CRM_CONFIG,
+        '--db',
+        getDb(),
+        '--pool-size',
+        '2',
+        '--read-pool-size',
+        '1',
+      ]);
       running.push(small);
       const burst = async (url: string, tag: string) => {
         const res = await Promise.all(
@@ -111,7 +111,7 @@ const json = (body: unknown, headers: Record<string, string> = {}) => ({
       expect(withThree).toBeGreaterThanOrEqual(2);
       expect(withThree).toBeLessThanOrEqual(3);
       // The same burst on a process with the default pools (10 and 5) opens more than three.
-      const wide = await serveCli([CRM_CONFIG, '--db', db.db]);
+      const wide = await serveCli([CRM_CONFIG, '--db', getDb()]);
       running.push(wide);
       await burst(wide.url, 'wide');
       expect((await connections()) - withThree).toBeGreaterThan(3);

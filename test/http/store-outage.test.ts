@@ -10,15 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { customer, expectEnvelope, type Res, startServer, type TestServer } from '../support/http-harness.js';
-import { storeTargets } from '../support/store-targets.js';
+import { describePostgres } from '../support/store-targets.js';
 import { tcpProxy, viaProxy } from '../support/tcp-proxy.js';
-
-const pg = storeTargets.find((t) => t.name === 'postgres')!;
-if (!pg.available) console.warn(`[store-outage] ${pg.skipReason}`);
 
 function expectUnavailable(res: Res, startedAt: number, withinMs: number): void {
   expectEnvelope(res, 503, 'SERVICE_UNAVAILABLE');
@@ -26,21 +23,13 @@ function expectUnavailable(res: Res, startedAt: number, withinMs: number): void 
   expect(Date.now() - startedAt).toBeLessThan(withinMs);
 }
 
-(pg.available ? describe : describe.skip)('PostgreSQL unavailable → 503 [postgres]', () => {
-  let db: { db: string; cleanup(): Promise<void> };
-  beforeAll(async () => {
-    db = await pg.create();
-  });
-  afterAll(async () => {
-    await db?.cleanup();
-  });
-
+describePostgres('PostgreSQL unavailable → 503', (getDb) => {
   it('cut off: every request answers 503 with Retry-After at once; once restored, 200 again without a restart', async () => {
-    const gate = tcpProxy(new URL(db.db));
+    const gate = tcpProxy(new URL(getDb()));
     await gate.start();
     let server: TestServer | undefined;
     try {
-      server = await startServer({ db: viaProxy(db.db, gate) });
+      server = await startServer({ db: viaProxy(getDb(), gate) });
       const created = await server.request('POST', '/customers', { body: customer('cut1') });
       expect(created.status).toBe(201);
       const path = `/customers/${created.json.id}`;
@@ -74,9 +63,9 @@ function expectUnavailable(res: Res, startedAt: number, withinMs: number): void 
   });
 
   it('write pool exhausted past the acquire timeout → a write gets 503 with Retry-After, reads answer 200; the held request completes afterwards', async () => {
-    const store = new PostgresStore({ url: db.db, poolSize: 1, acquireTimeoutMs: 300 });
-    const server = await startServer({ db: db.db, store });
-    const locker = postgres(db.db, { max: 1, onnotice: () => {} });
+    const store = new PostgresStore({ url: getDb(), poolSize: 1, acquireTimeoutMs: 300 });
+    const server = await startServer({ db: getDb(), store });
+    const locker = postgres(getDb(), { max: 1, onnotice: () => {} });
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
     try {

@@ -16,7 +16,7 @@ import {
   StoreUnavailable,
   UniqueViolation,
 } from '../../src/store/store-errors.js';
-import { describeEachStore, storeTargets } from '../support/store-targets.js';
+import { describeEachStore, describePostgres } from '../support/store-targets.js';
 import { tcpProxy } from '../support/tcp-proxy.js';
 
 const YAML = `
@@ -491,23 +491,13 @@ describeEachStore('store conformance', (target, getDb) => {
   });
 });
 
-const pgTarget = storeTargets.find((t) => t.name === 'postgres')!;
-
-(pgTarget.available ? describe : describe.skip)('postgres store: ids, failures and recovery', () => {
-  let db: { db: string; cleanup(): Promise<void> };
+describePostgres('postgres store: ids, failures and recovery', (getDb) => {
   const model = modelOf(YAML);
   const C = model.byName.get('customers')!;
 
-  beforeAll(async () => {
-    db = await pgTarget.create();
-  });
-  afterAll(async () => {
-    await db?.cleanup();
-  });
-
   it('syncs a fresh database from two stores at once; sends a 64-bit id that does not fit a double as a string', async () => {
-    const store = new PostgresStore({ url: db.db });
-    const other = new PostgresStore({ url: db.db });
+    const store = new PostgresStore({ url: getDb() });
+    const other = new PostgresStore({ url: getDb() });
     try {
       await Promise.all([store.sync(model), other.sync(model)]);
       const P = model.byName.get('people')!;
@@ -522,8 +512,8 @@ const pgTarget = storeTargets.find((t) => t.name === 'postgres')!;
   });
 
   it('a row lock held by a stuck transaction: the write gives up after lockTimeoutMs with StoreUnavailable, then works', async () => {
-    const store = new PostgresStore({ url: db.db, lockTimeoutMs: 300 });
-    const locker = postgres(db.db, { max: 1, onnotice: () => {} });
+    const store = new PostgresStore({ url: getDb(), lockTimeoutMs: 300 });
+    const locker = postgres(getDb(), { max: 1, onnotice: () => {} });
     try {
       await store.sync(model);
       const row = await store.insert(C, { name: 'locked' });
@@ -569,8 +559,8 @@ const pgTarget = storeTargets.find((t) => t.name === 'postgres')!;
   });
 
   it('a write fails with StoreUnavailable when the write pool stays exhausted past acquireTimeoutMs; reads go on', async () => {
-    const store = new PostgresStore({ url: db.db, poolSize: 1, acquireTimeoutMs: 300 });
-    const locker = postgres(db.db, { max: 1, onnotice: () => {} });
+    const store = new PostgresStore({ url: getDb(), poolSize: 1, acquireTimeoutMs: 300 });
+    const locker = postgres(getDb(), { max: 1, onnotice: () => {} });
     try {
       await store.sync(model);
       const c = await store.insert(C, { name: 'locked' });
@@ -603,8 +593,8 @@ const pgTarget = storeTargets.find((t) => t.name === 'postgres')!;
   });
 
   it('reports the outage, then recovers by itself once the database is back', async () => {
-    const url = new URL(db.db);
-    const gate = tcpProxy(new URL(db.db));
+    const url = new URL(getDb());
+    const gate = tcpProxy(new URL(getDb()));
     await gate.start();
     url.hostname = '127.0.0.1';
     url.port = String(gate.port);
