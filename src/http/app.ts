@@ -47,12 +47,7 @@ import { registerImportRoutes } from './routes/import-routes.js';
 import { registerJobRoutes } from './routes/job-routes.js';
 import { notFoundHandler } from './routes/not-found.js';
 import { registerPath, registerResourceRoutes, STANDARD_METHODS } from './routes/resource-routes.js';
-import {
-  LateShortcut,
-  type NodeHandler,
-  readShortcut,
-  type SerializerCompiler,
-} from './shortcut/item-read-shortcut.js';
+import { LateShortcut, readShortcut, type SerializerCompiler } from './shortcut/item-read-shortcut.js';
 import { registerWebhooks } from './webhooks/register-webhooks.js';
 
 export interface AppOptions {
@@ -151,13 +146,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       : {}),
   } as FastifyServerOptions);
   // Without a factory, Fastify's own server: its one request listener is wrapped the same way.
-  if (!serverFactory) {
-    const [listener, ...others] = app.server.listeners('request') as NodeHandler[];
-    if (listener && !others.length) {
-      app.server.removeListener('request', listener);
-      app.server.on('request', shortcut.wrap(listener));
-    }
-  }
+  if (!serverFactory) shortcut.wrapListener(app.server);
   const securityHeaders = options.https ? { ...SECURITY_HEADERS, ...HSTS } : SECURITY_HEADERS;
 
   const minRows = options.indexAdviceMinRows ?? Number(process.env.VERBO_INDEX_ADVICE_MIN_ROWS ?? 10_000);

@@ -46,6 +46,9 @@ const DEFAULT_ALLOWED_HEADERS = [
   'traceparent',
 ].join(', ');
 
+/** What every response says in Vary under CORS (the read shortcut's header block too). */
+export const CORS_VARY = 'Origin';
+
 const ALL_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
 const MAX_AGE_SECONDS = '600';
 const TOKEN_LIST = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+(\s*,\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*$/;
@@ -80,7 +83,7 @@ export function registerCors(app: FastifyInstance, cors: CorsConfig | undefined)
   // One callback-style hook: no promise per request, and nothing left to do at onSend.
   app.addHook('onRequest', (req, reply, done) => {
     // Every response varies on Origin (caches keep sites apart); later steps append to Vary (vary.ts).
-    reply.header('vary', 'Origin');
+    reply.header('vary', CORS_VARY);
     const origin = req.headers.origin;
     // Browsers send Origin on every cross-origin request (Fetch standard); without it no CORS
     // check happens, so the headers would be bytes for nothing.

@@ -10,6 +10,7 @@
  * same body (the store's JSON text, or the route's own compiled serialiser), the same log line.
  * test/http/read-shortcut.test.ts compares it with the pipeline's answer, request by request.
  */
+import type { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
@@ -21,7 +22,9 @@ import { etagOf, lastModifiedOf } from '../plan/conditions.js';
 import { prefersEventStream } from '../realtime/change-feed.js';
 import { ACCEPT_PATCH } from '../request/body-media-type.js';
 import { JSON_OFFERS, negotiate } from '../request/content-negotiation.js';
+import { CORS_VARY } from '../request/cors.js';
 import { traceIdFrom } from '../request/request-context.js';
+import { logRequest } from '../request/request-log.js';
 import { outputFieldNames, readGuarded, toOutput } from '../respond/representation.js';
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -123,7 +126,8 @@ function headerBlock(constant: readonly string[]): Pick<ItemRoute, 'headers' | '
 
 /**
  * Wraps Fastify's request handler with the shortcut, or returns undefined when no resource can
- * use it. Routes are resolved on first use (the serialiser exists once the app is ready).
+ * use it. The header blocks are built here, a resource's serialiser on its first use (Fastify's
+ * compiler exists once the app is ready).
  */
 export function readShortcut(o: ReadShortcutOptions): ((next: NodeHandler) => NodeHandler) | undefined {
   const { model } = o;
@@ -133,7 +137,7 @@ export function readShortcut(o: ReadShortcutOptions): ((next: NodeHandler) => No
   for (const r of eligible) {
     const head: string[] = [];
     for (const [name, value] of Object.entries(o.securityHeaders)) head.push(name, value);
-    if (model.cors) head.push('vary', 'Origin');
+    if (model.cors) head.push('vary', CORS_VARY);
     byPrefix.set(`${model.basePath}/${r.name}`, { r, fields: outputFieldNames(r), ...headerBlock(head) });
   }
   const accepts = new Map<string, boolean>();
@@ -182,7 +186,8 @@ export function readShortcut(o: ReadShortcutOptions): ((next: NodeHandler) => No
     }
     if (now === undefined) return next(req, res);
     if (now) return send(req, res, route, now, started);
-    read(route, id).then(
+    // false: the store must wait first (getJson); null: it cannot build this text (get and serialise).
+    read(route, id, now === false).then(
       (found) => (found === undefined ? next(req, res) : send(req, res, route, found, started)),
       () => next(req, res),
     );
@@ -204,13 +209,13 @@ export function readShortcut(o: ReadShortcutOptions): ((next: NodeHandler) => No
     headers[slots.length] = String(Buffer.byteLength(found.json));
     res.writeHead(200, headers);
     res.end(found.json);
-    if (o.log) logRequest(o.log, traceId, req.url ?? '', started);
+    if (o.log) logRequest(o.log.child({ traceId }), 'GET', req.url ?? '', 200, performance.now() - started);
   }
 
   /** The record's JSON text and the columns its headers read; undefined when there is none. */
-  async function read(route: ItemRoute, id: unknown) {
+  async function read(route: ItemRoute, id: unknown, json: boolean) {
     const { r } = route;
-    if (o.store.getJson) {
+    if (json && o.store.getJson) {
       const found = await o.store.getJson(r, id, route.fields);
       if (found !== null) return found;
     }
@@ -219,19 +224,6 @@ export function readShortcut(o: ReadShortcutOptions): ((next: NodeHandler) => No
     route.serialize ??= o.serializerFor(r);
     return { json: route.serialize(toOutput(r, row)), row };
   }
-}
-
-/** request-log.ts's line, for a request the pipeline never saw. */
-function logRequest(log: FastifyBaseLogger, traceId: string, url: string, started: number): void {
-  log.child({ traceId }).info(
-    {
-      method: 'GET',
-      url,
-      status: 200,
-      durationMs: Math.round((performance.now() - started) * 100) / 100,
-    },
-    'request',
-  );
 }
 
 /**
@@ -243,6 +235,14 @@ export class LateShortcut {
 
   set(make: ((next: NodeHandler) => NodeHandler) | undefined): void {
     this.make = make;
+  }
+
+  /** Wraps the one request listener of a server Fastify made itself (no `serverFactory`). */
+  wrapListener(server: EventEmitter): void {
+    const [listener, ...others] = server.listeners('request') as NodeHandler[];
+    if (!listener || others.length) return;
+    server.removeListener('request', listener);
+    server.on('request', this.wrap(listener));
   }
 
   wrap(next: NodeHandler): NodeHandler {

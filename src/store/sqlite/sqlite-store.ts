@@ -464,6 +464,7 @@ export class SqliteStore implements Store {
       return row;
     };
     if (!this.txState) return this.group.run(write);
+    // Inside a transaction nothing waits; blocked() throws for a view used after its transaction ended.
     this.blocked();
     const row = this.guard(() => this.atomically(write));
     this.changes.wakeUps.emit();
