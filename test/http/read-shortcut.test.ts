@@ -79,6 +79,14 @@ async function pair(store: Store, yaml: string) {
   };
 }
 
+type Pair = Awaited<ReturnType<typeof pair>>;
+
+/** POSTs a record through the reference app: 201 or the test fails. */
+async function create(p: Pair, url: string, payload: Record<string, unknown>): Promise<void> {
+  const made = await p.reference.inject({ method: 'POST', url, payload });
+  expect(made.statusCode, made.body).toBe(201);
+}
+
 /** Status, headers and body, minus what differs between any two responses: the date, a random trace id. */
 function comparable(res: Res, keepTraceId: boolean) {
   const headers: Record<string, string> = {};
@@ -91,7 +99,7 @@ function comparable(res: Res, keepTraceId: boolean) {
   return { status: res.status, headers, body };
 }
 
-async function expectSameAnswers(p: Awaited<ReturnType<typeof pair>>, variants: Variant[]) {
+async function expectSameAnswers(p: Pair, variants: Variant[]) {
   for (const v of variants) {
     const before = p.seen();
     const [fast, reference] = await p.both(v);
@@ -112,17 +120,23 @@ describeEachStore('read shortcut: the same answers as the pipeline', (_target, g
   afterAll(async () => {
     await store.close();
   });
+  /** Two apps on the block's store for `yaml`, seeded once, closed after the block. */
+  const usePair = (yaml: string, seed: (p: Pair) => Promise<void>): (() => Pair) => {
+    let made: Pair | undefined;
+    beforeAll(async () => {
+      made = await pair(store, yaml);
+      await seed(made);
+    });
+    afterAll(async () => {
+      await made?.close();
+    });
+    return () => made!;
+  };
 
   describe('without auth, with CORS', () => {
-    let p: Awaited<ReturnType<typeof pair>>;
-    beforeAll(async () => {
-      p = await pair(store, OPEN);
-      const post = (url: string, payload: Record<string, unknown>) =>
-        p.reference.inject({ method: 'POST', url, payload }).then((r) => {
-          expect(r.statusCode, r.body).toBe(201);
-        });
-      await post('/owners', { name: 'Ana' });
-      await post('/items', {
+    const pairOf = usePair(OPEN, async (p) => {
+      await create(p, '/owners', { name: 'Ana' });
+      await create(p, '/items', {
         title: 'Señal — "quoted" \\ back\nslash 🎉',
         count: 9007199254740991,
         price: 0.1,
@@ -133,14 +147,11 @@ describeEachStore('read shortcut: the same answers as the pipeline', (_target, g
         meta: { nested: [1, 'two', null, { deep: true }], empty: {} },
         owner: 1,
       });
-      await post('/items', { title: 'nulls everywhere' });
-    });
-    afterAll(async () => {
-      await p.close();
+      await create(p, '/items', { title: 'nulls everywhere' });
     });
 
     it('plain reads are the shortcut’s, every other request the pipeline’s, with one answer', async () => {
-      await expectSameAnswers(p, [
+      await expectSameAnswers(pairOf(), [
         { name: 'every type', path: '/items/1', shortcut: true },
         { name: 'nulls', path: '/items/2', shortcut: true },
         { name: 'another resource', path: '/owners/1', shortcut: true },
@@ -202,34 +213,28 @@ describeEachStore('read shortcut: the same answers as the pipeline', (_target, g
     });
 
     it('a changed record is read fresh: new body, new ETag', async () => {
-      const [before] = await p.both({ name: 'before', path: '/owners/1', shortcut: true });
-      const changed = await p.reference.inject({
+      const [before] = await pairOf().both({ name: 'before', path: '/owners/1', shortcut: true });
+      const changed = await pairOf().reference.inject({
         method: 'PATCH',
         url: '/owners/1',
         headers: { 'content-type': 'application/merge-patch+json' },
         payload: { name: 'Ana María' },
       });
       expect(changed.statusCode).toBe(200);
-      await expectSameAnswers(p, [{ name: 'after a write', path: '/owners/1', shortcut: true }]);
-      const [after] = await p.both({ name: 'after', path: '/owners/1', shortcut: true });
+      await expectSameAnswers(pairOf(), [{ name: 'after a write', path: '/owners/1', shortcut: true }]);
+      const [after] = await pairOf().both({ name: 'after', path: '/owners/1', shortcut: true });
       expect(after.json.name).toBe('Ana María');
       expect(after.headers.get('etag')).not.toBe(before.headers.get('etag'));
     });
   });
 
   describe('under a basePath', () => {
-    let p: Awaited<ReturnType<typeof pair>>;
-    beforeAll(async () => {
-      p = await pair(store, 'basePath: /api/v1\nresources:\n  tags:\n    fields: { label: string }\n');
-      const made = await p.reference.inject({ method: 'POST', url: '/api/v1/tags', payload: { label: 'a' } });
-      expect(made.statusCode).toBe(201);
-    });
-    afterAll(async () => {
-      await p.close();
-    });
+    const pairOf = usePair('basePath: /api/v1\nresources:\n  tags:\n    fields: { label: string }\n', (p) =>
+      create(p, '/api/v1/tags', { label: 'a' }),
+    );
 
     it('reads under the base path take the shortcut; the bare path is the pipeline’s 404', async () => {
-      await expectSameAnswers(p, [
+      await expectSameAnswers(pairOf(), [
         { name: 'under the base path', path: '/api/v1/tags/1', shortcut: true },
         { name: 'without it', path: '/tags/1', shortcut: false },
         { name: 'half of it', path: '/v1/tags/1', shortcut: false },
@@ -238,20 +243,15 @@ describeEachStore('read shortcut: the same answers as the pipeline', (_target, g
   });
 
   describe('with auth', () => {
-    let p: Awaited<ReturnType<typeof pair>>;
-    beforeAll(async () => {
-      p = await pair(store, GUARDED);
+    const pairOf = usePair(GUARDED, async () => {
       const notes = buildModel(parseConfigText(GUARDED, 'verbo.yaml')).resources.find(
         (r) => r.name === 'notes',
       )!;
       await store.insert(notes, { text: 'hello' });
     });
-    afterAll(async () => {
-      await p.close();
-    });
 
     it('only anonymous reads of publicly readable records take the shortcut', async () => {
-      await expectSameAnswers(p, [
+      await expectSameAnswers(pairOf(), [
         { name: 'public, anonymous', path: '/notes/1', shortcut: true },
         { name: 'a bad token', path: '/notes/1', headers: { authorization: 'Bearer nope' }, shortcut: false },
         {
