@@ -120,6 +120,12 @@ export interface Store {
     id: unknown,
     fields: readonly string[],
   ): JsonRecord | undefined | null | false;
+  /**
+   * A text that changes whenever a commit by any connection or process may have changed what this
+   * store holds, read at once; false when the store would have to wait first. Optional: the read
+   * shortcut keeps its answers (http/shortcut/read-cache.ts) only on a store that has it.
+   */
+  changeStampNow?(): string | false;
   list(resource: ResourceDef, query: ListQuery): Promise<Row[]>;
   /**
    * The records of `list` as JSON texts of `fields` (in that order, as the API shows them), with the

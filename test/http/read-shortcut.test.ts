@@ -5,7 +5,8 @@
  * and a random trace id aside) and the body byte for byte. A hook on the first app counts the
  * requests its pipeline saw, which says who answered: the shortcut exactly where it may.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
 import { buildModel, parseConfigText } from '../../src/model/index.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -67,6 +68,7 @@ async function pair(store: Store, yaml: string) {
   const referenceUrl = await reference.listen({ port: 0, host: '127.0.0.1' });
   return {
     reference,
+    fastUrl,
     seen: () => seen,
     async both(v: Variant): Promise<[Res, Res]> {
       const r = { method: v.method ?? 'GET', path: v.path, headers: { ...v.headers } };
@@ -310,5 +312,65 @@ describe('read shortcut: the rest of the pipeline’s duties [sqlite]', () => {
       msg: 'request',
     });
     expect(answers[0]).toEqual(answers[1]);
+  });
+});
+
+describe('read shortcut: kept answers, never stale [sqlite]', () => {
+  const yaml = 'resources:\n  notes:\n    fields: { text: string }\n';
+  const model = buildModel(parseConfigText(yaml, 'verbo.yaml'));
+  let file: string;
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  let p: Pair;
+  beforeAll(async () => {
+    const db = await storeTargets[0].create();
+    file = db.db;
+    cleanup = db.cleanup;
+    store = await openStore(file);
+    p = await pair(store, yaml);
+    await store.insert(model.resources[0], { text: 'hello' });
+    await store.insert(model.resources[0], { text: 'bye' });
+  });
+  afterAll(async () => {
+    await p.close();
+    await store.close();
+    await cleanup();
+  });
+  const read = async (path: string) => (await p.both({ name: path, path, shortcut: true }))[0];
+
+  it('a second read of an unchanged record is answered from what was kept, the same bytes', async () => {
+    const reads = vi.spyOn(store as Required<Pick<Store, 'getJsonNow'>>, 'getJsonNow');
+    try {
+      const first = await send(p.fastUrl, { method: 'GET', path: '/notes/1', headers: {} });
+      expect(reads.mock.calls.length).toBe(1);
+      const again = await send(p.fastUrl, { method: 'GET', path: '/notes/1', headers: {} });
+      expect(reads.mock.calls.length).toBe(1);
+      expect(comparable(again, false)).toEqual(comparable(first, false));
+    } finally {
+      reads.mockRestore();
+    }
+    await expectSameAnswers(p, [{ name: 'kept', path: '/notes/1', shortcut: true }]);
+  });
+
+  it('a write by another connection, even one that leaves _version alone, is seen at once', async () => {
+    expect((await read('/notes/1')).json.text).toBe('hello');
+    const other = new Database(file);
+    try {
+      other.prepare(`UPDATE notes SET "text" = 'from elsewhere' WHERE id = 1`).run();
+    } finally {
+      other.close();
+    }
+    const after = await read('/notes/1');
+    expect(after.json.text).toBe('from elsewhere');
+    await expectSameAnswers(p, [{ name: 'after the other write', path: '/notes/1', shortcut: true }]);
+  });
+
+  it('a write through this server to another record is seen too; a deleted record is the pipeline’s 404', async () => {
+    expect((await read('/notes/2')).json.text).toBe('bye');
+    const removed = await p.reference.inject({ method: 'DELETE', url: '/notes/2' });
+    expect(removed.statusCode).toBe(204);
+    await expectSameAnswers(p, [{ name: 'deleted', path: '/notes/2', shortcut: false }]);
+    const [gone] = await p.both({ name: 'deleted', path: '/notes/2', shortcut: false });
+    expect(gone.status).toBe(404);
   });
 });

@@ -8,6 +8,7 @@
  * missing record, a failed read, a draining server. The response is the one the route would send:
  * the same headers (trace id, security headers, Vary, ETag, Last-Modified, Accept-Patch), the
  * same body (the store's JSON text, or the route's own compiled serialiser), the same log line.
+ * On a store with a change stamp, answers are kept until anything is written (read-cache.ts).
  * test/http/read-shortcut.test.ts compares it with the pipeline's answer, request by request.
  */
 import type { EventEmitter } from 'node:events';
@@ -26,6 +27,7 @@ import { CORS_VARY } from '../request/cors.js';
 import { traceIdFrom } from '../request/request-context.js';
 import { logRequest } from '../request/request-log.js';
 import { outputFieldNames, readGuarded, toOutput } from '../respond/representation.js';
+import { type ReadAnswer, ReadCache } from './read-cache.js';
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 /** Fastify's serializer compiler (`app.serializerCompiler` once the app is ready). */
@@ -48,7 +50,12 @@ export interface ReadShortcutOptions {
   closing: () => boolean;
   /** The route's compiled serialiser for a record of `r` (used when the store builds no JSON text). */
   serializerFor: (r: ResourceDef) => (value: unknown) => string;
+  /** The bytes of answers kept for the next read (read-cache.ts; default READ_CACHE_BYTES, 0: none). */
+  cacheBytes?: number;
 }
+
+/** The default budget of the answers kept: 8 MiB, some 20 000 records of a few hundred bytes. */
+export const READ_CACHE_BYTES = 8 * 1024 * 1024;
 
 /** Request headers no step of a plain read looks at (besides those checked one by one below). */
 const INERT_HEADERS = new Set([
@@ -163,6 +170,11 @@ export function readShortcut(o: ReadShortcutOptions): ((next: NodeHandler) => No
     return accept === undefined || acceptable(accept);
   };
   const urlBytes = model.limits.urlBytes;
+  // Answers are kept only where the store can tell at once whether anything was written since.
+  const cache =
+    o.store.changeStampNow && o.cacheBytes !== 0
+      ? new ReadCache(o.cacheBytes ?? READ_CACHE_BYTES)
+      : undefined;
 
   return (next) => (req, res) => {
     const url = req.url ?? '';
@@ -178,17 +190,29 @@ export function readShortcut(o: ReadShortcutOptions): ((next: NodeHandler) => No
     const started = o.log ? performance.now() : 0;
     const { r } = route;
     let now: JsonRecord | undefined | null | false = false;
+    let stamp: string | false = false;
     try {
+      // The stamp is read before the record: a write between the two leaves a newer record under
+      // an older stamp, which the next read finds stale (never an older record under a newer one).
+      if (cache) {
+        stamp = o.store.changeStampNow?.() ?? false;
+        const kept = stamp === false ? undefined : cache.get(url, stamp);
+        if (kept) return send(req, res, route, kept, started);
+      }
       now = o.store.getJsonNow ? o.store.getJsonNow(r, id, route.fields) : false;
     } catch {
       // A failed read is the pipeline's to answer (its error envelope, its log line).
       return next(req, res);
     }
     if (now === undefined) return next(req, res);
-    if (now) return send(req, res, route, now, started);
+    if (now) {
+      const answer = answerOf(now);
+      if (cache && stamp !== false) cache.set(url, stamp, answer);
+      return send(req, res, route, answer, started);
+    }
     // false: the store must wait first (getJson); null: it cannot build this text (get and serialise).
     read(route, id, now === false).then(
-      (found) => (found === undefined ? next(req, res) : send(req, res, route, found, started)),
+      (found) => (found === undefined ? next(req, res) : send(req, res, route, answerOf(found), started)),
       () => next(req, res),
     );
   };
@@ -197,18 +221,18 @@ export function readShortcut(o: ReadShortcutOptions): ((next: NodeHandler) => No
     req: IncomingMessage,
     res: ServerResponse,
     route: ItemRoute,
-    found: JsonRecord,
+    answer: ReadAnswer,
     started: number,
   ): void {
     const traceId = traceIdFrom(req.headers);
     // writeHead turns the array into the header block before it returns: one array per route, refilled.
     const { headers, slots } = route;
     headers[slots.traceId] = traceId;
-    headers[slots.etag] = etagOf(found.row);
-    headers[slots.lastModified] = lastModifiedOf(found.row);
-    headers[slots.length] = String(Buffer.byteLength(found.json));
+    headers[slots.etag] = answer.etag;
+    headers[slots.lastModified] = answer.lastModified;
+    headers[slots.length] = answer.length;
     res.writeHead(200, headers);
-    res.end(found.json);
+    res.end(answer.json);
     if (o.log) logRequest(o.log.child({ traceId }), 'GET', req.url ?? '', 200, performance.now() - started);
   }
 
@@ -224,6 +248,16 @@ export function readShortcut(o: ReadShortcutOptions): ((next: NodeHandler) => No
     route.serialize ??= o.serializerFor(r);
     return { json: route.serialize(toOutput(r, row)), row };
   }
+}
+
+/** What a record's answer sends besides its route's constant headers. */
+function answerOf(found: JsonRecord): ReadAnswer {
+  return {
+    json: found.json,
+    etag: etagOf(found.row),
+    lastModified: lastModifiedOf(found.row),
+    length: String(Buffer.byteLength(found.json)),
+  };
 }
 
 /**

@@ -339,6 +339,15 @@ export class SqliteStore implements Store {
     return { json, row: this.meta(r).decodeFacts(row) };
   }
 
+  changeStampNow(): string | false {
+    if (this.blocked()) return false;
+    // data_version moves on every commit by another connection or process, total_changes() on
+    // every row this connection inserts, updates or deletes (triggers' included).
+    const version = this.statement('PRAGMA data_version', true);
+    const changes = this.statement('SELECT total_changes()', true);
+    return this.guard(() => `${version.get()}:${changes.get()}`);
+  }
+
   async list(r: ResourceDef, query: ListQuery): Promise<Row[]> {
     while (this.blocked()) await this.lock.released();
     const m = this.meta(r);
