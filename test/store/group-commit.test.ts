@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModel, type Model, parseConfigText } from '../../src/model/index.js';
-import { withWriter } from '../../src/store/changes/write-context.js';
+import { currentWriter, withWriter } from '../../src/store/changes/write-context.js';
 import { GroupCommit, type GroupCommitHost } from '../../src/store/sqlite/group-commit.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { WriterLock } from '../../src/store/sqlite/writer-lock.js';
@@ -175,5 +175,52 @@ describe('SqliteStore: concurrent inserts [sqlite]', () => {
     expect(
       await store.count(customers, [{ field: '', op: 'search', value: [{ word: 'N12', prefix: false }] }]),
     ).toBe(1);
+  });
+});
+
+describe('SqliteStore: concurrent modifies [sqlite]', () => {
+  let store: SqliteStore;
+  beforeAll(async () => {
+    store = new SqliteStore({ path: join(mkdtempSync(join(tmpdir(), 'verbo-group-')), 'm.sqlite') });
+    await store.sync(model);
+    for (let i = 0; i < 5; i++) await store.insert(customers, { name: `M${i}`, email: `m${i}@example.com` });
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('each sees the one before it, in its own write scope; a refused one and a duplicate fail alone', async () => {
+    const after = (await store.changes.bounds()).last;
+    // Ten updates of record 1 and one of each other record, all in one round.
+    const seen: { writer: string | null; version: unknown }[] = [];
+    const writes = Array.from({ length: 14 }, (_, i) =>
+      withWriter({ writer: `user:${i}` }, () =>
+        store.modify(customers, i < 10 ? 1 : i - 8, (current) => {
+          seen.push({ writer: currentWriter(), version: current?._version });
+          if (i === 4) throw new Error('refused by the caller');
+          // i = 12 takes the email i = 11 gave record 3 in this same group.
+          const email = i === 12 ? '11@example.com' : `${i}@example.com`;
+          return { kind: 'update', values: { name: `N${i}`, email } };
+        }),
+      ),
+    );
+    const out = await Promise.allSettled(writes);
+    expect(out.map((o) => o.status)).toEqual(
+      Array.from({ length: 14 }, (_, i) => (i === 4 || i === 12 ? 'rejected' : 'fulfilled')),
+    );
+    expect((out[4] as PromiseRejectedResult).reason.message).toBe('refused by the caller');
+    expect((out[12] as PromiseRejectedResult).reason).toBeInstanceOf(UniqueViolation);
+    // Each decide ran in its caller's scope and read what the write before it left.
+    expect(seen.map((s) => s.writer)).toEqual(Array.from({ length: 14 }, (_, i) => `user:${i}`));
+    expect(seen.slice(0, 10).map((s) => s.version)).toEqual([1, 2, 3, 4, 5, 5, 6, 7, 8, 9]);
+    const one = await store.get(customers, 1);
+    expect(one).toMatchObject({ name: 'N9', email: '9@example.com', _version: 10 });
+    expect(await store.get(customers, 4)).toMatchObject({ name: 'M3', _version: 1 });
+    const log = await store.changes.read(after, 100);
+    expect(log.map((e) => [e.id, e.version, e.caller])).toEqual(
+      out.flatMap((o, i) =>
+        o.status === 'fulfilled' ? [[o.value.row?.id, o.value.row?._version, `user:${i}`]] : [],
+      ),
+    );
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Group commit for SQLite: the single-record writes that arrive while the event loop serves one
+ * Group commit for SQLite: the single-record writes (inserts, and the read-modify-writes of
+ * `Store.modify`: each reads what the write before it left) that arrive while the event loop serves one
  * round of I/O are made together, at the end of that round (setImmediate), in one transaction —
  * BEGIN IMMEDIATE, each write under its own savepoint, one COMMIT — and only then is each caller
  * answered. The COMMIT writes the WAL frames of the pages the writes share (the table's last page,

@@ -5,7 +5,7 @@ import { type Model, type ResourceDef, storedResources } from '../../model/model
 import type { AggregateQuery } from '../aggregate-query.js';
 import { CHANGES_TABLE, type PendingChange } from '../changes/change-log.js';
 import { deleteRows, logChanges } from '../changes/change-log-sql.js';
-import { currentWriter } from '../changes/write-context.js';
+import { currentHolder, currentWriter, type WriterHolder, withWriter } from '../changes/write-context.js';
 import type { BlobStore } from '../files/blob-store.js';
 import type { QueryPlanShape } from '../index-advice.js';
 import { type JobStore, SqlJobTable } from '../jobs/job-table.js';
@@ -99,6 +99,9 @@ const LOG_ONE_SQL = `INSERT INTO ${CHANGES_TABLE} (resource, id, kind, version, 
 
 /** How often the WAL is checkpointed: a window's writes are copied to the database file once. */
 const WAL_CHECKPOINT_MS = 250;
+
+/** The write scope of a write made outside any request (a seed, the CLI). */
+const NO_WRITER: WriterHolder = {};
 
 export class SqliteStore implements Store {
   readonly capabilities: StoreCapabilities;
@@ -632,6 +635,13 @@ export class SqliteStore implements Store {
           return { kind: 'deleted', row: current! };
       }
     };
+    if (!this.txState) {
+      // Made with the round's other single writes (group-commit.ts), later: `decide` and the change
+      // log read the request's write scope (field access, the writer), so they run inside it again
+      // (or inside none: the group runs in the context of whichever write came first).
+      const holder = currentHolder() ?? NO_WRITER;
+      return this.group.run(() => withWriter(holder, run));
+    }
     const result = this.guard(() => this.atomically(run));
     if (result.kind !== 'none') this.changes.wakeUps.emit();
     return result;

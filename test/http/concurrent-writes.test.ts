@@ -1,7 +1,8 @@
 /**
- * POSTs that arrive together are committed together on SQLite (store/sqlite/group-commit.ts): each
- * still gets its own answer — 201 with its Location, ETag and record, or its own 409 — its own
- * change-log entry, and its own afterCommit call; idempotency keys still replay.
+ * Writes that arrive together are committed together on SQLite (store/sqlite/group-commit.ts): each
+ * still gets its own answer — 201 with its Location, ETag and record, or its own 409; a PATCH its
+ * own 200 or its 412 — its own change-log entry, and its own afterCommit call; idempotency keys
+ * still replay.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { describeEachStore } from '../support/store-targets.js';
 const HOOKS = `
 export const leads = {
   afterCommit(ctx) {
-    globalThis.__verboConcurrentCalls.push([ctx.operation, ctx.record.id, ctx.record.email]);
+    globalThis.__verboConcurrentCalls.push([ctx.operation, ctx.record.id, ctx.record.email, ctx.record.name]);
   },
 };
 `;
@@ -24,7 +25,7 @@ declare global {
   var __verboConcurrentCalls: any[];
 }
 
-describeEachStore('concurrent creates', (_target, getDb) => {
+describeEachStore('concurrent writes', (_target, getDb) => {
   let s: AuthServer;
   let dir: string;
   beforeAll(async () => {
@@ -94,5 +95,64 @@ resources:
     for (const a of answers.filter((x) => x.status !== 201)) expectEnvelope(a, 409, 'REQUEST_IN_PROGRESS');
     const list = await s.request('GET', '/leads?email=once@example.com');
     expect(list.json).toHaveLength(1);
+  });
+
+  it('20 PATCHes of one record at once, each with If-Match of the first version: one 200, the rest 412', async () => {
+    const made = await s.request('POST', '/leads', { body: { name: 'Race', email: 'race@example.com' } });
+    expect(made.status).toBe(201);
+    const url = `/leads/${made.json.id}`;
+    const etag = made.headers.get('etag')!;
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        s.request('PATCH', url, {
+          headers: { 'if-match': etag, 'content-type': 'application/merge-patch+json' },
+          body: { name: `Race ${i}` },
+        }),
+      ),
+    );
+    const won = answers.filter((a) => a.status === 200);
+    expect(won).toHaveLength(1);
+    for (const a of answers.filter((x) => x.status !== 200)) expectEnvelope(a, 412, 'PRECONDITION_FAILED');
+    const read = await s.request('GET', url);
+    expect(read.json).toEqual(won[0].json);
+    // Version 2: no second write went through.
+    expect(read.headers.get('etag')).toMatch(/^"2-/);
+    expect(read.headers.get('etag')).toBe(won[0].headers.get('etag'));
+  });
+
+  it('PATCHes of many records at once: each its own 200 (or 422), change-log entry and afterCommit', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const made = await s.request('POST', '/leads', { body: { name: `P${i}`, email: `p${i}@example.com` } });
+      ids.push(made.json.id);
+    }
+    const after = (await s.store.changes.bounds()).last;
+    globalThis.__verboConcurrentCalls.length = 0;
+    const answers = await Promise.all(
+      ids.map((id, i) =>
+        s.request('PATCH', `/leads/${id}`, {
+          headers: { 'content-type': 'application/merge-patch+json' },
+          // One of them breaks the schema: refused alone.
+          body: i === 5 ? { email: 'not an email' } : { name: `Patched ${i}` },
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(ids.map((_, i) => (i === 5 ? 422 : 200)));
+    for (const [i, a] of answers.entries()) {
+      if (i === 5) continue;
+      expect(a.json).toMatchObject({ id: ids[i], name: `Patched ${i}`, email: `p${i}@example.com` });
+      expect((await s.request('GET', `/leads/${ids[i]}`)).json).toEqual(a.json);
+    }
+    const log = await s.store.changes.read(after, 100);
+    expect(log.map((e) => `${e.kind} ${e.id}`).sort()).toEqual(
+      ids
+        .filter((_, i) => i !== 5)
+        .map((id) => `updated ${id}`)
+        .sort(),
+    );
+    await vi.waitFor(() => expect(globalThis.__verboConcurrentCalls).toHaveLength(11));
+    expect(new Set(globalThis.__verboConcurrentCalls.map((c) => `${c[0]} ${c[1]} ${c[3]}`))).toEqual(
+      new Set(ids.flatMap((id, i) => (i === 5 ? [] : [`update ${id} Patched ${i}`]))),
+    );
   });
 });
