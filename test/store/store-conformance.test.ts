@@ -302,6 +302,7 @@ describeEachStore('store conformance', (target, getDb) => {
     it('20 concurrent read-modify-writes all land', async () => {
       const C = R('customers');
       const c = await store.insert(C, { name: 'counter', visits: 0 });
+      const after = (await store.changes.bounds()).last;
       await Promise.all(
         Array.from({ length: 20 }, () =>
           store.modify(C, c.id, (cur) => ({
@@ -311,6 +312,11 @@ describeEachStore('store conformance', (target, getDb) => {
         ),
       );
       expect(await store.get(C, c.id)).toMatchObject({ visits: 20, _version: 21 });
+      // One change-log entry a write, each with its own version: none lost, none written twice.
+      const log = (await store.changes.read(after, 100)).filter((e) => e.id === c.id);
+      expect(log.map((e) => `${e.kind} ${e.version}`).sort()).toEqual(
+        Array.from({ length: 20 }, (_, i) => `updated ${i + 2}`).sort(),
+      );
       const upsert = () =>
         store.modify(C, 424242, (cur) =>
           cur

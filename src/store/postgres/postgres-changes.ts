@@ -22,13 +22,19 @@ import { CHANGE_LOG_LOCK, pgDialect as d } from './postgres-dialect.js';
 import type { PgQuery } from './postgres-kv.js';
 
 /**
- * `INSERT … RETURNING *` (with `n` parameters) and its `created` entry in one statement: the
- * advisory lock and the NOTIFY of `changeLogPrelude` are taken in the same statement, after the
- * row is written, so seq still follows commit order. `$n+1` is the time, `$n+2` the writer.
+ * `INSERT … RETURNING *` (or `UPDATE … RETURNING *`, with `kind` 'updated'; `n` parameters) and
+ * its change-log entry in one statement: the advisory lock and the NOTIFY of `changeLogPrelude` are
+ * taken in the same statement, after the row is written, so seq still follows commit order.
+ * `$n+1` is the time, `$n+2` the writer. A write of no row logs nothing.
  */
-export function insertLoggedSql(insert: string, n: number, resource: string): string {
+export function insertLoggedSql(
+  write: string,
+  n: number,
+  resource: string,
+  kind: 'created' | 'updated' = 'created',
+): string {
   const name = `'${resource.replaceAll("'", "''")}'`;
-  return `WITH w AS (${insert}), l AS (INSERT INTO ${CHANGES_TABLE} (resource, id, kind, version, at, caller) SELECT ${name}, w.id::text, 'created', w."_version", $${n + 1}, $${n + 2} FROM w, pg_advisory_xact_lock(${CHANGE_LOG_LOCK}) AS lk, pg_notify('${CHANGES_CHANNEL}', '') AS nt) SELECT * FROM w`;
+  return `WITH w AS (${write}), l AS (INSERT INTO ${CHANGES_TABLE} (resource, id, kind, version, at, caller) SELECT ${name}, w.id::text, '${kind}', w."_version", $${n + 1}, $${n + 2} FROM w, pg_advisory_xact_lock(${CHANGE_LOG_LOCK}) AS lk, pg_notify('${CHANGES_CHANNEL}', '') AS nt) SELECT * FROM w`;
 }
 
 /** The safety-net poll (ms): a NOTIFY lost with a dropped connection is noticed by then. */

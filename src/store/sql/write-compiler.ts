@@ -82,6 +82,25 @@ export function compileUpdate(
   });
 }
 
+/**
+ * compileUpdate's UPDATE written only while the row is at the version it was read at: the version
+ * read is bound last, after the id. It updates no row when another write came first.
+ */
+export function compileGuardedUpdate(
+  d: SqlDialect,
+  r: ResourceDef,
+  fields: readonly string[],
+): { sql: string; names: string[] } {
+  return guardedUpdates(d, r, fields.join(','), () => {
+    const { sql, names } = compileUpdate(d, r, fields);
+    const id = `WHERE id = ${d.param(names.length + 1)}`;
+    const guard = `${id} AND ${d.quote('_version')} = ${d.param(names.length + 2)}`;
+    return { sql: sql.replace(id, guard), names };
+  });
+}
+
+const guardedUpdates = shapeCache<{ sql: string; names: string[] }>(256);
+
 /** One row by id; `lock` takes a row lock where the dialect has them (`rowLocks`). */
 export function compileGetById(d: SqlDialect, r: ResourceDef, lock = false): string {
   return `SELECT ${rowOf(d, r)} FROM ${d.quote(r.name)} WHERE id = ${d.param(1)}${lock && d.rowLocks ? ' FOR UPDATE' : ''}`;
