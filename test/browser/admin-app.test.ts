@@ -5,9 +5,9 @@
  * Every main screen is screenshotted (test-results/admin/) and scanned with axe-core.
  */
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type AuthServer, addUser, startAuthServer } from '../support/auth-harness.js';
-import { CHROMIUM, hasChromium, watchPage } from '../support/chromium.js';
+import { CHROMIUM, hasChromium, skipWithoutChromium, watchPage } from '../support/chromium.js';
 import { describeEachStore } from '../support/store-targets.js';
 import {
   CRM_SECURE_YAML,
@@ -28,8 +28,7 @@ const ARGS = [
 const ROWS = 10_000;
 
 if (!hasChromium) {
-  console.warn(`[admin-app] ${CHROMIUM} is missing (apt-get install -y chromium): browser test skipped`);
-  describe.skip('the admin app in Chromium', () => it('needs Chromium', () => {}));
+  skipWithoutChromium('the admin app in Chromium');
 } else {
   describeEachStore('the admin app in Chromium', (target, getDb) => {
     let server: AuthServer;

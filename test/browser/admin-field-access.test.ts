@@ -3,14 +3,13 @@
  * caller may not read has no column, filter or form control; one they may not write is shown
  * read-only; a caller the rules admit gets both.
  */
-import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type AuthServer, addUser, startAuthServer } from '../support/auth-harness.js';
+import { CHROMIUM, hasChromium, skipWithoutChromium } from '../support/chromium.js';
 import { describeEachStore } from '../support/store-targets.js';
 import { ensureAdminBuilt } from './admin-harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const YAML = `
 name: fields
 auth: { registration: closed }
@@ -23,9 +22,8 @@ resources:
       notes: { type: string, access: { write: role:sales } }
 `;
 
-if (!existsSync(CHROMIUM)) {
-  console.warn(`[admin-field-access] ${CHROMIUM} is missing: browser test skipped`);
-  describe.skip('the admin app and field access', () => it('needs Chromium', () => {}));
+if (!hasChromium) {
+  skipWithoutChromium('the admin app and field access');
 } else {
   describeEachStore('the admin app and field access', (_target, getDb) => {
     let server: AuthServer;

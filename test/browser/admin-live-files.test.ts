@@ -10,9 +10,9 @@
 import { readFileSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type AuthServer, startAuthServer } from '../support/auth-harness.js';
-import { CHROMIUM, hasChromium, watchPage } from '../support/chromium.js';
+import { CHROMIUM, hasChromium, skipWithoutChromium, watchPage } from '../support/chromium.js';
 import { CRM_CONFIG } from '../support/http-harness.js';
 import { describeEachStore } from '../support/store-targets.js';
 import {
@@ -35,8 +35,7 @@ const AVATAR = readFileSync(new URL('../../examples/crm/avatar.png', import.meta
 const ROWS = 60;
 
 if (!hasChromium) {
-  console.warn(`[admin-live-files] ${CHROMIUM} is missing: browser test skipped`);
-  describe.skip('the admin app: files, live tables, bulk', () => it('needs Chromium', () => {}));
+  skipWithoutChromium('the admin app: files, live tables, bulk');
 } else {
   describeEachStore('the admin app: files, live tables, bulk', (target, getDb) => {
     let server: AuthServer;

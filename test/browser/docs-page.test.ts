@@ -3,14 +3,13 @@
  * resources, sends a request from "Try it out", and never asks anything of a host but this server.
  */
 import type { BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, hasChromium, launchChromium, watchPage } from '../support/chromium.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { hasChromium, launchChromium, skipWithoutChromium, watchPage } from '../support/chromium.js';
 import { customer, useServer } from '../support/http-harness.js';
 import { describeEachStore } from '../support/store-targets.js';
 
 if (!hasChromium) {
-  console.warn(`[docs-page] ${CHROMIUM} is missing (apt-get install -y chromium): browser test skipped`);
-  describe.skip('the docs page in Chromium', () => it('needs Chromium', () => {}));
+  skipWithoutChromium('the docs page in Chromium');
 } else {
   describeEachStore('the docs page in Chromium', (_target, getDb) => {
     const server = useServer(getDb);

@@ -5,9 +5,9 @@
  * and none of another user's (owner rows stay private).
  */
 import type { BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type AuthServer, addUser, signIn, startAuthServer } from '../support/auth-harness.js';
-import { CHROMIUM, hasChromium, launchChromium } from '../support/chromium.js';
+import { hasChromium, launchChromium, skipWithoutChromium } from '../support/chromium.js';
 import { describeEachStore } from '../support/store-targets.js';
 
 const YAML = `
@@ -26,8 +26,7 @@ interface Seen {
 }
 
 if (!hasChromium) {
-  console.warn(`[event-source] ${CHROMIUM} is missing (apt-get install -y chromium): browser test skipped`);
-  describe.skip('EventSource in Chromium', () => it('needs Chromium', () => {}));
+  skipWithoutChromium('EventSource in Chromium');
 } else {
   describeEachStore('EventSource in Chromium', (_target, getDb) => {
     let server: AuthServer;

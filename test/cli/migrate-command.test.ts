@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, runCli, serveCli } from '../support/cli-harness.js';
-import { describeEachStore, storeTargets } from '../support/store-targets.js';
+import { describeEachStore, describePostgres } from '../support/store-targets.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'verbo-migrate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -235,55 +235,45 @@ describe('verbo migrate', () => {
   });
 });
 
-const pg = storeTargets.find((t) => t.name === 'postgres')!;
-(pg.available ? describe : describe.skip)(
-  'two instances at once on one PostgreSQL database [postgres]',
-  () => {
-    it('two `migrate --apply` run one after the other (advisory lock): one applies, the other finds nothing', async () => {
-      const db = await pg.create();
-      try {
-        const v1 = config(V1);
-        expect(runCli(['migrate', v1, '--db', db.db, '--apply']).code).toBe(0);
-        const v2 = config(V2.replace('phone: integer', 'phone: string'));
-        const [a, b] = await Promise.all([
-          runCliAsync(['migrate', v2, '--db', db.db, '--apply']),
-          runCliAsync(['migrate', v2, '--db', db.db, '--apply']),
-        ]);
-        expect([a.code, b.code]).toEqual([0, 0]);
-        // One applies the plan; the other waited for the lock and found nothing left to do (or
-        // planned after the first had finished).
-        const outs = [a.stdout, b.stdout].map((o) =>
-          o.includes('applied 3 steps')
-            ? 'applied'
-            : o.match(/applied 0 steps|the database matches the config/)?.[0],
-        );
-        expect(outs.sort()).toEqual([
-          'applied',
-          expect.stringMatching(/applied 0 steps|the database matches the config/),
-        ]);
-        // Two servers starting at once on a safe change: both serve, the change is applied once.
-        const v3 = config(V2.replace('phone: integer', 'phone: string\n      email: string'));
-        const servers = await Promise.all([serveCli([v3, '--db', db.db]), serveCli([v3, '--db', db.db])]);
-        for (const s of servers) {
-          expect((await fetch(`${s.url}/customers`)).status).toBe(200);
-          s.child.kill('SIGTERM');
-          await s.exited;
-        }
-        const history = JSON.parse(
-          runCli(['migrate', 'status', v3, '--db', db.db, '--json']).stdout,
-        ).migrations;
-        expect(history.map((m: { who: string; steps: string[] }) => [m.who, m.steps.length])).toEqual([
-          ['cli', 2],
-          ['cli', 3],
-          ['server', 1],
-        ]);
-        expect(history[2].steps).toEqual(['safe add column customers.email (text)']);
-      } finally {
-        await db.cleanup();
-      }
-    }, 90_000); // several CLI processes and two servers: slow on a loaded machine, no timing asserted
-  },
-);
+describePostgres('two instances at once on one PostgreSQL database', (getDb) => {
+  it('two `migrate --apply` run one after the other (advisory lock): one applies, the other finds nothing', async () => {
+    const db = { db: getDb() };
+    const v1 = config(V1);
+    expect(runCli(['migrate', v1, '--db', db.db, '--apply']).code).toBe(0);
+    const v2 = config(V2.replace('phone: integer', 'phone: string'));
+    const [a, b] = await Promise.all([
+      runCliAsync(['migrate', v2, '--db', db.db, '--apply']),
+      runCliAsync(['migrate', v2, '--db', db.db, '--apply']),
+    ]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    // One applies the plan; the other waited for the lock and found nothing left to do (or
+    // planned after the first had finished).
+    const outs = [a.stdout, b.stdout].map((o) =>
+      o.includes('applied 3 steps')
+        ? 'applied'
+        : o.match(/applied 0 steps|the database matches the config/)?.[0],
+    );
+    expect(outs.sort()).toEqual([
+      'applied',
+      expect.stringMatching(/applied 0 steps|the database matches the config/),
+    ]);
+    // Two servers starting at once on a safe change: both serve, the change is applied once.
+    const v3 = config(V2.replace('phone: integer', 'phone: string\n      email: string'));
+    const servers = await Promise.all([serveCli([v3, '--db', db.db]), serveCli([v3, '--db', db.db])]);
+    for (const s of servers) {
+      expect((await fetch(`${s.url}/customers`)).status).toBe(200);
+      s.child.kill('SIGTERM');
+      await s.exited;
+    }
+    const history = JSON.parse(runCli(['migrate', 'status', v3, '--db', db.db, '--json']).stdout).migrations;
+    expect(history.map((m: { who: string; steps: string[] }) => [m.who, m.steps.length])).toEqual([
+      ['cli', 2],
+      ['cli', 3],
+      ['server', 1],
+    ]);
+    expect(history[2].steps).toEqual(['safe add column customers.email (text)']);
+  }, 90_000); // several CLI processes and two servers: slow on a loaded machine, no timing asserted
+});
 
 /** runCli without blocking the test process, so two commands really run at once. */
 function runCliAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -11,17 +11,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { customer, expectEnvelope, startServer, type TestServer } from '../support/http-harness.js';
 import { expectSuccessOr, phaseLoad, tally } from '../support/phase-load.js';
-import { storeTargets } from '../support/store-targets.js';
+import { describePostgres } from '../support/store-targets.js';
 import { tcpProxy, viaProxy } from '../support/tcp-proxy.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const pg = storeTargets.find((t) => t.name === 'postgres')!;
-if (!pg.available) console.warn(`[storage-faults] ${pg.skipReason}`);
 
 /** The store's own connection, to put the database in a fault state the way the OS would. */
 const handleOf = (store: SqliteStore) => (store as unknown as { db: Database.Database }).db;
@@ -36,21 +34,13 @@ async function expectAllThere(server: TestServer, emails: string[]): Promise<voi
 const acknowledged = (samples: Awaited<ReturnType<typeof phaseLoad>>) =>
   samples.filter((s) => s.email && s.res?.status === 201).map((s) => s.email!);
 
-(pg.available ? describe : describe.skip)('PostgreSQL stopped mid-load [postgres]', () => {
-  let db: { db: string; cleanup(): Promise<void> };
-  beforeAll(async () => {
-    db = await pg.create();
-  });
-  afterAll(async () => {
-    await db?.cleanup();
-  });
-
+describePostgres('PostgreSQL stopped mid-load', (getDb) => {
   it('503 + Retry-After while it is gone (never 500, never a hang), 2xx again once it is back, no acknowledged write lost', {
     timeout: 60_000,
   }, async () => {
-    const gate = tcpProxy(new URL(db.db));
+    const gate = tcpProxy(new URL(getDb()));
     await gate.start();
-    const url = viaProxy(db.db, gate);
+    const url = viaProxy(getDb(), gate);
     const server = await startServer({
       db: url,
       store: new PostgresStore({ url, poolSize: 4, acquireTimeoutMs: 1000 }),

@@ -3,9 +3,20 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { describe, it } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
+
+/**
+ * A browser test's block where Chromium is missing: skipped, with the reason in its name and a
+ * warning printed.
+ */
+export function skipWithoutChromium(title: string): void {
+  const reason = `${CHROMIUM} is missing (apt-get install -y chromium)`;
+  console.warn(`[browser] ${title}: ${reason}`);
+  describe.skip(`${title} (skipped: ${reason})`, () => it('needs Chromium', () => {}));
+}
 const ARGS = [
   '--headless',
   '--no-sandbox',
