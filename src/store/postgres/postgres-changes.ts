@@ -27,7 +27,7 @@ import type { PgQuery } from './postgres-kv.js';
  * taken in the same statement, after the row is written, so seq still follows commit order.
  * `$n+1` is the time, `$n+2` the writer. A write of no row logs nothing.
  */
-export function insertLoggedSql(
+export function loggedWriteSql(
   write: string,
   n: number,
   resource: string,

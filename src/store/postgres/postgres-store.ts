@@ -27,7 +27,6 @@ import {
 import {
   changedFields,
   compileGetById,
-  compileGuardedUpdate,
   compileInsert,
   compileInsertMany,
   compileUpdate,
@@ -47,7 +46,7 @@ import type {
 import { UniqueViolation } from '../store-errors.js';
 import { Gate } from './pool-gate.js';
 import { postgresBlobs } from './postgres-blobs.js';
-import { insertLoggedSql, PostgresChangeLog } from './postgres-changes.js';
+import { loggedWriteSql, PostgresChangeLog } from './postgres-changes.js';
 import { connectPool, exec, type Result, type Sql } from './postgres-connection.js';
 import { pgDialect as d } from './postgres-dialect.js';
 import { type Operation, translatePgError } from './postgres-errors.js';
@@ -292,7 +291,7 @@ export class PostgresStore implements Store {
     const params = encodeValues(d, r, row, names);
     const insert = compileInsert(d, r, names);
     const [out] = this.logged.has(r.name)
-      ? await exec(sql, insertLoggedSql(insert, names.length, r.name), [
+      ? await exec(sql, loggedWriteSql(insert, names.length, r.name), [
           ...params,
           new Date().toISOString(),
           currentWriter(),
@@ -334,7 +333,7 @@ export class PostgresStore implements Store {
         const insert = compileInsertMany(d, r, names, k, true);
         const params = encodeRows(d, r, stamped.slice(i, i + k), names);
         const written = this.logged.has(r.name)
-          ? await exec(sql, insertLoggedSql(insert, params.length, r.name), [
+          ? await exec(sql, loggedWriteSql(insert, params.length, r.name), [
               ...params,
               new Date().toISOString(),
               currentWriter(),
@@ -384,9 +383,8 @@ export class PostgresStore implements Store {
   }
 
   private async updateRow(sql: Sql, r: ResourceDef, id: unknown, current: Row, values: Row): Promise<Row> {
-    const row = stampUpdate(current, values);
-    const { sql: text, names } = compileUpdate(d, r, changedFields(d, r, current, values));
-    const [out] = await exec(sql, text, [...encodeValues(d, r, row, names), id]);
+    const { text, params } = updateOf(r, id, current, values, false);
+    const [out] = await exec(sql, text, params);
     return out;
   }
 
@@ -410,19 +408,24 @@ export class PostgresStore implements Store {
     const change = decide(current);
     if (change.kind === 'none') return { kind: 'none', row: current };
     if (change.kind !== 'update') return undefined;
-    const row = stampUpdate(current, change.values);
-    const { sql: update, names } = compileGuardedUpdate(d, r, changedFields(d, r, current, change.values));
-    const params = [...encodeValues(d, r, row, names), id, current._version];
-    const text = this.logged.has(r.name) ? insertLoggedSql(update, params.length, r.name, 'updated') : update;
-    const values = this.logged.has(r.name) ? [...params, new Date().toISOString(), currentWriter()] : params;
-    const [out] = await this.run(r, 'write', (sql) => exec(sql, text, values));
+    const update = updateOf(r, id, current, change.values, true);
+    const [out] = await this.run(r, 'write', (sql) =>
+      this.logged.has(r.name)
+        ? exec(sql, loggedWriteSql(update.text, update.params.length, r.name, 'updated'), [
+            ...update.params,
+            new Date().toISOString(),
+            currentWriter(),
+          ])
+        : exec(sql, update.text, update.params),
+    );
     if (!out) return undefined;
     this.changes.wakeUps.emit();
     return { kind: 'updated', row: out };
   }
 
   /**
-   * One transaction: lock the row, decide, write. Two callers that both found no row and insert the
+   * Outside a transaction, `updateIfUnchanged` first; otherwise (and when it declines) one
+   * transaction: lock the row, decide, write. Two callers that both found no row and insert the
    * same id collide on the primary key; the loser runs again and decides on the winner's row, as
    * it would have under SQLite's one-writer-at-a-time transactions.
    */
@@ -522,6 +525,15 @@ export class PostgresStore implements Store {
 }
 
 /** A transaction, or a savepoint when `sql` is already one. */
+/** The UPDATE of `values` over `current` and its parameters (write-compiler.ts compileUpdate). */
+function updateOf(r: ResourceDef, id: unknown, current: Row, values: Row, guarded: boolean) {
+  const row = stampUpdate(current, values);
+  const { sql: text, names } = compileUpdate(d, r, changedFields(d, r, current, values), guarded);
+  const params = [...encodeValues(d, r, row, names), id];
+  if (guarded) params.push(current._version);
+  return { text, params };
+}
+
 function begin<T>(sql: Sql, fn: (tx: postgres.TransactionSql) => Promise<T>, mode?: string): Promise<T> {
   if ('savepoint' in sql) return sql.savepoint(fn) as Promise<T>;
   return (mode ? sql.begin(mode, fn) : sql.begin(fn)) as Promise<T>;

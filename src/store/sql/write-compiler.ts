@@ -65,41 +65,26 @@ const updates = shapeCache<{ sql: string; names: string[] }>(256);
 
 /**
  * The UPDATE of a replace or patch: `fields` (changedFields), updatedAt and _version, bound in
- * `names` order, then the id. Built once per resource and field list.
+ * `names` order, then the id. `guarded`: written only while the row is still at the version it was
+ * read at, bound last (it updates no row when another write came first). Built once per resource,
+ * field list and guard.
  */
 export function compileUpdate(
   d: SqlDialect,
   r: ResourceDef,
   fields: readonly string[],
+  guarded = false,
 ): { sql: string; names: string[] } {
-  return updates(d, r, fields.join(','), () => {
+  return updates(d, r, `${fields.join(',')}|${guarded}`, () => {
     const names = [...fields, 'updatedAt', '_version'];
     const sets = names.map((n, i) => `${d.quote(n)} = ${d.param(i + 1)}`).join(', ');
+    const guard = guarded ? ` AND ${d.quote('_version')} = ${d.param(names.length + 2)}` : '';
     return {
-      sql: `UPDATE ${d.quote(r.name)} SET ${sets} WHERE id = ${d.param(names.length + 1)} RETURNING ${rowOf(d, r)}`,
+      sql: `UPDATE ${d.quote(r.name)} SET ${sets} WHERE id = ${d.param(names.length + 1)}${guard} RETURNING ${rowOf(d, r)}`,
       names,
     };
   });
 }
-
-/**
- * compileUpdate's UPDATE written only while the row is at the version it was read at: the version
- * read is bound last, after the id. It updates no row when another write came first.
- */
-export function compileGuardedUpdate(
-  d: SqlDialect,
-  r: ResourceDef,
-  fields: readonly string[],
-): { sql: string; names: string[] } {
-  return guardedUpdates(d, r, fields.join(','), () => {
-    const { sql, names } = compileUpdate(d, r, fields);
-    const id = `WHERE id = ${d.param(names.length + 1)}`;
-    const guard = `${id} AND ${d.quote('_version')} = ${d.param(names.length + 2)}`;
-    return { sql: sql.replace(id, guard), names };
-  });
-}
-
-const guardedUpdates = shapeCache<{ sql: string; names: string[] }>(256);
 
 /** One row by id; `lock` takes a row lock where the dialect has them (`rowLocks`). */
 export function compileGetById(d: SqlDialect, r: ResourceDef, lock = false): string {
