@@ -50,11 +50,9 @@ export interface ReadShortcutOptions {
   closing: () => boolean;
   /** The route's compiled serialiser for a record of `r` (used when the store builds no JSON text). */
   serializerFor: (r: ResourceDef) => (value: unknown) => string;
-  /** The bytes of answers kept for the next read (read-cache.ts; default READ_CACHE_BYTES, 0: none). */
-  cacheBytes?: number;
 }
 
-/** The default budget of the answers kept: 8 MiB, some 20 000 records of a few hundred bytes. */
+/** The budget of the answers kept (read-cache.ts): 8 MiB, some 20 000 records of a few hundred bytes. */
 export const READ_CACHE_BYTES = 8 * 1024 * 1024;
 
 /** Request headers no step of a plain read looks at (besides those checked one by one below). */
@@ -171,10 +169,7 @@ export function readShortcut(o: ReadShortcutOptions): ((next: NodeHandler) => No
   };
   const urlBytes = model.limits.urlBytes;
   // Answers are kept only where the store can tell at once whether anything was written since.
-  const cache =
-    o.store.changeStampNow && o.cacheBytes !== 0
-      ? new ReadCache(o.cacheBytes ?? READ_CACHE_BYTES)
-      : undefined;
+  const cache = o.store.changeStampNow ? new ReadCache(READ_CACHE_BYTES) : undefined;
 
   return (next) => (req, res) => {
     const url = req.url ?? '';

@@ -14,8 +14,11 @@
  * - a write is never acknowledged before the COMMIT that holds it;
  * - the group runs synchronously in one callback: no other operation ever sees it half done, and
  *   the database's write lock is held no longer than one multi-row write would hold it.
- * A group of one runs as a write always ran (its own BEGIN … COMMIT, no savepoint).
+ * A group of one runs as a write always ran (its own BEGIN … COMMIT, no savepoint). Each write runs
+ * in its caller's async context, as it would have run at once: what it reads of its request (the
+ * write scope: field access, the change log's caller) is its own, not the first write's.
  */
+import { AsyncResource } from 'node:async_hooks';
 import type { WriterLock } from './writer-lock.js';
 
 interface Member {
@@ -51,7 +54,7 @@ export class GroupCommit {
   /** Runs `fn` (synchronous, all or nothing) with the round's other writes; resolves once committed. */
   run<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ fn: AsyncResource.bind(fn), resolve: resolve as (value: unknown) => void, reject });
       this.flushing ??= new Promise<void>((done) => atRoundEnd(() => this.flush().then(done, done)));
     });
   }

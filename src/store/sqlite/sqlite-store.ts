@@ -5,7 +5,7 @@ import { type Model, type ResourceDef, storedResources } from '../../model/model
 import type { AggregateQuery } from '../aggregate-query.js';
 import { CHANGES_TABLE, type PendingChange } from '../changes/change-log.js';
 import { deleteRows, logChanges } from '../changes/change-log-sql.js';
-import { currentHolder, currentWriter, type WriterHolder, withWriter } from '../changes/write-context.js';
+import { currentWriter } from '../changes/write-context.js';
 import type { BlobStore } from '../files/blob-store.js';
 import type { QueryPlanShape } from '../index-advice.js';
 import { type JobStore, SqlJobTable } from '../jobs/job-table.js';
@@ -100,9 +100,6 @@ const LOG_ONE_SQL = `INSERT INTO ${CHANGES_TABLE} (resource, id, kind, version, 
 /** How often the WAL is checkpointed: a window's writes are copied to the database file once. */
 const WAL_CHECKPOINT_MS = 250;
 
-/** The write scope of a write made outside any request (a seed, the CLI). */
-const NO_WRITER: WriterHolder = {};
-
 export class SqliteStore implements Store {
   readonly capabilities: StoreCapabilities;
   private readonly prepared = new Map<string, Prepared>();
@@ -125,6 +122,8 @@ export class SqliteStore implements Store {
   private readonly txFailFast?: boolean;
   private savepoints = 0;
   private logOneStatement?: Database.Statement;
+  /** changeStampNow's two statements, prepared on its first call. */
+  private stampStatements?: [Database.Statement, Database.Statement];
   readonly changes: SqliteChangeLog;
   /** Every stored resource by name; `logged`: those whose changes go to the change log (not verbo's own). */
   private readonly resources = new Map<string, ResourceDef>();
@@ -346,8 +345,11 @@ export class SqliteStore implements Store {
     if (this.blocked()) return false;
     // data_version moves on every commit by another connection or process, total_changes() on
     // every row this connection inserts, updates or deletes (triggers' included).
-    const version = this.statement('PRAGMA data_version', true);
-    const changes = this.statement('SELECT total_changes()', true);
+    this.stampStatements ??= [
+      this.db.prepare('PRAGMA data_version').pluck(),
+      this.db.prepare('SELECT total_changes()').pluck(),
+    ];
+    const [version, changes] = this.stampStatements;
     return this.guard(() => `${version.get()}:${changes.get()}`);
   }
 
@@ -467,12 +469,10 @@ export class SqliteStore implements Store {
    * the insert joins the round's group commit (group-commit.ts).
    */
   async insert(r: ResourceDef, values: Row): Promise<Row> {
-    // Read now: the group runs later, outside this caller's async context.
-    const writer = currentWriter();
     const write = () => {
       const now = new Date().toISOString();
       const row = this.insertRow(r, values, now);
-      this.logOne(r.name, row.id, 'created', Number(row._version), now, writer);
+      this.logOne(r.name, row.id, 'created', Number(row._version), now, currentWriter());
       return row;
     };
     if (!this.txState) return this.group.run(write);
@@ -635,13 +635,8 @@ export class SqliteStore implements Store {
           return { kind: 'deleted', row: current! };
       }
     };
-    if (!this.txState) {
-      // Made with the round's other single writes (group-commit.ts), later: `decide` and the change
-      // log read the request's write scope (field access, the writer), so they run inside it again
-      // (or inside none: the group runs in the context of whichever write came first).
-      const holder = currentHolder() ?? NO_WRITER;
-      return this.group.run(() => withWriter(holder, run));
-    }
+    // Made with the round's other single writes, in this caller's context (group-commit.ts).
+    if (!this.txState) return this.group.run(run);
     const result = this.guard(() => this.atomically(run));
     if (result.kind !== 'none') this.changes.wakeUps.emit();
     return result;
