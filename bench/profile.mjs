@@ -4,7 +4,9 @@
  * Starts `node --cpu-prof dist/cli/main.js serve …` on the benchmark's SQLite data, drives the
  * workload with autocannon at 50 connections, stops verbo and prints self time per function.
  * `--no-prof` only measures (server CPU per request); `--baseline` profiles the hand-written baseline instead;
- * `--connections N` drives it with N connections instead. Also: `node bench/profile.mjs --summary FILE.cpuprofile`.
+ * `--connections N` drives it with N connections instead; `--after W3` first runs another workload
+ * for as long before the first measurement (profiled too: compare with `--no-prof`), and `--repeat N`
+ * measures N times. Also: `node bench/profile.mjs --summary FILE.cpuprofile`.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -26,6 +28,8 @@ const { values: a, positionals } = parseArgs({
     summary: { type: 'string' },
     baseline: { type: 'boolean' },
     connections: { type: 'string' },
+    after: { type: 'string' },
+    repeat: { type: 'string' },
   },
 });
 const top = Number(a.top ?? 30);
@@ -42,16 +46,21 @@ try {
   const server = a.baseline
     ? await startBaseline(db.baselineFile, { nodeFlags })
     : await startVerbo('verbo', db.verboFile, { nodeFlags });
-  const cpuBefore = cpuMsOf(server.pid);
-  const r = await runLoad(
-    server.url,
-    requestsFor(workload, a.baseline ? 'baseline' : 'verbo', { customers: 10_000 }),
-    { duration: Number(a.seconds ?? 10), connections: Number(a.connections ?? 50) },
-  );
-  const cpuUs = ((cpuMsOf(server.pid) - cpuBefore) * 1000) / r.requests;
-  console.log(
-    `${workload}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.non2xx} non-2xx, server CPU ${cpuUs.toFixed(0)} µs/request`,
-  );
+  const flavour = a.baseline ? 'baseline' : 'verbo';
+  const load = (w) =>
+    runLoad(server.url, requestsFor(w, flavour, { customers: 10_000 }), {
+      duration: Number(a.seconds ?? 10),
+      connections: Number(a.connections ?? 50),
+    });
+  for (let i = 0; i < Number(a.repeat ?? 1); i++) {
+    if (a.after && i === 0) await load(a.after);
+    const cpuBefore = cpuMsOf(server.pid);
+    const r = await load(workload);
+    const cpuUs = ((cpuMsOf(server.pid) - cpuBefore) * 1000) / r.requests;
+    console.log(
+      `${workload}${a.after ? ` after ${a.after}` : ''}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.non2xx} non-2xx, server CPU ${cpuUs.toFixed(0)} µs/request`,
+    );
+  }
   await server.stop();
   if (!a['no-prof']) {
     const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));

@@ -328,6 +328,31 @@ describeEachStore('store conformance', (target, getDb) => {
       expect(await store.get(C, 424242)).toMatchObject({ name: 'raced', visits: 10, _version: 10 });
     });
 
+    it('60 concurrent reads by id (present, missing, repeated, malformed) each get their own answer', async () => {
+      // PostgreSQL gathers reads that wait behind others into one statement (get-batcher.ts).
+      const C = R('customers');
+      const N = R('notes');
+      const cs = [await store.insert(C, { ...exact, email: 'many@example.com' })];
+      for (let i = 0; i < 9; i++) cs.push(await store.insert(C, { name: `many ${i}`, born: '2000-02-29' }));
+      const ns = [];
+      for (let i = 0; i < 5; i++) ns.push(await store.insert(N, { body: `n${i}`, customerId: cs[i].id }));
+      const asks: [ResourceDef, unknown, Row | undefined][] = [];
+      for (let i = 0; i < 60; i++) {
+        if (i % 6 === 5) asks.push([C, 900000 + i, undefined]);
+        else if (i % 6 === 4) asks.push([N, ns[i % 5].id, ns[i % 5]]);
+        else if (i % 6 === 3) asks.push([N, '00000000-0000-4000-8000-000000000000', undefined]);
+        else asks.push([C, cs[i % 10].id, cs[i % 10]]);
+      }
+      const found = await Promise.all(asks.map(([r, id]) => store.get(r, id)));
+      for (const [i, row] of found.entries()) expect(row, `read ${i}`).toEqual(asks[i][2]);
+      // An id the database refuses (past 64 bits) fails its own read, never its neighbours'.
+      const mixed = await Promise.allSettled(
+        Array.from({ length: 30 }, (_, i) => store.get(C, i === 17 ? '99999999999999999999' : cs[i % 10].id)),
+      );
+      for (const [i, m] of mixed.entries())
+        if (i !== 17) expect(m, `read ${i}`).toEqual({ status: 'fulfilled', value: cs[i % 10] });
+    });
+
     it('deleteWhere deletes the matches, or nothing when one is still referenced', async () => {
       const C = R('customers');
       for (const name of ['dw1', 'dw2', 'dw3']) await store.insert(C, { name, status: 'closed' });

@@ -31,7 +31,8 @@ export const PG_TYPE_NAMES: Record<StorageKind, string> = {
   datetime: 'timestamp with time zone',
 };
 
-const ARRAY_TYPES: Record<StorageKind, string> = {
+/** The element type of an array parameter compared with a column of each kind. */
+export const ARRAY_TYPES: Record<StorageKind, string> = {
   text: 'text',
   integer: 'bigint',
   real: 'double precision',

@@ -44,11 +44,12 @@ import type {
   TransactionOptions,
 } from '../store.js';
 import { UniqueViolation } from '../store-errors.js';
+import { compileGetMany, GetBatcher } from './get-batcher.js';
 import { Gate } from './pool-gate.js';
 import { postgresBlobs } from './postgres-blobs.js';
 import { loggedWriteSql, PostgresChangeLog } from './postgres-changes.js';
 import { connectPool, exec, type Result, type Sql } from './postgres-connection.js';
-import { pgDialect as d } from './postgres-dialect.js';
+import { ARRAY_TYPES, pgDialect as d } from './postgres-dialect.js';
 import { type Operation, translatePgError } from './postgres-errors.js';
 import { type PgQuery, PostgresKeyValue } from './postgres-kv.js';
 import { PostgresReadPool } from './postgres-read-pool.js';
@@ -71,6 +72,8 @@ export interface PostgresStoreOptions {
 
 interface Meta {
   get: string;
+  /** Plain reads by id outside a transaction, gathered (get-batcher.ts). */
+  gets: GetBatcher;
   lock: string;
   /** Moves the identity sequence past a client-chosen integer id (like SQLite's AUTOINCREMENT). */
   bump?: string;
@@ -94,6 +97,7 @@ export class PostgresStore implements Store {
   private readonly sql: postgres.Sql;
   private readonly gate: Gate;
   private readonly reads: PostgresReadPool;
+  private readonly readPoolSize: number;
   private readonly meta = new Map<string, Meta>();
   /** Set on the view a `transaction` hands out: every operation runs on its connection. */
   private readonly txSql?: postgres.TransactionSql;
@@ -112,6 +116,7 @@ export class PostgresStore implements Store {
     this.gate = new Gate(poolSize, acquireTimeoutMs);
     const { lockTimeoutMs } = options;
     this.sql = connectPool(options.url, { max: poolSize, connectTimeoutMs: acquireTimeoutMs, lockTimeoutMs });
+    this.readPoolSize = readPoolSize;
     this.reads = new PostgresReadPool(options.url, {
       connections: readPoolSize,
       acquireTimeoutMs,
@@ -186,8 +191,16 @@ export class PostgresStore implements Store {
     for (const r of storedResources(model)) {
       this.resources.set(r.name, r);
       const seq = sequences.get(r.name);
+      const get = compileGetById(d, r);
+      const getMany = compileGetMany(r, d.quote, d.rowColumns?.(r), (s) => ARRAY_TYPES[s]);
       this.meta.set(r.name, {
-        get: compileGetById(d, r),
+        get,
+        gets: new GetBatcher(
+          this.readPoolSize,
+          (id) => this.read(r, get, [id]).then((rows) => rows[0]),
+          (ids) =>
+            this.read(r, getMany, [ids]).then((rows) => rows.map((x) => (x.id === null ? undefined : x))),
+        ),
         lock: compileGetById(d, r, true),
         bump:
           seq &&
@@ -206,6 +219,7 @@ export class PostgresStore implements Store {
 
   async get(r: ResourceDef, id: unknown): Promise<Row | undefined> {
     const m = this.m(r);
+    if (!this.txSql) return m.gets.get(id);
     const [row] = await this.read(r, m.get, [id]);
     return row;
   }
