@@ -2,7 +2,7 @@
  * docs/http-semantics.md on collections (`/{r}`, `/{parent}/{id}/{r}`): the weak ETag of a page, and the preconditions
  * of POST and bulk DELETE. A collection that answers at all exists, and it only has weak ETags.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ApiError } from '../../errors/api-error.js';
 import type { ResourceDef } from '../../model/model-types.js';
@@ -26,19 +26,23 @@ export function representationEtag(page: PageShape): string {
   // What a record's own ETag is made of (conditions.ts etagOf), without formatting each one.
   let identities = '';
   for (const row of page.rows) identities += `${row.id}:${row._version ?? 1}:${String(row.createdAt)},`;
-  const hash = createHash('sha1').update(identities);
-  hash.update(`\n${page.link ?? ''}\n${page.total ?? ''}`);
-  if (page.embedded) hash.update(`\n${JSON.stringify(page.outputs)}`);
-  return `W/"${hash.digest('base64url').slice(0, 22)}"`;
+  identities += `\n${page.link ?? ''}\n${page.total ?? ''}`;
+  if (page.embedded) identities += `\n${JSON.stringify(page.outputs)}`;
+  return `W/"${sha1(identities).slice(0, 22)}"`;
 }
 
 /** Weak ETag of a page sent as the JSON text the store built (page-reader.ts): the body is the representation. */
 export function textEtag(body: string, link: string | undefined, total: number | undefined): string {
-  const hash = createHash('sha1')
-    .update(body)
-    .update(`\n${link ?? ''}\n${total ?? ''}`);
-  return `W/"${hash.digest('base64url').slice(0, 22)}"`;
+  return `W/"${sha1(`${body}\n${link ?? ''}\n${total ?? ''}`).slice(0, 22)}"`;
 }
+
+/**
+ * SHA-1 of a text, base64url. One call where Node has `crypto.hash` (20.12 and later): it hashes a
+ * 7 KB page in less than half the time of createHash().update().digest().
+ */
+const sha1: (text: string) => string = crypto.hash
+  ? (text) => crypto.hash('sha1', text, 'base64url')
+  : (text) => crypto.createHash('sha1').update(text).digest('base64url');
 
 /**
  * RFC 9110 §13.1 for POST and bulk DELETE on a collection, in §13.2.2 order:
