@@ -6,7 +6,7 @@
  * `--no-prof` only measures (server CPU per request); `--baseline` profiles the hand-written baseline instead;
  * `--connections N` drives it with N connections instead; `--after W3` first runs another workload
  * for as long before the first measurement (profiled too: compare with `--no-prof`), and `--repeat N`
- * measures N times. Also: `node bench/profile.mjs --summary FILE.cpuprofile`.
+ * measures N times; `--pg` profiles verbo on PostgreSQL (VERBO_TEST_PG_URL) instead. Also: `node bench/profile.mjs --summary FILE.cpuprofile`.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runLoad } from './lib/bench-load.mjs';
 import { cpuMsOf } from './lib/bench-process.mjs';
-import { prepareSqlite, ROOT, startBaseline, startVerbo } from './lib/bench-targets.mjs';
+import { preparePostgres, prepareSqlite, ROOT, startBaseline, startVerbo } from './lib/bench-targets.mjs';
 import { requestsFor } from './lib/bench-workloads.mjs';
 import { formatSummary, summariseProfile } from './lib/cpu-profile.mjs';
 
@@ -29,6 +29,7 @@ const { values: a, positionals } = parseArgs({
     baseline: { type: 'boolean' },
     connections: { type: 'string' },
     after: { type: 'string' },
+    pg: { type: 'boolean' },
     repeat: { type: 'string' },
   },
 });
@@ -41,11 +42,14 @@ const workload = positionals[0] ?? 'W1';
 const dir = mkdtempSync(join(os.tmpdir(), 'verbo-profile-'));
 try {
   const db = await prepareSqlite(dir, 'profile', 10_000, 10_000);
+  const pgUrl = process.env.VERBO_TEST_PG_URL;
+  if (a.pg && !pgUrl) throw new Error('--pg needs VERBO_TEST_PG_URL');
+  const pg = a.pg ? await preparePostgres(pgUrl, 'profile', 10_000, 10_000) : undefined;
   const profDir = join(dir, 'prof');
   const nodeFlags = a['no-prof'] ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir];
   const server = a.baseline
     ? await startBaseline(db.baselineFile, { nodeFlags })
-    : await startVerbo('verbo', db.verboFile, { nodeFlags });
+    : await startVerbo('verbo', pg ? pg.url : db.verboFile, { nodeFlags });
   const flavour = a.baseline ? 'baseline' : 'verbo';
   const load = (w) =>
     runLoad(server.url, requestsFor(w, flavour, { customers: 10_000 }), {
@@ -67,6 +71,7 @@ try {
     console.log(formatSummary(summariseProfile(join(profDir, file), ROOT), top));
     if (a.keep) console.log(`\nprofile kept: ${join(profDir, file)}`);
   }
+  await pg?.drop();
 } finally {
   if (!a.keep) rmSync(dir, { recursive: true, force: true });
 }
