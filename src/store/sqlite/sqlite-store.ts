@@ -39,6 +39,7 @@ import {
   encodeValues,
   statementSizes,
 } from '../sql/write-compiler.js';
+import { StampedCache, statementKey } from '../stamped-cache.js';
 import type {
   Decide,
   JsonRecord,
@@ -97,6 +98,9 @@ const LOG_CREATED_SQL = `INSERT INTO ${CHANGES_TABLE} (resource, id, kind, versi
 /** The entry of one written row (an insert or an update). */
 const LOG_ONE_SQL = `INSERT INTO ${CHANGES_TABLE} (resource, id, kind, version, at, caller) VALUES (?, ?, ?, ?, ?, ?)`;
 
+/** The budget of listJson's kept pages: 8 MiB, some 300 pages of 25 records of a few hundred bytes. */
+const KEPT_PAGES_BYTES = 8 * 1024 * 1024;
+
 /** How often the WAL is checkpointed: a window's writes are copied to the database file once. */
 const WAL_CHECKPOINT_MS = 250;
 
@@ -122,6 +126,10 @@ export class SqliteStore implements Store {
   private readonly txFailFast?: boolean;
   private savepoints = 0;
   private logOneStatement?: Database.Statement;
+  /** listJson's pages, kept while nothing is written (stamped-cache.ts). */
+  private readonly keptPages = new StampedCache<string[]>(KEPT_PAGES_BYTES, (texts) =>
+    texts.reduce((n, t) => n + t.length, 0),
+  );
   /** changeStampNow's two statements, prepared on its first call. */
   private stampStatements?: [Database.Statement, Database.Statement];
   readonly changes: SqliteChangeLog;
@@ -375,8 +383,15 @@ export class SqliteStore implements Store {
     while (this.blocked()) await this.lock.released();
     const c = compileSelectJson(d, r, query, fields, embeds);
     if (!c) return undefined;
+    // Outside a transaction a page is committed state: kept under the stamp read before it, it is
+    // the answer again until anything is written (stamped-cache.ts). Callers get their own array.
+    const stamp = this.db.inTransaction ? false : this.changeStampNow();
+    const key = stamp === false ? '' : statementKey(c.sql, c.values);
+    const kept = stamp === false ? undefined : this.keptPages.get(key, stamp);
+    if (kept) return kept.slice();
     const texts = this.guard(() => this.statement(c.sql, true).all(...c.values)) as string[];
     if (c.reversed) texts.reverse();
+    if (stamp !== false) this.keptPages.set(key, stamp, texts.slice());
     return texts;
   }
 
