@@ -13,6 +13,9 @@ export interface WriterHolder {
 
 const storage = new AsyncLocalStorage<WriterHolder>();
 
+/** The holder of a write made outside any request (a seed, the CLI): no writer. */
+export const NO_WRITER: WriterHolder = {};
+
 /** Runs `fn` with a holder whose `writer` later writes (in this async context) are logged under. */
 export function withWriter<T>(holder: WriterHolder, fn: () => T): T {
   return storage.run(holder, fn);

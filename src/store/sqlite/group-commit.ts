@@ -15,10 +15,10 @@
  * - the group runs synchronously in one callback: no other operation ever sees it half done, and
  *   the database's write lock is held no longer than one multi-row write would hold it.
  * A group of one runs as a write always ran (its own BEGIN … COMMIT, no savepoint). Each write runs
- * in its caller's async context, as it would have run at once: what it reads of its request (the
+ * in its caller's write scope (write-context.ts), as it would have run at once: what it reads of its request (the
  * write scope: field access, the change log's caller) is its own, not the first write's.
  */
-import { AsyncResource } from 'node:async_hooks';
+import { currentHolder, NO_WRITER, withWriter } from '../changes/write-context.js';
 import type { WriterLock } from './writer-lock.js';
 
 interface Member {
@@ -54,7 +54,11 @@ export class GroupCommit {
   /** Runs `fn` (synchronous, all or nothing) with the round's other writes; resolves once committed. */
   run<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn: AsyncResource.bind(fn), resolve: resolve as (value: unknown) => void, reject });
+      // The caller's write scope, entered again around its write (an AsyncResource per write, which
+      // carries every async context, cost W3 30–50 µs a request: bench/profile.mjs W3, alternated).
+      const holder = currentHolder() ?? NO_WRITER;
+      const write = () => withWriter(holder, fn);
+      this.queue.push({ fn: write, resolve: resolve as (value: unknown) => void, reject });
       this.flushing ??= new Promise<void>((done) => atRoundEnd(() => this.flush().then(done, done)));
     });
   }
