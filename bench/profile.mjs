@@ -41,10 +41,11 @@ if (a.summary) {
 const workload = positionals[0] ?? 'W1';
 const dir = mkdtempSync(join(os.tmpdir(), 'verbo-profile-'));
 try {
-  const db = await prepareSqlite(dir, 'profile', 10_000, 10_000);
   const pgUrl = process.env.VERBO_TEST_PG_URL;
   if (a.pg && !pgUrl) throw new Error('--pg needs VERBO_TEST_PG_URL');
   const pg = a.pg ? await preparePostgres(pgUrl, 'profile', 10_000, 10_000) : undefined;
+  // The SQLite data only where a server reads it (not for verbo on PostgreSQL).
+  const db = pg && !a.baseline ? undefined : await prepareSqlite(dir, 'profile', 10_000, 10_000);
   const profDir = join(dir, 'prof');
   const nodeFlags = a['no-prof'] ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir];
   const server = a.baseline

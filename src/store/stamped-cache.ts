@@ -13,7 +13,7 @@ interface Entry<V> {
 }
 
 /** What an entry is counted as besides its value: its strings, the entry and the map's slot. */
-export const ENTRY_OVERHEAD = 256;
+const ENTRY_OVERHEAD = 256;
 
 export class StampedCache<V> {
   private readonly entries = new Map<string, Entry<V>>();

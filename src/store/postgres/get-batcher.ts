@@ -15,10 +15,11 @@
  * one bad id answers only its own request (unless the database is out of reach: StoreUnavailable
  * answers them all).
  */
-import type { StorageKind } from '../../model/field-type.js';
 import type { ResourceDef } from '../../model/model-types.js';
 import type { Row } from '../store.js';
 import { StoreUnavailable } from '../store-errors.js';
+import { ARRAY_TYPES, pgDialect } from './postgres-dialect.js';
+import { pgRowColumns } from './postgres-search.js';
 
 interface Waiter {
   id: unknown;
@@ -98,19 +99,14 @@ export class GetBatcher {
  * by its own index scan whatever the planner's statistics say (LIMIT keeps the lateral subquery from
  * being flattened into a join the planner could turn into a scan of the table).
  */
-export function compileGetMany(
-  r: ResourceDef,
-  quote: (name: string) => string,
-  columns: string | undefined,
-  arrayType: (storage: StorageKind) => string,
-): string {
+export function compileGetMany(r: ResourceDef): string {
   const storage = r.allFields.get('id')?.storage ?? 'integer';
-  const table = quote(r.name);
+  const table = pgDialect.quote(r.name);
   // Text columns carry the "C" collation; the array's elements must compare under it too.
   const key = storage === 'text' ? '_verbo_ids.v COLLATE "C"' : '_verbo_ids.v';
   return (
-    `SELECT _verbo_row.* FROM unnest($1::${arrayType(storage)}[]) WITH ORDINALITY AS _verbo_ids(v, i) ` +
-    `LEFT JOIN LATERAL (SELECT ${columns ?? '*'} FROM ${table} WHERE ${table}.id = ${key} LIMIT 1) AS _verbo_row ON true ` +
+    `SELECT _verbo_row.* FROM unnest($1::${ARRAY_TYPES[storage]}[]) WITH ORDINALITY AS _verbo_ids(v, i) ` +
+    `LEFT JOIN LATERAL (SELECT ${pgRowColumns(r) ?? '*'} FROM ${table} WHERE ${table}.id = ${key} LIMIT 1) AS _verbo_row ON true ` +
     'ORDER BY _verbo_ids.i'
   );
 }

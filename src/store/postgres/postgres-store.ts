@@ -49,7 +49,7 @@ import { Gate } from './pool-gate.js';
 import { postgresBlobs } from './postgres-blobs.js';
 import { loggedWriteSql, PostgresChangeLog } from './postgres-changes.js';
 import { connectPool, exec, type Result, type Sql } from './postgres-connection.js';
-import { ARRAY_TYPES, pgDialect as d } from './postgres-dialect.js';
+import { pgDialect as d } from './postgres-dialect.js';
 import { type Operation, translatePgError } from './postgres-errors.js';
 import { type PgQuery, PostgresKeyValue } from './postgres-kv.js';
 import { PostgresReadPool } from './postgres-read-pool.js';
@@ -192,7 +192,7 @@ export class PostgresStore implements Store {
       this.resources.set(r.name, r);
       const seq = sequences.get(r.name);
       const get = compileGetById(d, r);
-      const getMany = compileGetMany(r, d.quote, d.rowColumns?.(r), (s) => ARRAY_TYPES[s]);
+      const getMany = compileGetMany(r);
       this.meta.set(r.name, {
         get,
         gets: new GetBatcher(
