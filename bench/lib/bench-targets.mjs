@@ -7,7 +7,8 @@ import { createPgDatabase, loadPostgres, loadSqlite, writeJsonServerDb } from '.
 import { freePort, startServer } from './bench-process.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const VERBO = join(ROOT, 'dist', 'cli', 'main.js');
+/** The verbo command benchmarked: this tree's build, or another's (`VERBO_BENCH_MAIN=/path/to/dist/cli/main.js`). */
+const VERBO = process.env.VERBO_BENCH_MAIN ?? join(ROOT, 'dist', 'cli', 'main.js');
 const CONFIG = join(ROOT, 'examples', 'crm', 'verbo.yaml');
 const BASELINE = join(ROOT, 'bench', 'baselines', 'fastify-sqlite.mjs');
 const CEILING = join(ROOT, 'bench', 'baselines', 'node-http-ceiling.mjs');

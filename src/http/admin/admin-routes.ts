@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../errors/api-error.js';
@@ -20,8 +21,19 @@ declare module 'fastify' {
   }
 }
 
-/** `dist/admin/` of this package, from `src/http/admin/` and from `dist/http/admin/` alike. */
-export const ADMIN_BUILD_DIR = fileURLToPath(new URL('../../../dist/admin/', import.meta.url));
+/**
+ * `dist/admin/` of this package: the first folder above this module that holds a package.json is
+ * the package's root, whether this module runs from `src/http/admin/`, `dist/http/admin/` or inside
+ * the CLI's bundle (`dist/cli/main.js`, scripts/build-cli.mjs).
+ */
+export const ADMIN_BUILD_DIR = `${join(packageRoot(dirname(fileURLToPath(import.meta.url))), 'dist', 'admin')}/`;
+
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return from;
+  }
+}
 
 const FILES: Record<string, string> = {
   'admin.js': 'text/javascript; charset=utf-8',
