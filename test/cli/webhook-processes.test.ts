@@ -14,6 +14,10 @@ import { type Receiver, startReceiver, verifySignature } from '../support/webhoo
 
 const SECRET = 'a plain secret';
 process.env.VERBO_TEST_HOOK_SECRET = SECRET;
+// Test files share a process (vitest.config.ts: isolate false): the next file must not see it.
+afterAll(() => {
+  delete process.env.VERBO_TEST_HOOK_SECRET;
+});
 
 describeEachStore('webhooks across processes', (_target, getDb) => {
   const running: Served[] = [];

@@ -1,13 +1,28 @@
-/** The extractor and the shell reader that docs-blocks.test.ts relies on (test/support/doc-*.ts). */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+/** The extractor and the shell reader that the docs-blocks tests rely on (test/support/doc-*.ts). */
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { extractBlocks } from '../support/doc-blocks.js';
 import { parseShell, readStatuses, statusProblems } from '../support/doc-shell.js';
+import { DOC_FILES, DOC_SHARDS, docFilesOfShard } from '../support/doc-suite.js';
+import { REPO } from '../support/doc-workspace.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'verbo-doc-parse-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the docs-blocks shards', () => {
+  it('run every Markdown file once, from one test file per shard', () => {
+    const shards = Array.from({ length: DOC_SHARDS }, (_, i) => docFilesOfShard(i + 1));
+    expect(shards.flat().sort()).toEqual([...DOC_FILES].sort());
+    expect(DOC_FILES).toContain('README.md');
+    expect(DOC_FILES).toContain('docs/migrations.md');
+    const files = readdirSync(join(REPO, 'test', 'docs'))
+      .filter((f) => f.startsWith('docs-blocks-'))
+      .sort();
+    expect(files).toEqual(shards.map((_, i) => `docs-blocks-${i + 1}.test.ts`).sort());
+  });
+});
 
 describe('extractBlocks', () => {
   it('reads fences, info strings and the marks before a block', () => {

@@ -14,6 +14,10 @@ import { type Receiver, startReceiver, verifySignature } from '../support/webhoo
 
 const SECRET = `whsec_${Buffer.from('a test secret of 24 bytes').toString('base64')}`;
 process.env.VERBO_TEST_WEBHOOK_SECRET = SECRET;
+// Test files share a process (vitest.config.ts: isolate false): the next file must not see it.
+afterAll(() => {
+  delete process.env.VERBO_TEST_WEBHOOK_SECRET;
+});
 
 const yaml = (url: string, extra = 'allowPrivateTargets: true') =>
   `

@@ -1,6 +1,6 @@
 /**
  * Extracts the fenced code blocks of a Markdown file, with the docs-test marks that say how to run
- * them (test/docs/docs-blocks.test.ts):
+ * them (test/support/doc-suite.ts):
  *
  * - `<!-- docs-test: config PATH [seed PATH] -->` anywhere in the file: the config (and seed) the
  *   file's server is started with (default: the CRM example and its seed).

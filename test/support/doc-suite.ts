@@ -2,16 +2,21 @@
  * Every fenced code block of README.md and docs/*.md runs, or is marked with the reason it cannot
  * (marks: test/support/doc-blocks.ts). Each Markdown file gets one server from the built CLI
  * (`npm run build` first) on a new SQLite database, and its blocks run in order against it.
+ * The files are dealt round-robin to DOC_SHARDS test files (test/docs/docs-blocks-N.test.ts), so
+ * that vitest runs them side by side instead of one long file.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { type DocBlock, extractBlocks } from '../support/doc-blocks.js';
-import { isPython, runnerFor } from '../support/doc-runners.js';
-import { DocWorkspace, REPO } from '../support/doc-workspace.js';
+import { type DocBlock, extractBlocks } from './doc-blocks.js';
+import { isPython, runnerFor } from './doc-runners.js';
+import { DocWorkspace, REPO } from './doc-workspace.js';
 
-const FILES = [
+/** How many test files share the Markdown files (each test/docs/docs-blocks-N.test.ts is one). */
+export const DOC_SHARDS = 3;
+
+export const DOC_FILES = [
   'README.md',
   ...readdirSync(join(REPO, 'docs'))
     .filter((f) => f.endsWith('.md'))
@@ -31,7 +36,17 @@ function skipReason(block: DocBlock): string | undefined {
   return undefined;
 }
 
-for (const file of FILES) {
+/** The Markdown files of shard `shard` (1 … DOC_SHARDS): every DOC_SHARDS-th, in name order. */
+export function docFilesOfShard(shard: number): string[] {
+  return DOC_FILES.filter((_, i) => i % DOC_SHARDS === shard - 1);
+}
+
+/** One describe block per Markdown file of the shard, one test per code block. */
+export function describeDocFiles(files: string[]): void {
+  for (const file of files) describeDocFile(file);
+}
+
+function describeDocFile(file: string): void {
   const doc = extractBlocks(join(REPO, file), file);
   describe(file, () => {
     let ws: DocWorkspace | undefined;

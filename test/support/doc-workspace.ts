@@ -1,6 +1,6 @@
 /**
  * Where one Markdown file's blocks run: a temporary folder laid out like a user's project next to a
- * verbo server started from the built CLI (test/docs/docs-blocks.test.ts).
+ * verbo server started from the built CLI (test/support/doc-suite.ts).
  *
  * The folder holds `verbo.yaml` (the served config), `examples/` (this repository's), `src/`, a
  * `bin/verbo` that runs dist/cli/main.js, and `node_modules/` with the few packages the examples import plus
