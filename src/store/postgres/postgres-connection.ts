@@ -15,6 +15,8 @@ export interface PoolSettings {
   /** Longest wait for a new connection to connect (ms). */
   connectTimeoutMs: number;
   lockTimeoutMs?: number;
+  /** Called each time one of the pool's connections closes (an error, the server gone, idle). */
+  onclose?: () => void;
 }
 
 /** A pool whose every connection has the same session settings, so either pool reads a value the same way. */
@@ -39,6 +41,7 @@ export function connectPool(url: string, settings: PoolSettings): postgres.Sql {
       lock_timeout: settings.lockTimeoutMs ?? LOCK_TIMEOUT_MS,
     },
     onnotice: () => {},
+    ...(settings.onclose ? { onclose: settings.onclose } : {}),
   });
 }
 

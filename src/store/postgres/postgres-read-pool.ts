@@ -28,18 +28,39 @@ export class PostgresReadPool {
   private readonly load: number[];
   private readonly gate: Gate;
 
-  constructor(url: string, settings: ReadPoolSettings) {
+  private ended = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly settings: ReadPoolSettings,
+  ) {
     // Every connection has READ_PIPELINE_DEPTH or fewer in flight: the gate admits no more than all
     // of them can take, and a read goes to the least loaded.
     this.gate = new Gate(settings.connections * READ_PIPELINE_DEPTH, settings.acquireTimeoutMs);
-    this.connections = Array.from({ length: settings.connections }, () =>
-      connectPool(url, {
-        max: 1,
-        connectTimeoutMs: settings.acquireTimeoutMs,
-        lockTimeoutMs: settings.lockTimeoutMs,
-      }),
-    );
+    this.connections = Array.from({ length: settings.connections }, (_, i) => this.open(i));
     this.load = this.connections.map(() => 0);
+  }
+
+  /**
+   * Connection `i`, replaced by a new one each time it closes. postgres.js 3.4.x keeps a cleared
+   * write timer across a reconnect (connection.js `closed()` clears `nextWriteTimer` without
+   * resetting it), so after a close with a write pending, statements sent on the reconnected
+   * connection can sit unsent until it closes again: a read that never answers
+   * (test/store/postgres-read-pool.test.ts cuts the connections mid-load). A new instance starts
+   * clean; what the old one still holds fails with CONNECTION_DESTROYED, a 503 like the close.
+   */
+  private open(i: number): postgres.Sql {
+    const sql = connectPool(this.url, {
+      max: 1,
+      connectTimeoutMs: this.settings.acquireTimeoutMs,
+      lockTimeoutMs: this.settings.lockTimeoutMs,
+      onclose: () => {
+        if (this.ended || this.connections[i] !== sql) return;
+        this.connections[i] = this.open(i);
+        sql.end({ timeout: 0 }).catch(() => {});
+      },
+    });
+    return sql;
   }
 
   /**
@@ -82,6 +103,7 @@ export class PostgresReadPool {
   }
 
   async end(): Promise<void> {
+    this.ended = true;
     await Promise.all(this.connections.map((sql) => sql.end({ timeout: 5 })));
   }
 }
