@@ -14,7 +14,7 @@ import { type Receiver, startReceiver, verifySignature } from '../support/webhoo
 
 const SECRET = 'a plain secret';
 process.env.VERBO_TEST_HOOK_SECRET = SECRET;
-// Test files share a process (vitest.config.ts: isolate false): the next file must not see it.
+// Gone after this file, so a later file in the same process (if vitest ever shares one) never sees it.
 afterAll(() => {
   delete process.env.VERBO_TEST_HOOK_SECRET;
 });
