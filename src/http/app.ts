@@ -31,6 +31,7 @@ import { registerIdempotency } from './idempotency/idempotency-hooks.js';
 import { malformedJson } from './json-syntax-error.js';
 import { ADMIN_ROLE } from './plan/access-policy.js';
 import { IndexAdvisor } from './query/index-advisor.js';
+import { registerAnswerAfterDelivery } from './realtime/answer-after-delivery.js';
 import { ChangeFeed, wantsEventStream } from './realtime/change-feed.js';
 import { JSON_OFFERS, negotiate } from './request/content-negotiation.js';
 import { registerCors } from './request/cors.js';
@@ -225,6 +226,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   ctx.feed = feed;
   // Streams end before the server waits for its connections to close (docs/realtime.md).
   app.addHook('preClose', () => feed.close());
+  registerAnswerAfterDelivery(app, feed.hub);
   if (options.operator && model.auth)
     app.addHook('onRequest', (req, _reply, done) => {
       setCaller(req, OPERATOR);

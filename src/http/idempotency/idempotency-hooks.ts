@@ -9,6 +9,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../errors/api-error.js';
 import type { KeyValueStore } from '../../store/store.js';
+import { withHook } from '../request/route-hooks.js';
 import {
   type IdempotencyEntry,
   parseIdempotencyKey,
@@ -186,10 +187,4 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
     route.onSend = withHook(route.onSend, onSend);
     route.onResponse = withHook(route.onResponse, onResponse);
   });
-}
-
-/** Appends `hook` to a route option that may hold nothing, one hook or a list. */
-function withHook<T>(existing: T | T[] | undefined, hook: unknown): T[] {
-  const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
-  return [...list, hook as T];
 }

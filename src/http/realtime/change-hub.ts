@@ -28,6 +28,10 @@ export class ChangeHub {
   private readonly checks = new Map<ChangeStream, { recheck: Recheck; fail: (e: ApiError) => void }>();
   private pumping: Promise<void> | undefined;
   private dirty = false;
+  /** Reading passes started and finished: a pass started after a wake-up reads what woke it. */
+  private started = 0;
+  private finished = 0;
+  private readonly waiters = new Set<{ pass: number; resolve: () => void }>();
   private stopWake: (() => void) | undefined;
   private timers: NodeJS.Timeout[] = [];
   private closing = false;
@@ -109,30 +113,67 @@ export class ChangeHub {
       this.pumping = this.pump().finally(() => {
         this.pumping = undefined;
         if (this.dirty && this.streams.size) this.wake();
+        else this.release(Number.POSITIVE_INFINITY);
       });
+  }
+
+  /**
+   * Resolves once every change this process had committed when it was called has been delivered
+   * to the open streams, or after `maxMs` (a slow delivery never holds a write's answer longer).
+   * A write answers after it (docs/realtime.md), so a client that waits for each answer sees each
+   * of its steps, none folded into a later one.
+   */
+  delivered(maxMs: number): Promise<void> {
+    if (!this.pumping) return Promise.resolve();
+    const pass = this.dirty ? this.started + 1 : this.started;
+    if (this.finished >= pass) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter = {
+        pass,
+        resolve: () => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          resolve();
+        },
+      };
+      const timer = setTimeout(waiter.resolve, maxMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  private release(upTo: number): void {
+    for (const w of this.waiters) if (w.pass <= upTo) w.resolve();
   }
 
   private async pump(): Promise<void> {
     while (this.dirty) {
       this.dirty = false;
-      for (;;) {
-        const ready = [...this.streams].filter((s) => s.ready && !s.writer.closed);
-        if (ready.length === 0) return;
-        const from = Math.min(...ready.map((s) => s.cursor));
-        let entries: Awaited<ReturnType<Store['changes']['read']>>;
-        try {
-          entries = await this.store.changes.read(from, BATCH);
-        } catch (err) {
-          this.log.warn({ err }, 'change feed: reading the change log failed; retrying on the next wake-up');
-          return;
-        }
-        if (entries.length === 0) break;
-        try {
-          await deliver(this.model, this.store, entries, ready);
-        } catch (err) {
-          this.log.warn({ err }, 'change feed: delivering changes failed; retrying on the next wake-up');
-          return;
-        }
+      const pass = ++this.started;
+      await this.pass();
+      this.finished = pass;
+      this.release(pass);
+    }
+  }
+
+  /** Reads the log from the slowest ready stream's cursor to its end, delivering batch by batch. */
+  private async pass(): Promise<void> {
+    for (;;) {
+      const ready = [...this.streams].filter((s) => s.ready && !s.writer.closed);
+      if (ready.length === 0) return;
+      const from = Math.min(...ready.map((s) => s.cursor));
+      let entries: Awaited<ReturnType<Store['changes']['read']>>;
+      try {
+        entries = await this.store.changes.read(from, BATCH);
+      } catch (err) {
+        this.log.warn({ err }, 'change feed: reading the change log failed; retrying on the next wake-up');
+        return;
+      }
+      if (entries.length === 0) return;
+      try {
+        await deliver(this.model, this.store, entries, ready);
+      } catch (err) {
+        this.log.warn({ err }, 'change feed: delivering changes failed; retrying on the next wake-up');
+        return;
       }
     }
   }
@@ -160,5 +201,6 @@ export class ChangeHub {
     this.closing = true;
     for (const s of [...this.streams]) end(s);
     this.stop();
+    this.release(Number.POSITIVE_INFINITY);
   }
 }
