@@ -59,7 +59,7 @@ describeEachStore('change streams: every step', (_target, getDb) => {
   });
 
   it(`a delivery slower than ${DELIVERY_WAIT_MS} ms holds the answer no longer than that`, async () => {
-    delay = 2000;
+    delay = 1200;
     const s = await openSse(`${server.url}/notes`);
     await s.until((es) => es.some((e) => e.event === 'ready'), 5000);
     const started = Date.now();
@@ -75,7 +75,7 @@ describeEachStore('change streams: every step', (_target, getDb) => {
   }, 15_000);
 
   it('with no stream open a write does not wait for the feed', async () => {
-    delay = 2000;
+    delay = 1200;
     // The previous test's stream was closed by its client: give the server a moment to see it go.
     await new Promise((resolve) => setTimeout(resolve, 200));
     const started = Date.now();

@@ -12,7 +12,7 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { StoreUnavailable } from '../../src/store/store-errors.js';
 import { holdLock, verboConnections } from '../support/pg-connections.js';
 import { describePostgres } from '../support/store-targets.js';
-import { tcpProxy, viaProxy } from '../support/tcp-proxy.js';
+import { cutRepeatedly, tcpProxy, viaProxy } from '../support/tcp-proxy.js';
 
 const model = buildModel(
   parseConfigText(
@@ -257,12 +257,7 @@ describePostgres('PostgreSQL read pool: connections cut mid-load', (getDb) => {
         }
       };
       const clients = Array.from({ length: 12 }, client);
-      for (let cut = 0; cut < 12; cut++) {
-        await new Promise((r) => setTimeout(r, 150 + (cut % 4) * 100));
-        await gate.stop();
-        await new Promise((r) => setTimeout(r, 200 + (cut % 3) * 200));
-        await gate.start();
-      }
+      await cutRepeatedly(gate, 12);
       await new Promise((r) => setTimeout(r, 1500));
       running = false;
       await Promise.all(clients);

@@ -41,3 +41,13 @@ export function viaProxy(url: string, proxy: TcpProxy): string {
   u.port = String(proxy.port);
   return u.toString();
 }
+
+/** Cuts every connection through `proxy` `cuts` times, 150–450 ms apart, each for 200–600 ms. */
+export async function cutRepeatedly(proxy: TcpProxy, cuts: number): Promise<void> {
+  for (let cut = 0; cut < cuts; cut++) {
+    await new Promise((r) => setTimeout(r, 150 + (cut % 4) * 100));
+    await proxy.stop();
+    await new Promise((r) => setTimeout(r, 200 + (cut % 3) * 200));
+    await proxy.start();
+  }
+}

@@ -1,6 +1,7 @@
 /** The `database` file driver on PostgreSQL: the shared SqlBlobStore over the pool (bytea chunks). */
-import type postgres from 'postgres';
+
 import { type BlobQuery, SqlBlobStore } from '../files/sql-blob-store.js';
+import { begin, type TxConn, type Conn as WriteConn } from './postgres-write-pool.js';
 
 /**
  * How PostgreSQL keeps file chunks. postgres.js sends and receives every value as text: a bytea
@@ -14,7 +15,7 @@ import { type BlobQuery, SqlBlobStore } from '../files/sql-blob-store.js';
  */
 export const PG_CHUNK_BYTES = 64 * 1024;
 
-type Conn = postgres.Sql | postgres.TransactionSql;
+type Conn = WriteConn | TxConn;
 type Exec = (
   sql: Conn,
   text: string,
@@ -56,15 +57,7 @@ export function postgresBlobs(
   return new SqlBlobStore(
     {
       query: (text, params) => run((sql) => on(sql)(text, params)),
-      transaction: (fn) =>
-        run(
-          (sql) =>
-            ('savepoint' in sql
-              ? sql.savepoint((tx: postgres.TransactionSql) => fn(on(tx)))
-              : sql.begin((tx: postgres.TransactionSql) => fn(on(tx)))) as Promise<
-              Awaited<ReturnType<typeof fn>>
-            >,
-        ),
+      transaction: (fn) => run((sql) => begin(sql, (tx) => fn(on(tx)))),
     },
     { chunkBytes: PG_CHUNK_BYTES, base64: true },
   );

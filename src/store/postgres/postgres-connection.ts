@@ -3,8 +3,12 @@ import postgres from 'postgres';
 import type { Row } from '../store.js';
 import { pgDriverTypes, toPgParams } from './postgres-dialect.js';
 
-export type Sql = postgres.Sql | postgres.TransactionSql;
 export type Result = Row[] & { count: number };
+
+/** What a statement runs on: a postgres.js pool (a read connection) or a leased write connection. */
+export interface Runner {
+  unsafe(text: string, values: never[], options: { prepare: boolean }): PromiseLike<unknown>;
+}
 
 /** How long a statement waits for a row or table lock before it is refused (ms). */
 export const LOCK_TIMEOUT_MS = 5000;
@@ -46,6 +50,6 @@ export function connectPool(url: string, settings: PoolSettings): postgres.Sql {
 }
 
 /** A prepared statement with compiled values (arrays become literals). */
-export function exec(sql: Sql, text: string, values: unknown[]): Promise<Result> {
-  return sql.unsafe(text, toPgParams(values), { prepare: true }) as unknown as Promise<Result>;
+export function exec(sql: Runner, text: string, values: unknown[]): Promise<Result> {
+  return sql.unsafe(text, toPgParams(values), { prepare: true }) as Promise<Result>;
 }

@@ -9,9 +9,9 @@
  * every pipelined statement scans a list of busy connections that grows with each statement until
  * all of them are idle at once: 11% of the CPU of W1 at 50 clients, driver 3.4.9.)
  */
-import type postgres from 'postgres';
 import { Gate, noConnectionWithin } from './pool-gate.js';
-import { connectPool, exec, type Result } from './postgres-connection.js';
+import { exec, type Result } from './postgres-connection.js';
+import { RenewedConnection } from './renewed-connection.js';
 
 /** Reads in flight per connection of the read pool (the gate's size is connections × this). */
 export const READ_PIPELINE_DEPTH = 8;
@@ -23,44 +23,26 @@ export interface ReadPoolSettings {
 }
 
 export class PostgresReadPool {
-  private readonly connections: postgres.Sql[];
+  private readonly connections: RenewedConnection[];
   /** Statements in flight on each connection. */
   private readonly load: number[];
   private readonly gate: Gate;
 
-  private ended = false;
-
-  constructor(
-    private readonly url: string,
-    private readonly settings: ReadPoolSettings,
-  ) {
+  constructor(url: string, settings: ReadPoolSettings) {
     // Every connection has READ_PIPELINE_DEPTH or fewer in flight: the gate admits no more than all
     // of them can take, and a read goes to the least loaded.
     this.gate = new Gate(settings.connections * READ_PIPELINE_DEPTH, settings.acquireTimeoutMs);
-    this.connections = Array.from({ length: settings.connections }, (_, i) => this.open(i));
+    // Each connection starts afresh after it closes (renewed-connection.ts: a postgres.js 3.4.x
+    // reconnect could keep a statement unsent; test/store/postgres-read-pool.test.ts cuts them mid-load).
+    this.connections = Array.from(
+      { length: settings.connections },
+      () =>
+        new RenewedConnection(url, {
+          connectTimeoutMs: settings.acquireTimeoutMs,
+          lockTimeoutMs: settings.lockTimeoutMs,
+        }),
+    );
     this.load = this.connections.map(() => 0);
-  }
-
-  /**
-   * Connection `i`, replaced by a new one each time it closes. postgres.js 3.4.x keeps a cleared
-   * write timer across a reconnect (connection.js `closed()` clears `nextWriteTimer` without
-   * resetting it), so after a close with a write pending, statements sent on the reconnected
-   * connection can sit unsent until it closes again: a read that never answers
-   * (test/store/postgres-read-pool.test.ts cuts the connections mid-load). A new instance starts
-   * clean; what the old one still holds fails with CONNECTION_DESTROYED, a 503 like the close.
-   */
-  private open(i: number): postgres.Sql {
-    const sql = connectPool(this.url, {
-      max: 1,
-      connectTimeoutMs: this.settings.acquireTimeoutMs,
-      lockTimeoutMs: this.settings.lockTimeoutMs,
-      onclose: () => {
-        if (this.ended || this.connections[i] !== sql) return;
-        this.connections[i] = this.open(i);
-        sql.end({ timeout: 0 }).catch(() => {});
-      },
-    });
-    return sql;
   }
 
   /**
@@ -103,7 +85,6 @@ export class PostgresReadPool {
   }
 
   async end(): Promise<void> {
-    this.ended = true;
-    await Promise.all(this.connections.map((sql) => sql.end({ timeout: 5 })));
+    await Promise.all(this.connections.map((c) => c.end(5)));
   }
 }

@@ -4,7 +4,7 @@
  * validates every stored row; the rows are checked first, schema-sql.ts#stepCheckSql, for a clear
  * refusal), and the advisory lock that makes instances starting at once sync one after another.
  */
-import type postgres from 'postgres';
+
 import { type Model, storedResources } from '../../model/model-types.js';
 import { idKindOf } from '../../model/system-fields.js';
 import type { DbTable, SchemaPlan } from '../schema/schema-plan.js';
@@ -24,6 +24,7 @@ import {
 import { pgConversion } from './postgres-conversions.js';
 import { PG_TYPE_NAMES, PG_TYPES, pgDialect, toPgParams } from './postgres-dialect.js';
 import { createSearchSql, dropSearchSql, introspectSearch } from './postgres-search.js';
+import type { TxConn } from './postgres-write-pool.js';
 
 const q = pgDialect.quote;
 /** Held for the whole sync transaction, so instances starting at once run their syncs one after another. */
@@ -37,7 +38,7 @@ const ON_DELETE: Record<string, string> = {
 };
 const IN_SCHEMA = 'c.relnamespace = current_schema()::regnamespace';
 
-type Tx = postgres.TransactionSql;
+type Tx = TxConn;
 
 function* introspect(): SchemaTask<{ tables: Map<string, DbTable> }> {
   const tables = new Map<string, DbTable>();
@@ -155,7 +156,7 @@ export async function syncPostgresSchema(
   for (const r of storedResources(model)) {
     if (idKindOf(r).assignedBy !== 'store') continue;
     const [row] = await tx.unsafe('SELECT pg_get_serial_sequence($1, $2) AS seq', [q(r.name), 'id']);
-    if (row?.seq) sequences.set(r.name, row.seq);
+    if (row?.seq) sequences.set(r.name, String(row.seq));
   }
   return { plan, sequences };
 }

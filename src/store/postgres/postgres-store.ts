@@ -45,15 +45,18 @@ import type {
 } from '../store.js';
 import { UniqueViolation } from '../store-errors.js';
 import { compileGetMany, GetBatcher } from './get-batcher.js';
-import { Gate } from './pool-gate.js';
 import { postgresBlobs } from './postgres-blobs.js';
 import { loggedWriteSql, PostgresChangeLog } from './postgres-changes.js';
-import { connectPool, exec, type Result, type Sql } from './postgres-connection.js';
+import { connectPool, exec, type Result } from './postgres-connection.js';
 import { pgDialect as d } from './postgres-dialect.js';
 import { type Operation, translatePgError } from './postgres-errors.js';
 import { type PgQuery, PostgresKeyValue } from './postgres-kv.js';
 import { PostgresReadPool } from './postgres-read-pool.js';
 import { planPostgresSchema, postgresHistory, syncPostgresSchema } from './postgres-schema.js';
+import { begin, type Conn, PostgresWritePool, type TxConn } from './postgres-write-pool.js';
+
+/** Where a statement runs: a leased write connection, or the transaction it is in. */
+type Sql = Conn | TxConn;
 
 export interface PostgresStoreOptions {
   url: string;
@@ -94,13 +97,14 @@ export class PostgresStore implements Store {
   /** Files of `storage.files.driver: database`, in bytea chunks (store/files/sql-blob-store.ts). */
   readonly blobs: BlobStore;
   readonly jobs: JobStore;
-  private readonly sql: postgres.Sql;
-  private readonly gate: Gate;
+  private readonly writes: PostgresWritePool;
+  /** LISTEN's own connection (postgres.js opens it on the first `listen`). */
+  private readonly listener: postgres.Sql;
   private readonly reads: PostgresReadPool;
   private readonly readPoolSize: number;
   private readonly meta = new Map<string, Meta>();
   /** Set on the view a `transaction` hands out: every operation runs on its connection. */
-  private readonly txSql?: postgres.TransactionSql;
+  private readonly txSql?: TxConn;
   private readonly txState?: { done: boolean };
   /** Set on the view of a `transaction({ failFast: true })`: single writes take no savepoint. */
   private readonly txFailFast?: boolean;
@@ -113,9 +117,13 @@ export class PostgresStore implements Store {
     const poolSize = poolSizeOption('poolSize', options.poolSize) ?? 10;
     const readPoolSize = poolSizeOption('readPoolSize', options.readPoolSize) ?? Math.ceil(poolSize / 2);
     const acquireTimeoutMs = options.acquireTimeoutMs ?? 5000;
-    this.gate = new Gate(poolSize, acquireTimeoutMs);
     const { lockTimeoutMs } = options;
-    this.sql = connectPool(options.url, { max: poolSize, connectTimeoutMs: acquireTimeoutMs, lockTimeoutMs });
+    this.writes = new PostgresWritePool(options.url, {
+      connections: poolSize,
+      acquireTimeoutMs,
+      lockTimeoutMs,
+    });
+    this.listener = connectPool(options.url, { max: 1, connectTimeoutMs: acquireTimeoutMs });
     this.readPoolSize = readPoolSize;
     this.reads = new PostgresReadPool(options.url, {
       connections: readPoolSize,
@@ -126,7 +134,7 @@ export class PostgresStore implements Store {
     this.kv = new PostgresKeyValue(write);
     this.blobs = postgresBlobs((fn) => this.run(undefined, 'write', fn), exec);
     this.changes = new PostgresChangeLog(
-      this.sql,
+      this.listener,
       (text, params) => this.read(undefined, text, params),
       write,
       (name) => this.resources.get(name)?.allFields.get('id')?.storage === 'integer',
@@ -143,12 +151,7 @@ export class PostgresStore implements Store {
       if (this.txState?.done) throw new Error('a store transaction was used after it ended');
       return fn(this.txSql);
     }
-    await this.gate.acquire();
-    try {
-      return await fn(this.sql);
-    } finally {
-      this.gate.release();
-    }
+    return this.writes.lease(fn);
   }
 
   /**
@@ -534,11 +537,10 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.txSql) return;
     await this.changes.stop();
-    await Promise.all([this.sql.end({ timeout: 5 }), this.reads.end()]);
+    await Promise.all([this.writes.end(), this.reads.end(), this.listener.end({ timeout: 5 })]);
   }
 }
 
-/** A transaction, or a savepoint when `sql` is already one. */
 /** The UPDATE of `values` over `current` and its parameters (write-compiler.ts compileUpdate). */
 function updateOf(r: ResourceDef, id: unknown, current: Row, values: Row, guarded: boolean) {
   const row = stampUpdate(current, values);
@@ -548,14 +550,9 @@ function updateOf(r: ResourceDef, id: unknown, current: Row, values: Row, guarde
   return { text, params };
 }
 
-function begin<T>(sql: Sql, fn: (tx: postgres.TransactionSql) => Promise<T>, mode?: string): Promise<T> {
-  if ('savepoint' in sql) return sql.savepoint(fn) as Promise<T>;
-  return (mode ? sql.begin(mode, fn) : sql.begin(fn)) as Promise<T>;
-}
-
 /** One statement alone is atomic; inside a transaction a savepoint keeps its failure from aborting the rest. */
 function atomic<T>(sql: Sql, fn: (tx: Sql) => Promise<T>): Promise<T> {
-  return 'savepoint' in sql ? (sql.savepoint(fn) as Promise<T>) : fn(sql);
+  return 'savepoint' in sql ? sql.savepoint(fn) : fn(sql);
 }
 
 /** A pool size from the options: undefined for the default, else a whole number of at least 1. */

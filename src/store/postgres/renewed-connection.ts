@@ -1,0 +1,85 @@
+/**
+ * One database connection that starts afresh after it closes: a postgres.js pool of one, replaced
+ * by a new pool when a connection that had taken a statement closes (both pools build on it).
+ *
+ * postgres.js 3.4.x clears a connection's write timer on close without resetting it (connection.js
+ * `closed()`), so after a close with a write pending, a statement sent on the reconnected
+ * connection can sit unsent until the next close: a request that never answers. A new pool starts
+ * clean; whatever the old one still holds fails with CONNECTION_DESTROYED, a 503 like the close.
+ *
+ * A connection that never took a statement (the database is down, refusing) is not replaced:
+ * nothing was written on it, and postgres.js's own reconnect keeps its back-off. (Replacing those too made a new
+ * pool per refused statement, with no back-off: about a hundred connections at once when the
+ * database came back.)
+ */
+import type postgres from 'postgres';
+import { connectPool, type Result } from './postgres-connection.js';
+
+export interface RenewedConnectionSettings {
+  connectTimeoutMs: number;
+  lockTimeoutMs?: number;
+  /** Called when the connection closes, whether or not it is replaced. */
+  onclose?: () => void;
+}
+
+export class RenewedConnection {
+  private sql: postgres.Sql;
+  /** A statement on the current pool was handed to its connection: it was established. */
+  private handed = false;
+  /** The current pool's statements not yet settled. */
+  private readonly pending = new Set<{ state?: unknown }>();
+  private ended = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly settings: RenewedConnectionSettings,
+  ) {
+    this.sql = this.open();
+  }
+
+  private open(): postgres.Sql {
+    const sql: postgres.Sql = connectPool(this.url, {
+      max: 1,
+      connectTimeoutMs: this.settings.connectTimeoutMs,
+      lockTimeoutMs: this.settings.lockTimeoutMs,
+      onclose: () => {
+        if (this.ended || this.sql !== sql) return;
+        if (this.handed || [...this.pending].some((q) => q.state)) this.renew();
+        this.settings.onclose?.();
+      },
+    });
+    this.handed = false;
+    this.pending.clear();
+    return sql;
+  }
+
+  /** Closes the current connection now and starts a new pool (its state is unknown, or it closed). */
+  renew(): void {
+    const old = this.sql;
+    this.sql = this.open();
+    old.end({ timeout: 0 }).catch(() => {});
+  }
+
+  /**
+   * One statement (postgres.js `unsafe`'s arguments). The driver's query object is returned as it
+   * is: its `state` says whether it has been handed to the connection.
+   */
+  unsafe(text: string, values?: never[], options?: { prepare?: boolean }): Promise<Result> {
+    const sql = this.sql;
+    const query = values === undefined ? sql.unsafe(text) : sql.unsafe(text, values, options);
+    const q = query as unknown as { state?: unknown };
+    this.pending.add(q);
+    const settle = () => {
+      if (this.sql !== sql) return;
+      this.pending.delete(q);
+      if (q.state) this.handed = true;
+    };
+    query.then(settle, settle);
+    return query as unknown as Promise<Result>;
+  }
+
+  end(timeoutSeconds: number): Promise<void> {
+    this.ended = true;
+    return this.sql.end({ timeout: timeoutSeconds });
+  }
+}
