@@ -21,6 +21,12 @@ export interface PoolSettings {
   lockTimeoutMs?: number;
   /** Called each time one of the pool's connections closes (an error, the server gone, idle). */
   onclose?: () => void;
+  /**
+   * `null`: a connection is never closed for its age. postgres.js otherwise closes one after 30–60
+   * minutes the moment it is idle, which for a write connection may be between two statements of
+   * a transaction (the write pool runs BEGIN … COMMIT as plain statements).
+   */
+  maxLifetimeSeconds?: null;
 }
 
 /** A pool whose every connection has the same session settings, so either pool reads a value the same way. */
@@ -46,6 +52,7 @@ export function connectPool(url: string, settings: PoolSettings): postgres.Sql {
     },
     onnotice: () => {},
     ...(settings.onclose ? { onclose: settings.onclose } : {}),
+    ...(settings.maxLifetimeSeconds === null ? { max_lifetime: null } : {}),
   });
 }
 

@@ -6,9 +6,10 @@
  * Why not postgres.js's `begin` on one pool of several connections: besides the reconnect that
  * could keep a statement unsent (renewed-connection.ts), a transaction whose connection closed
  * still sends its next statement, or `begin`'s own ROLLBACK, to the closed socket; postgres.js
- * 3.4.x then throws from a timer (`nextWrite`: socket is null), which would end the process. A lease knows its connection closed (postgres.js calls `onclose` synchronously, before
- * anything else can run), refuses every later statement with CONNECTION_CLOSED (a 503), and never
- * lets one reach the old connection or run outside its transaction on a new one.
+ * 3.4.x then throws from a timer (`nextWrite`: socket is null), which would end the process. A
+ * lease knows its connection closed (postgres.js calls `onclose` synchronously, before anything
+ * else can run), refuses every later statement with CONNECTION_CLOSED (a 503), and never lets one
+ * reach the old connection or run outside its transaction on a new one.
  */
 import type postgres from 'postgres';
 import { Gate } from './pool-gate.js';
@@ -86,6 +87,9 @@ export class PostgresWritePool {
         new RenewedConnection(url, {
           connectTimeoutMs: settings.acquireTimeoutMs,
           lockTimeoutMs: settings.lockTimeoutMs,
+          // Never closed for its age mid-transaction (postgres-connection.ts). A connection still
+          // closes after 60 s idle, so a transaction that sends nothing for a minute loses it (503).
+          maxLifetimeSeconds: null,
           // Called synchronously inside the driver's close, before anything else can run.
           onclose: () => {
             this.leases[i]?.closed();

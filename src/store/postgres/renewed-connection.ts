@@ -20,6 +20,7 @@ export interface RenewedConnectionSettings {
   lockTimeoutMs?: number;
   /** Called when the connection closes, whether or not it is replaced. */
   onclose?: () => void;
+  maxLifetimeSeconds?: null;
 }
 
 export class RenewedConnection {
@@ -42,6 +43,7 @@ export class RenewedConnection {
       max: 1,
       connectTimeoutMs: this.settings.connectTimeoutMs,
       lockTimeoutMs: this.settings.lockTimeoutMs,
+      maxLifetimeSeconds: this.settings.maxLifetimeSeconds,
       onclose: () => {
         if (this.ended || this.sql !== sql) return;
         if (this.handed || [...this.pending].some((q) => q.state)) this.renew();
