@@ -5,6 +5,7 @@
  * only, and no wait at all while no stream is open: a GET, and a write with no stream, pay nothing.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { inAmbient } from '../../write/ambient-transaction.js';
 import { withHook } from '../request/route-hooks.js';
 import type { ChangeHub } from './change-hub.js';
 
@@ -20,7 +21,10 @@ export function registerAnswerAfterDelivery(app: FastifyInstance, hub: ChangeHub
     payload: unknown,
     done: (err: Error | null, payload?: unknown) => void,
   ) => {
-    if (hub.size === 0) return done(null, payload);
+    // An operation of POST /batch answers inside the batch's transaction: nothing of it is
+    // committed yet (the batch's own answer waits instead), and waiting there would hold the
+    // transaction open while the feed waits for it.
+    if (hub.size === 0 || inAmbient()) return done(null, payload);
     hub.delivered(DELIVERY_WAIT_MS).then(() => done(null, payload));
   };
   app.addHook('onRoute', (route) => {
