@@ -8,9 +8,11 @@
  * clean; whatever the old one still holds fails with CONNECTION_DESTROYED, a 503 like the close.
  *
  * A connection that never took a statement (the database is down, refusing) is not replaced:
- * nothing was written on it, and postgres.js's own reconnect keeps its back-off. (Replacing those too made a new
- * pool per refused statement, with no back-off: about a hundred connections at once when the
- * database came back.)
+ * postgres.js's own reconnect keeps its back-off. (Replacing those too made a new pool per refused
+ * statement, with no back-off: about a hundred connections at once when the database came back.)
+ * Except when a statement has waited the whole connect timeout: the startup message is written
+ * the same way, and a cut right after the socket connected can leave it unsent on every later
+ * attempt of that pool, which would then never connect again.
  */
 import type postgres from 'postgres';
 import { connectPool, type Result } from './postgres-connection.js';
@@ -27,8 +29,8 @@ export class RenewedConnection {
   private sql: postgres.Sql;
   /** A statement on the current pool was handed to its connection: it was established. */
   private handed = false;
-  /** The current pool's statements not yet settled. */
-  private readonly pending = new Set<{ state?: unknown }>();
+  /** The current pool's statements not yet settled, and when each was asked for. */
+  private readonly pending = new Map<{ state?: unknown }, number>();
   private ended = false;
 
   constructor(
@@ -46,13 +48,27 @@ export class RenewedConnection {
       maxLifetimeSeconds: this.settings.maxLifetimeSeconds,
       onclose: () => {
         if (this.ended || this.sql !== sql) return;
-        if (this.handed || [...this.pending].some((q) => q.state)) this.renew();
+        if (this.took() || this.waitedOut()) this.renew();
         this.settings.onclose?.();
       },
     });
     this.handed = false;
     this.pending.clear();
     return sql;
+  }
+
+  /** A statement was handed to the connection: it had been established. */
+  private took(): boolean {
+    if (this.handed) return true;
+    for (const q of this.pending.keys()) if (q.state) return true;
+    return false;
+  }
+
+  /** A statement has waited about the connect timeout without being handed over. */
+  private waitedOut(): boolean {
+    const since = performance.now() - this.settings.connectTimeoutMs + 100;
+    for (const t of this.pending.values()) if (t <= since) return true;
+    return false;
   }
 
   /** Closes the current connection now and starts a new pool (its state is unknown, or it closed). */
@@ -70,7 +86,7 @@ export class RenewedConnection {
     const sql = this.sql;
     const query = values === undefined ? sql.unsafe(text) : sql.unsafe(text, values, options);
     const q = query as unknown as { state?: unknown };
-    this.pending.add(q);
+    this.pending.set(q, performance.now());
     const settle = () => {
       if (this.sql !== sql) return;
       this.pending.delete(q);
