@@ -29,8 +29,10 @@ export class RenewedConnection {
   private sql: postgres.Sql;
   /** A statement on the current pool was handed to its connection: it was established. */
   private handed = false;
-  /** The current pool's statements not yet settled, and when each was asked for. */
-  private readonly pending = new Map<{ state?: unknown }, number>();
+  /** Until one is handed over: the current pool's statements (the driver sets `state` when it hands one). */
+  private unhanded: { state?: unknown }[] = [];
+  /** When the current pool was first asked for a statement while none had been handed over. */
+  private waitingSince: number | undefined;
   private ended = false;
 
   constructor(
@@ -53,22 +55,26 @@ export class RenewedConnection {
       },
     });
     this.handed = false;
-    this.pending.clear();
+    this.unhanded = [];
+    this.waitingSince = undefined;
     return sql;
   }
 
   /** A statement was handed to the connection: it had been established. */
   private took(): boolean {
-    if (this.handed) return true;
-    for (const q of this.pending.keys()) if (q.state) return true;
-    return false;
+    if (!this.handed && this.unhanded.some((q) => q.state)) {
+      this.handed = true;
+      this.unhanded = [];
+    }
+    return this.handed;
   }
 
-  /** A statement has waited about the connect timeout without being handed over. */
+  /** Statements have waited about the connect timeout without any being handed over. */
   private waitedOut(): boolean {
-    const since = performance.now() - this.settings.connectTimeoutMs + 100;
-    for (const t of this.pending.values()) if (t <= since) return true;
-    return false;
+    return (
+      this.waitingSince !== undefined &&
+      performance.now() - this.waitingSince >= this.settings.connectTimeoutMs - 100
+    );
   }
 
   /** Closes the current connection now and starts a new pool (its state is unknown, or it closed). */
@@ -83,16 +89,12 @@ export class RenewedConnection {
    * is: its `state` says whether it has been handed to the connection.
    */
   unsafe(text: string, values?: never[], options?: { prepare?: boolean }): Promise<Result> {
-    const sql = this.sql;
-    const query = values === undefined ? sql.unsafe(text) : sql.unsafe(text, values, options);
-    const q = query as unknown as { state?: unknown };
-    this.pending.set(q, performance.now());
-    const settle = () => {
-      if (this.sql !== sql) return;
-      this.pending.delete(q);
-      if (q.state) this.handed = true;
-    };
-    query.then(settle, settle);
+    const query = values === undefined ? this.sql.unsafe(text) : this.sql.unsafe(text, values, options);
+    // Once one statement has been handed over, nothing more is tracked.
+    if (!this.took()) {
+      this.waitingSince ??= performance.now();
+      this.unhanded.push(query as unknown as { state?: unknown });
+    }
     return query as unknown as Promise<Result>;
   }
 
