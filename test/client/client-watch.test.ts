@@ -89,19 +89,24 @@ describeEachStore('verbo/client: watch', (_target, getDb) => {
     });
     const direct = createClient<Resources>({ baseUrl: server().url });
     const ids: number[] = [];
+    let first: Promise<{ id: number }> | undefined;
     try {
       const changes = await collect(api.customers.watch({ where: { company: 'Resume Co' } }), (seen) => {
         const last = seen.at(-1)!;
         if (last.type === 'ready')
           void (async () => {
-            ids.push((await direct.customers.create(customer('r1', { company: 'Resume Co' }))).id);
+            first = direct.customers.create(customer('r1', { company: 'Resume Co' }));
+            ids.push((await first).id);
           })();
         // (The event may come before the answer to the create: its name says which it is.)
         if (last.type === 'created' && last.record.name === 'Customer r1')
           void (async () => {
             await proxy.stop(); // the connection drops; these writes happen while the client is away
+            // r1's answer may come after its event (a write answers once its change was delivered):
+            // wait for it, so that ids stay in the order of the creates.
+            const r1 = await first!;
             ids.push((await direct.customers.create(customer('r2', { company: 'Resume Co' }))).id);
-            await direct.customers.patch(ids[0], { name: 'r1 again' });
+            await direct.customers.patch(r1.id, { name: 'r1 again' });
             await proxy.start();
             ids.push((await direct.customers.create(customer('r3', { company: 'Resume Co' }))).id);
           })();
