@@ -17,7 +17,7 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { customer, expectEnvelope, startServer, type TestServer } from '../support/http-harness.js';
 import { expectSuccessOr, phaseLoad, tally } from '../support/phase-load.js';
 import { describePostgres } from '../support/store-targets.js';
-import { tcpProxy, viaProxy } from '../support/tcp-proxy.js';
+import { proxiedDatabase } from '../support/tcp-proxy.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -38,9 +38,7 @@ describePostgres('PostgreSQL stopped mid-load', (getDb) => {
   it('503 + Retry-After while it is gone (never 500, never a hang), 2xx again once it is back, no acknowledged write lost', {
     timeout: 60_000,
   }, async () => {
-    const gate = tcpProxy(new URL(getDb()));
-    await gate.start();
-    const url = viaProxy(getDb(), gate);
+    const { gate, url } = await proxiedDatabase(getDb());
     const server = await startServer({
       db: url,
       store: new PostgresStore({ url, poolSize: 4, acquireTimeoutMs: 1000 }),

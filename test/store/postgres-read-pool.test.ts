@@ -12,7 +12,7 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { StoreUnavailable } from '../../src/store/store-errors.js';
 import { holdLock, verboConnections } from '../support/pg-connections.js';
 import { describePostgres } from '../support/store-targets.js';
-import { cutRepeatedly, tcpProxy, viaProxy } from '../support/tcp-proxy.js';
+import { cutRepeatedly, proxiedDatabase } from '../support/tcp-proxy.js';
 
 const model = buildModel(
   parseConfigText(
@@ -146,9 +146,8 @@ describePostgres('PostgreSQL read pool', (getDb) => {
   });
 
   it('database cut off: many concurrent reads all get StoreUnavailable within the acquire timeout, then recover', async () => {
-    const gate = tcpProxy(new URL(getDb()));
-    await gate.start();
-    const store = new PostgresStore({ url: viaProxy(getDb(), gate), readPoolSize: 1, acquireTimeoutMs: 800 });
+    const { gate, url } = await proxiedDatabase(getDb());
+    const store = new PostgresStore({ url, readPoolSize: 1, acquireTimeoutMs: 800 });
     try {
       await store.sync(model);
       const row = await store.insert(C, { name: 'cut' });
@@ -232,9 +231,7 @@ describePostgres('PostgreSQL read pool: connections cut mid-load', (getDb) => {
   it('every read settles: none waits past 3 s, across 12 cuts, and reads answer once the database is back', {
     timeout: 60_000,
   }, async () => {
-    const gate = tcpProxy(new URL(getDb()));
-    await gate.start();
-    const url = viaProxy(getDb(), gate);
+    const { gate, url } = await proxiedDatabase(getDb());
     const store = new PostgresStore({ url, acquireTimeoutMs: 1000 });
     try {
       await store.sync(model);

@@ -8,7 +8,7 @@ import { buildModel, parseConfigText } from '../../src/model/index.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { StoreUnavailable } from '../../src/store/store-errors.js';
 import { describePostgres } from '../support/store-targets.js';
-import { cutRepeatedly, tcpProxy, viaProxy } from '../support/tcp-proxy.js';
+import { cutRepeatedly, proxiedDatabase } from '../support/tcp-proxy.js';
 
 const model = buildModel(
   parseConfigText(
@@ -30,9 +30,7 @@ describePostgres('PostgreSQL write pool: connections cut mid-load', (getDb) => {
   it('every write settles: none waits past 3 s across 12 cuts, none acknowledged is lost, writes work after', {
     timeout: 60_000,
   }, async () => {
-    const gate = tcpProxy(new URL(getDb()));
-    await gate.start();
-    const url = viaProxy(getDb(), gate);
+    const { gate, url } = await proxiedDatabase(getDb());
     const store = new PostgresStore({ url, acquireTimeoutMs: 1000, poolSize: 4 });
     const acknowledged: unknown[] = [];
     const kinds = new Map<unknown, string>();

@@ -51,3 +51,10 @@ export async function cutRepeatedly(proxy: TcpProxy, cuts: number): Promise<void
     await proxy.start();
   }
 }
+
+/** A started proxy in front of the database at `dbUrl`, and the URL that goes through it. */
+export async function proxiedDatabase(dbUrl: string): Promise<{ gate: TcpProxy; url: string }> {
+  const gate = tcpProxy(new URL(dbUrl));
+  await gate.start();
+  return { gate, url: viaProxy(dbUrl, gate) };
+}
